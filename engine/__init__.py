@@ -1,0 +1,1 @@
+"""Shopwise engine: the whole product without a screen. Never imports Qt."""

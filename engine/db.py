@@ -1,0 +1,209 @@
+"""The shop database: one SQLite file per shop, its schema and its migrations.
+
+Every table lives here so that the whole data model can be read in one place.
+Later features (recommendations, reasons, training) have their tables from the
+first schema version on, so that a shop file never needs a disruptive rebuild.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import sqlite3
+import unicodedata
+from pathlib import Path
+
+import sqlite_utils
+
+SCHEMA_VERSION = 1
+APPLICATION_ID = 0x53485057  # "SHPW": marks a file as a Shopwise shop
+
+
+class ShopFileError(Exception):
+    """The file is not a shop database this version can open."""
+
+
+def _migration_1(db: sqlite_utils.Database) -> None:
+    db["imports"].create(
+        {
+            "id": int, "kind": str, "file_name": str, "sha256": str, "profile": str,
+            "started_at": str, "finished_at": str, "status": str,
+            "counts": str, "report": str,
+        },
+        pk="id", not_null={"kind", "file_name", "sha256", "started_at", "status"},
+    )
+    db["imports"].create_index(["sha256"])
+    db["customers"].create(
+        {"id": int, "key_kind": str, "external_key": str, "name": str, "import_id": int},
+        pk="id", not_null={"key_kind", "external_key"},
+        foreign_keys=[("import_id", "imports", "id")],
+    )
+    db["customers"].create_index(["key_kind", "external_key"], unique=True)
+    db["products"].create(
+        {
+            "id": int, "sku": str, "name": str, "name_key": str, "description": str,
+            "vendor": str, "category": str, "tags": str, "price": float,
+            "catalogue_import_id": int,
+        },
+        pk="id", not_null={"name", "name_key"},
+        foreign_keys=[("catalogue_import_id", "imports", "id")],
+    )
+    db.execute("CREATE UNIQUE INDEX idx_products_sku ON products(sku) WHERE sku IS NOT NULL")
+    db["products"].create_index(["name_key"])
+    db["orders"].create(
+        {
+            "id": int, "import_id": int, "source": str, "external_id": str,
+            "customer_id": int, "ordered_at": str, "status": str, "currency": str,
+        },
+        pk="id", not_null={"import_id", "source", "external_id", "ordered_at", "status"},
+        foreign_keys=[("import_id", "imports", "id"), ("customer_id", "customers", "id")],
+    )
+    db["orders"].create_index(["source", "external_id"], unique=True)
+    db["orders"].create_index(["customer_id", "ordered_at"])
+    db["order_lines"].create(
+        {
+            "id": int, "order_id": int, "product_id": int, "quantity": float,
+            "unit_price": float, "is_return": int,
+        },
+        pk="id", not_null={"order_id", "product_id", "quantity", "is_return"},
+        foreign_keys=[("order_id", "orders", "id"), ("product_id", "products", "id")],
+    )
+    db["order_lines"].create_index(["order_id"])
+    db["order_lines"].create_index(["product_id"])
+    # A review is the customer's own words about an item: real reference reasons.
+    db["reviews"].create(
+        {
+            "id": int, "customer_id": int, "product_id": int, "rating": float,
+            "summary": str, "text": str, "reviewed_at": str, "import_id": int,
+        },
+        pk="id", not_null={"customer_id", "product_id"},
+        foreign_keys=[("customer_id", "customers", "id"), ("product_id", "products", "id"),
+                      ("import_id", "imports", "id")],
+    )
+    db["reviews"].create_index(["customer_id", "product_id"], unique=True)
+
+    # Room for the recommender, the reasoner and training (their own issues fill them).
+    db["recommendation_runs"].create(
+        {"id": int, "model": str, "params": str, "scores": str, "created_at": str},
+        pk="id", not_null={"model", "created_at"},
+    )
+    db["recommendations"].create(
+        {
+            "id": int, "run_id": int, "customer_id": int, "product_id": int,
+            "kind": str, "rank": int, "score": float, "evidence": str,
+        },
+        pk="id", not_null={"run_id", "customer_id", "product_id", "kind", "rank"},
+        foreign_keys=[("run_id", "recommendation_runs", "id"),
+                      ("customer_id", "customers", "id"), ("product_id", "products", "id")],
+    )
+    db["recommendations"].create_index(["run_id", "customer_id"])
+    db["evaluations"].create(
+        {"id": int, "kind": str, "created_at": str, "results": str},
+        pk="id", not_null={"kind", "created_at", "results"},
+    )
+    db["training_runs"].create(
+        {
+            "id": int, "started_at": str, "finished_at": str, "status": str,
+            "device": str, "params": str, "data_sizes": str, "losses": str,
+            "metrics": str, "adapter_id": int,
+        },
+        pk="id", not_null={"started_at", "status"},
+    )
+    db["adapters"].create(
+        {
+            "id": int, "path": str, "base_model": str, "created_at": str,
+            "training_run_id": int, "is_active": int,
+        },
+        pk="id", not_null={"path", "created_at", "is_active"},
+        foreign_keys=[("training_run_id", "training_runs", "id")],
+    )
+    db["reasons"].create(
+        {
+            "id": int, "recommendation_id": int, "text": str, "provenance": str,
+            "adapter_id": int, "status": str, "created_at": str, "updated_at": str,
+        },
+        pk="id", not_null={"recommendation_id", "text", "provenance", "status", "created_at"},
+        foreign_keys=[("recommendation_id", "recommendations", "id"),
+                      ("adapter_id", "adapters", "id")],
+    )
+    db["reasons"].create_index(["recommendation_id"])
+    db["settings"].create({"key": str, "value": str}, pk="key")
+
+
+MIGRATIONS = [_migration_1]  # MIGRATIONS[n] brings a file from version n to n + 1
+assert len(MIGRATIONS) == SCHEMA_VERSION
+
+
+def _is_sqlite_file(path: Path) -> bool:
+    with open(path, "rb") as f:
+        return f.read(16) == b"SQLite format 3\x00"
+
+
+def open_shop(path: str | Path, *, create: bool = True) -> sqlite_utils.Database:
+    """Open (and if needed create or migrate) the shop database at `path`.
+
+    The connection is in autocommit mode: writers group their work with
+    `transaction(db)` so that a job either lands whole or not at all.
+    """
+    path = Path(path)
+    exists = path.exists() and path.stat().st_size > 0
+    if not exists and not create:
+        raise ShopFileError(f"{path}: no shop file here.")
+    if exists and not _is_sqlite_file(path):
+        raise ShopFileError(f"{path}: this is not a Shopwise shop file (not an SQLite database).")
+    conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+    db = sqlite_utils.Database(conn)
+    try:
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if exists and app_id != APPLICATION_ID and db.table_names():
+            raise ShopFileError(f"{path}: this SQLite file belongs to another program, not Shopwise.")
+        if version > SCHEMA_VERSION:
+            raise ShopFileError(
+                f"{path}: this shop was saved by a newer Shopwise (schema {version}, "
+                f"this version knows {SCHEMA_VERSION}). Update Shopwise to open it.")
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA busy_timeout = 5000")
+        if version < SCHEMA_VERSION:
+            _migrate(db, version)
+        db.enable_wal()
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise ShopFileError(f"{path}: the shop file is damaged or unreadable ({exc}).") from exc
+    except BaseException:
+        conn.close()
+        raise
+    return db
+
+
+def _migrate(db: sqlite_utils.Database, version: int) -> None:
+    with transaction(db):
+        for step in MIGRATIONS[version:]:
+            step(db)
+        db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+@contextlib.contextmanager
+def transaction(db: sqlite_utils.Database):
+    """All statements inside land together or not at all (also on cancel or crash)."""
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        db.conn.execute("ROLLBACK")
+        raise
+    else:
+        db.conn.execute("COMMIT")
+
+
+def schema_version(db: sqlite_utils.Database) -> int:
+    return db.execute("PRAGMA user_version").fetchone()[0]
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def name_key(name: str) -> str:
+    """How product names are matched across files: case, accents of form and spacing ignored."""
+    return _SPACES.sub(" ", unicodedata.normalize("NFKC", name)).strip().casefold()

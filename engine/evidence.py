@@ -1,0 +1,68 @@
+"""The evidence behind one recommendation: the contract between recommender and reasoner.
+
+The recommender stores it as JSON in `recommendations.evidence`; the reasoner
+renders it into a prompt and checks generated text against it. Every number
+here must be recomputable from the shop database, so that a reason built only
+from evidence can only say true things. Dates are ISO `YYYY-MM-DD`; shares are
+fractions in [0, 1]; optional parts are omitted or null when they do not apply.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, TypedDict
+
+
+class ProductFacts(TypedDict, total=False):
+    id: int
+    name: str
+    sku: str | None
+    category: str | None
+    vendor: str | None
+    tags: list[str]
+    price: float | None
+    description: str | None   # plain text, shortened
+
+
+class Contributor(TypedDict):
+    """One of the customer's past items that pushed this recommendation up."""
+    product_id: int
+    name: str
+    weight: float             # share of the score this item explains, 0..1
+
+
+class CoPurchase(TypedDict):
+    """'N% of customers who bought A also bought B' for the strongest A of this customer."""
+    with_product_id: int
+    with_name: str
+    customers_with: int       # customers who bought A
+    customers_both: int       # customers who bought A and B
+    confidence: float         # customers_both / customers_with
+    support: float            # customers_both / all customers
+    lift: float               # confidence / (customers who bought B / all customers)
+
+
+class ReorderCycle(TypedDict):
+    times_bought: int         # distinct orders of this product by this customer
+    typical_days_between: float  # median gap between those orders, in days
+    last_bought: str          # ISO date of the last order with it
+    days_since_last: int      # from last_bought to the shop's reference date
+    due_in_days: float        # typical_days_between - days_since_last (negative: overdue)
+
+
+class Affinity(TypedDict):
+    label: str                # a category or tag of the product the customer buys often
+    share: float              # share of the customer's purchased items with that label
+
+
+class Evidence(TypedDict, total=False):
+    kind: Literal["reorder", "discover"]
+    model: str
+    score: float
+    as_of: str                # the reference date the numbers are computed at
+    product: ProductFacts
+    contributors: list[Contributor]
+    co_purchase: CoPurchase | None
+    reorder: ReorderCycle | None
+    affinity: Affinity | None
+    customer_tags: list[str]  # the customer's interest tags
+    popularity: dict          # {"customers": int, "rank": int}: how many customers bought it

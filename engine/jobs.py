@@ -1,0 +1,52 @@
+"""What long-running engine functions share: progress reports and cancellation.
+
+A job takes `progress` (a callable receiving a `Progress`) and `cancel`
+(a `CancelToken`). The GUI runs the job on a worker thread, shows the
+progress and sets the token; the CLI prints the progress. The job checks the
+token between units of work and raises `Cancelled`, so that the transaction
+around it rolls back and nothing half-done remains.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import Callable
+
+
+class Cancelled(Exception):
+    """The user cancelled the job; everything it did was rolled back."""
+
+
+class CancelToken:
+    def __init__(self) -> None:
+        self._event = threading.Event()
+
+    def cancel(self) -> None:
+        self._event.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._event.is_set()
+
+    def check(self) -> None:
+        if self._event.is_set():
+            raise Cancelled()
+
+
+@dataclass(frozen=True)
+class Progress:
+    done: float          # units finished so far
+    total: float | None  # None while the total is unknown
+    message: str = ""
+
+    @property
+    def fraction(self) -> float | None:
+        return None if not self.total else min(1.0, self.done / self.total)
+
+
+ProgressCallback = Callable[[Progress], None]
+
+
+def no_progress(_: Progress) -> None:
+    pass

@@ -1,0 +1,1 @@
+"""Shopwise desktop app: views and thin workers over the engine."""

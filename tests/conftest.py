@@ -1,0 +1,20 @@
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Nothing may reach a model hub, in tests as in the app.
+os.environ["HF_HUB_OFFLINE"] = "1"
+os.environ["TRANSFORMERS_OFFLINE"] = "1"
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED_DATA = ROOT.parent / "shared" / "data"
+
+
+@pytest.fixture
+def shop(tmp_path):
+    from engine.db import open_shop
+    db = open_shop(tmp_path / "shop.db")
+    yield db
+    db.conn.close()
