@@ -261,6 +261,9 @@ class _OrderImport:
         pname = c["product_name"] if "product_name" in c else pd.Series("", index=c.index)
         pname = pname.where(pname != "", sku)
         drop(pname == "", "missing_product", m.product_name or m.sku, pname)
+        if "line_type" in c:
+            drop((c["line_type"] != "") & (c["line_type"].str.casefold() != "line item"),
+                 "non_product", m.line_type, c["line_type"])
         if layout.non_products is not None:
             def not_product(u):
                 return u.str.match(layout.non_products)

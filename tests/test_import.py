@@ -288,3 +288,23 @@ def test_chunk_boundaries_do_not_change_the_result(tmp_path, monkeypatch):
             " LEFT JOIN customers c ON c.id = o.customer_id ORDER BY 1, 5, 6").fetchall())
         conn.close()
     assert results[0] == results[1]
+
+
+def test_shopify_newer_admin_layout_customer_by_phone(shop):
+    r = import_orders(shop, DIALECTS / "shopify_newer_layout.csv")
+    assert r.layout == "shopify"
+    assert (r.counts["orders"], r.counts["lines"], r.counts["cancelled_orders"]) == (2, 3, 1)
+    keys = shop.execute("SELECT c.key_kind, c.external_key FROM orders o JOIN customers c"
+                        " ON c.id = o.customer_id ORDER BY o.external_id").fetchall()
+    assert keys == [("phone", "+15550102000"), ("email", "ana@example.com")]
+    # the follow-on line of #2001 belongs to the same phone customer and date
+    assert shop.execute("SELECT count(DISTINCT o.id) FROM order_lines l JOIN orders o ON o.id = l.order_id"
+                        " WHERE o.external_id = '#2001'").fetchone()[0] == 1
+
+
+def test_shopify_line_type_layout_skips_discounts_and_shipping(shop):
+    r = import_orders(shop, DIALECTS / "shopify_line_layout.csv")
+    assert r.layout == "shopify"
+    assert (r.counts["orders"], r.counts["lines"], r.counts["non_product"]) == (2, 2, 2)
+    assert shop.execute("SELECT ordered_at FROM orders WHERE external_id = '#3001'").fetchone()[0] == \
+        "2024-05-01 10:00:00"
