@@ -104,7 +104,7 @@ def import_orders(db: sqlite_utils.Database, path: str | Path, *, profile: str |
         layout = GENERIC
     else:
         mapping = layout.mapping_for(header)
-    problems = mapping.problems(header)
+    problems = mapping.problems(header) if layout is GENERIC else layout.missing_columns(mapping)
     if problems:
         raise ImportRefused(" ".join(problems), file=path.name)
     report = ImportReport(path.name, kind=layout.kind, layout=layout.key,

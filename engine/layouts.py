@@ -93,6 +93,19 @@ class Layout:
     date_column_is_epoch: bool = False
     kind: str = "orders"              # 'orders' or 'reviews'
 
+    def missing_columns(self, mapping: ColumnMapping) -> list[str]:
+        """Sentences naming the required columns this file of a known layout lacks."""
+        def expected(*fields: str) -> str:
+            names = [name for f in fields for name in self.aliases.get(f, ())][:3]
+            return " or ".join(f"'{n}'" for n in names)
+
+        needs = [(("ordered_at",), "the order date"), (("product_name", "sku"), "the product"),
+                 (("order_id", "customer_id", "customer_email", "customer_phone"),
+                  "the order number or customer")]
+        return [f"This looks like a {self.label}, but the column with {what} is missing "
+                f"(expected {expected(*fields)})."
+                for fields, what in needs if not any(getattr(mapping, f) for f in fields)]
+
     def mapping_for(self, header: list[str]) -> ColumnMapping:
         lookup = {h.strip().casefold(): h for h in header}
         chosen = {}

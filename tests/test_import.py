@@ -180,6 +180,8 @@ def test_dialect_tab_bom_crlf_day_first(shop):
     ("ambiguous_dates.csv", "day-first or month-first"),
     ("unclosed_quote.csv", "not valid CSV"),
     ("unknown_layout.csv", "not a layout Shopwise knows"),
+    ("shopify_without_date.csv", "Shopify orders export, but the column with the order date is missing"
+                                 r" \(expected 'Created at'"),
 ])
 def test_broken_files_are_refused_with_a_clear_message(shop, name, expected):
     before = dump(shop)
