@@ -160,6 +160,7 @@ def test_evidence_numbers_recomputed_by_sql(tmp_path):
             assert c["confidence"] == pytest.approx(both / len(buyers[a]))
             assert c["support"] == pytest.approx(both / n_all)
             assert c["lift"] == pytest.approx(both / len(buyers[a]) / (len(buyers[pid]) / n_all))
+            assert both >= 2 and c["lift"] > 1
         # reorder cycle
         days = [r[1] for r in db.execute(
             """SELECT DISTINCT o.id, julianday(date(o.ordered_at)) FROM orders o
@@ -342,7 +343,7 @@ def run_cli(*argv):
     p = argparse.ArgumentParser()
     add_commands(p.add_subparsers(required=True))
     args = p.parse_args(argv)
-    return args.func(args)
+    return args.handler(args)
 
 
 def test_cli_evaluate_and_recommend(tmp_path, capsys):

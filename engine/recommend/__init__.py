@@ -49,7 +49,8 @@ def _fingerprint(db) -> str:
 def _load(db) -> D.Interactions:
     data = D.load(db)
     if data.n_items == 0:
-        raise NotEnoughData("No completed orders of known customers yet: import orders first.")
+        raise NotEnoughData("No completed orders of known customers yet: import orders that name "
+                            "their customers first (bundles work without customers).")
     return data
 
 

@@ -1,4 +1,8 @@
-"""The `evaluate` and `recommend` subcommands; engine/cli.py registers them with add_commands."""
+"""The `evaluate` and `recommend` subcommands.
+
+engine/cli.py registers them: `add_commands(commands)` on its subparsers; each
+subcommand sets `handler`, a function of the parsed args returning the exit code.
+"""
 
 from __future__ import annotations
 
@@ -19,12 +23,12 @@ def add_commands(subparsers) -> None:
     p = subparsers.add_parser("evaluate", help="compare all recommendation models on this shop")
     _db_arg(p)
     p.add_argument("--days", type=int, default=30, help="length of the 'last N days' test split")
-    p.set_defaults(func=cmd_evaluate)
+    p.set_defaults(handler=cmd_evaluate)
     p = subparsers.add_parser("recommend", help="recommend products with the shop's best model")
     _db_arg(p)
     p.add_argument("--customer", type=int, help="show only this customer id")
     p.add_argument("--limit", type=int, default=10, help="products per customer (default 10)")
-    p.set_defaults(func=cmd_recommend)
+    p.set_defaults(handler=cmd_recommend)
 
 
 def _print_progress(p: Progress) -> None:

@@ -45,14 +45,14 @@ class EvidenceBuilder:
         return np.where(rows[j] == cands, vals[j], 0).astype(np.int64)
 
     def co_purchase(self, user_items: np.ndarray, item: int, prefer: list[int]) -> dict | None:
-        """The customer's past item A most often bought with `item` (by confidence, at
-        least 2 customers with both); the model's contributors are tried first."""
+        """The customer's past item A most often bought with `item` (by confidence; at
+        least 2 customers with both and lift > 1); the model's contributors are tried first."""
         def strongest(cands):
             cands = np.asarray([a for a in cands if a != item], dtype=np.int64)
             if len(cands) == 0:
                 return None
             both = self.both(cands, item).astype(np.int64)
-            ok = both >= 2
+            ok = (both >= 2) & (both * self.n_customers > self.buyers[cands] * self.buyers[item])  # lift > 1
             if not ok.any():
                 return None
             conf = np.where(ok, both / np.maximum(self.buyers[cands], 1), -1.0)
