@@ -59,7 +59,9 @@ class ALS(Model):
         m = AlternatingLeastSquares(factors=self.params["factors"], alpha=self.params["alpha"],
                                     regularization=self.params["regularization"], iterations=15,
                                     random_state=0, num_threads=2)
-        m.fit(self.history.astype(np.float32), show_progress=False)
+        from threadpoolctl import threadpool_limits
+        with threadpool_limits(1, "blas"):      # what implicit asks for; its own threads do the work
+            m.fit(self.history.astype(np.float32), show_progress=False)
         self.u, self.v = np.asarray(m.user_factors), np.asarray(m.item_factors)
 
     def score(self, users):

@@ -10,6 +10,7 @@ simplest model wins ties.
 from __future__ import annotations
 
 from ..jobs import Progress
+from .blend import Blend
 from .data import Interactions, holdout_last
 from .ease import EASE
 from .evaluate import evaluate
@@ -18,7 +19,7 @@ from .popularity import Popularity
 from .tifu import TIFUKNN
 from .topfreq import PersonalTopFreq
 
-MODELS = {m.name: m for m in (Popularity, PersonalTopFreq, ItemKNN, EASE, TIFUKNN)}
+MODELS = {m.name: m for m in (Popularity, PersonalTopFreq, ItemKNN, EASE, TIFUKNN, Blend)}
 REPEAT_RULES = (0.1, 0.0)   # min repeat share for an item to count as a consumable; 0 = rule off
 METRIC = "ndcg@10"
 MARGIN = 1.01               # a more complex candidate must be 1% better
@@ -33,6 +34,8 @@ def candidates() -> list[tuple[str, dict]]:
         ("ease", {"lam": 100.0}), ("ease", {"lam": 500.0}), ("ease", {"lam": 2000.0}),
         ("tifu-knn", {"decay": 0.9, "k": 300, "alpha": 0.3}),
         ("tifu-knn", {"decay": 0.7, "k": 100, "alpha": 0.7}),
+        ("blend", {"base": "ease", "w": 0.1, "lam": 500.0}),
+        ("blend", {"base": "ease", "w": 0.3, "lam": 500.0}),
     ]
 
 
