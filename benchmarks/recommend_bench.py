@@ -157,7 +157,10 @@ def synthetic_shop(path: Path, n_customers=4400, n_items=4000, n_orders=18_500, 
                             [(i + 1, f"product {i}", f"product {i}", f"cat{i % 40}") for i in range(n_items)])
         db.conn.executemany("INSERT INTO customers (id, key_kind, external_key) VALUES (?, 'id', ?)",
                             [(c + 1, str(c)) for c in range(n_customers)])
-        cust = rng.zipf(1.6, size=n_orders) % n_customers
+        activity = rng.lognormal(0.0, 1.0, size=n_customers)   # a few customers order a lot
+        cust = np.concatenate([np.arange(n_customers),          # everyone orders at least once
+                               rng.choice(n_customers, size=n_orders - n_customers,
+                                          p=activity / activity.sum())])
         days = rng.integers(0, 365, size=n_orders)
         db.conn.executemany(
             "INSERT INTO orders (id, import_id, source, external_id, customer_id, ordered_at, status) "
@@ -165,10 +168,12 @@ def synthetic_shop(path: Path, n_customers=4400, n_items=4000, n_orders=18_500, 
             [(o + 1, str(o), int(cust[o]) + 1, D.day_iso(15000 + int(days[o])) + " 12:00:00")
              for o in range(n_orders)])
         out = []
+        sizes = np.maximum(1, rng.poisson(lines, size=n_orders))
+        others = iter(rng.choice(n_items, size=int(sizes.sum()), p=pop))
         for o in range(n_orders):
-            k = max(1, int(rng.poisson(lines)))
+            k = int(sizes[o])
             own = favourites[cust[o], rng.integers(0, 30, size=k // 2)]
-            other = rng.choice(n_items, size=k - k // 2, p=pop)
+            other = [next(others) for _ in range(k - k // 2)]
             for i in np.unique(np.concatenate([own, other])):
                 out.append((o + 1, int(i) + 1, 1.0, 2.0, 0))
         db.conn.executemany("INSERT INTO order_lines (order_id, product_id, quantity, unit_price, "
@@ -187,8 +192,10 @@ def timed_run(path: str, model: str, params: str) -> dict:
         R._save_selection(db, choice)
     t = time.time()
     R.run_recommendations(db, limit=10)
-    return {"model": model, "seconds": time.time() - t,
-            "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+    use = resource.getrusage(resource.RUSAGE_SELF)
+    return {"model": model, "load_avg": os.getloadavg()[0], "seconds": time.time() - t,
+            "cpu_s": use.ru_utime + use.ru_stime,
+            "peak_rss_mb": use.ru_maxrss / 1024}
 
 
 def bench_speed(tmp: Path) -> dict:
@@ -197,7 +204,8 @@ def bench_speed(tmp: Path) -> dict:
     n_lines = synthetic_shop(path)
     out = {"lines": n_lines, "build_s": time.time() - t, "runs": []}
     for model, params in [("popularity", {}), ("p-topfreq", {"half_life": None}), ("item-knn", {"k": 200}),
-                          ("ease", {"lam": 500.0}), ("tifu-knn", {"decay": 0.9, "k": 300, "alpha": 0.3})]:
+                          ("ease", {"lam": 500.0}), ("tifu-knn", {"decay": 0.9, "k": 300, "alpha": 0.3}),
+                          ("blend", {"base": "ease", "w": 0.3, "lam": 500.0})]:
         res = subprocess.run([sys.executable, __file__, "--timed-run", str(path), model, json.dumps(params)],
                              capture_output=True, text=True, check=True)
         out["runs"].append(json.loads(res.stdout.strip().splitlines()[-1]))
@@ -246,9 +254,11 @@ def markdown(results, speed) -> str:
                    f"4,400 customers, 4,000 products, 18,500 orders, {speed['lines']:,} lines. "
                    f"Full `run_recommendations` (fit, recommend 10 for every customer, evidence, store), "
                    f"each in a fresh process on this machine ({os.cpu_count()} cores):\n")
-        out.append("| model | seconds | peak memory (MB, whole process) |\n|---|---|---|")
+        out.append("| model | wall seconds | CPU seconds (whole process) | peak memory (MB, whole process) | "
+                   "machine load average |\n|---|---|---|---|---|")
         for r in speed["runs"]:
-            out.append(f"| {r['model']} | {r['seconds']:.1f} | {r['peak_rss_mb']:.0f} |")
+            out.append(f"| {r['model']} | {r['seconds']:.1f} | {r['cpu_s']:.1f} | {r['peak_rss_mb']:.0f} | "
+                       f"{r['load_avg']:.1f} |")
         out.append(f"\nModel selection on that shop (all candidates on the validation split, done once and "
                    f"cached until the orders change): {speed['select_s']:.1f} s (picked {speed['selected']}).\n")
     return "\n".join(out)

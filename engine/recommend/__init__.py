@@ -132,7 +132,7 @@ def run_recommendations(db, limit: int = 10, progress=None, cancel=None) -> int:
         else:
             recs = [(int(i), float(s)) for i, s in zip(items[u], scores[u]) if np.isfinite(s)]
             tags = interest_tags(data.item_ids[counts.indices[counts.indptr[u]:counts.indptr[u + 1]]].tolist(),
-                                     products)
+                                 products, labels_of=ev.labels, words_of=ev.words)
         for r, e in enumerate(ev.for_user(u, recs, model, tags)):
             rows.append({"customer_id": cid, "product_id": e["product"]["id"], "kind": e["kind"],
                          "rank": r + 1, "score": e["score"], "evidence": json.dumps(e)})

@@ -5,6 +5,7 @@ so only up to `max_items` items; beyond that it falls back to item kNN.
 """
 
 import numpy as np
+from scipy.linalg import lapack
 
 from .base import Model, item_contributions
 from .itemknn import ItemKNN
@@ -25,7 +26,9 @@ class EASE(Model):
             return
         g = (self.x.T @ self.x).toarray().astype(np.float64)
         g[np.diag_indices_from(g)] += self.params["lam"]
-        p = np.linalg.inv(g)
+        c, info = lapack.dpotrf(g, lower=False, overwrite_a=True)   # g is positive definite:
+        p, info = lapack.dpotri(c, lower=False, overwrite_c=True)   # Cholesky inverse, 2x faster
+        p = np.triu(p) + np.triu(p, 1).T
         b = -p / np.diag(p)
         b[np.diag_indices_from(b)] = 0.0
         self.b = b.astype(np.float32)

@@ -13,13 +13,14 @@ Fields added to the contract: "kind_reason" (why reorder/discover), "note".
 
 from __future__ import annotations
 
+from collections import Counter
+
 import numpy as np
-import scipy.sparse as sp
 
 from .catalogue import labels
 from .data import Interactions, day_iso
 from .reorder import cycle
-from .tags import interest_tags
+from .tags import name_words
 
 
 class EvidenceBuilder:
@@ -32,6 +33,8 @@ class EvidenceBuilder:
         sorted_desc = np.sort(self.buyers)[::-1]
         self.rank = 1 + np.searchsorted(-sorted_desc, -self.buyers, side="left")
         self.n_customers = data.n_users
+        self.labels = {pid: labels(f) for pid, f in products.items()}
+        self.words = {pid: name_words(f["name"]) for pid, f in products.items()}
         n_per = data.baskets_per_user()
         self.start = np.concatenate([[0], np.cumsum(n_per)])
 
@@ -48,7 +51,8 @@ class EvidenceBuilder:
         """The customer's past item A most often bought with `item` (by confidence; at
         least 2 customers with both and lift > 1); the model's contributors are tried first."""
         def strongest(cands):
-            cands = np.asarray([a for a in cands if a != item], dtype=np.int64)
+            cands = np.asarray(cands, dtype=np.int64)
+            cands = cands[cands != item]
             if len(cands) == 0:
                 return None
             both = self.both(cands, item).astype(np.int64)
@@ -84,7 +88,8 @@ class EvidenceBuilder:
         """Evidence for each (item index, score) recommended to user (None: no history)."""
         days = self.user_days(user) if user is not None else {}
         user_items = np.array(sorted(days), dtype=np.int64)
-        owned = [self.products[int(p)] for p in self.data.item_ids[user_items] if int(p) in self.products]
+        owned = [int(p) for p in self.data.item_ids[user_items] if int(p) in self.products]
+        label_counts = Counter(l for p in owned for l in self.labels[p])
         out = []
         for item, score in recs:
             pid = int(self.data.item_ids[item])
@@ -99,7 +104,7 @@ class EvidenceBuilder:
                                   "weight": w} for j, w in contrib],
                 "co_purchase": self.co_purchase(user_items, item, [j for j, _ in contrib]),
                 "reorder": cycle(days.get(item, []), self.as_of),
-                "affinity": self.affinity(owned, facts),
+                "affinity": self.affinity(label_counts, len(owned), self.labels.get(pid, [])),
                 "customer_tags": [t["label"] for t in tags],
                 "popularity": {"customers": int(self.buyers[item]), "rank": int(self.rank[item])},
             }
@@ -111,12 +116,11 @@ class EvidenceBuilder:
         return out
 
     @staticmethod
-    def affinity(owned: list[dict], facts: dict) -> dict | None:
-        if not owned:
-            return None
+    def affinity(label_counts: Counter, n_owned: int, item_labels: list[str]) -> dict | None:
+        """The item's label most common among the customer's distinct products."""
         best = None
-        for label in labels(facts):
-            share = sum(label in labels(o) for o in owned) / len(owned)
+        for label in item_labels:
+            share = label_counts.get(label, 0) / n_owned if n_owned else 0.0
             if share > 0 and (best is None or share > best["share"]):
                 best = {"label": label, "share": share}
         return best

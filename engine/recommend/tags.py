@@ -20,8 +20,11 @@ def name_words(name: str) -> list[str]:
     return sorted({w for w in _WORD.findall((name or "").casefold()) if w not in STOP})
 
 
-def interest_tags(product_ids, products: dict[int, dict], limit: int = 5) -> list[dict]:
-    """[{label, kind ('category'/'tag'/'word'), share}] strongest first."""
+def interest_tags(product_ids, products: dict[int, dict], limit: int = 5,
+                  labels_of: dict | None = None, words_of: dict | None = None) -> list[dict]:
+    """[{label, kind ('category'/'tag'/'word'), share}] strongest first.
+
+    labels_of / words_of: precomputed {product id: labels / name words} (speed only)."""
     pids = [p for p in set(product_ids) if p in products]
     if not pids:
         return []
@@ -29,10 +32,10 @@ def interest_tags(product_ids, products: dict[int, dict], limit: int = 5) -> lis
     kinds = {}
     for p in pids:
         f = products[p]
-        for l in labels(f):
+        for l in (labels_of[p] if labels_of is not None else labels(f)):
             lab[l] += 1
             kinds.setdefault(l, "category" if l == f.get("category") else "tag")
-        words.update(name_words(f["name"]))
+        words.update(words_of[p] if words_of is not None else name_words(f["name"]))
     n = len(pids)
     out = [{"label": l, "kind": kinds[l], "share": c / n} for l, c in lab.most_common()]
     if len(out) < limit:   # without a catalogue, the words of the product names

@@ -8,7 +8,7 @@ vector of the `k` most similar customers: alpha * own + (1 - alpha) * neighbours
 import numpy as np
 import scipy.sparse as sp
 
-from .base import Model, row, value
+from .base import Model, value
 
 
 class TIFUKNN(Model):
@@ -58,6 +58,7 @@ class TIFUKNN(Model):
         own = self.params["alpha"] * value(self.own, user, item)
         if own <= 0:
             return []
-        near = sum(w * value(self.own, v, item) for v, w in zip(*row(self.neigh, user)))
-        total = own + (1 - self.params["alpha"]) * near
+        if getattr(self, "_near", (None,))[0] != user:   # explain is called item after item
+            self._near = (user, (self.neigh[user] @ self.own).toarray().ravel())
+        total = own + (1 - self.params["alpha"]) * self._near[1][item]
         return [(item, float(own / total))]
