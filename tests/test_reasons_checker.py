@@ -71,7 +71,7 @@ def test_silver_reasons_are_faithful_and_varied():
 
 def test_prompt_names_the_feature_and_the_numbers():
     p = prompt.build(EV, "co_purchase")
-    assert "feature: co_purchase" in p and "42% of 50 customers" in p and "every 30 days" in p
+    assert "feature: co_purchase" in p and "42% of 50 Fender Stratocaster buyers" in p and "every 30 days" in p
     assert p.endswith("<|im_start|>assistant\n")
 
 

@@ -68,11 +68,17 @@ def test_loss_only_on_reason_tokens_and_padding_per_batch(tiny_model):
     rows = tokenize([data.Example("<|im_start|>user\nhi<|im_end|>\n", "A reason.", "silver"),
                      data.Example("<|im_start|>user\nlonger prompt here<|im_end|>\n", "Another one here.", "silver")], tok)
     batch = Collator(tok.pad_token_id)(rows)
-    n_prompt = len(tok("<|im_start|>user\nhi<|im_end|>\n", add_special_tokens=False)["input_ids"])
-    assert (batch["labels"][0, :n_prompt] == -100).all()
-    assert (batch["labels"][0][batch["attention_mask"][0] == 0] == -100).all()
-    assert batch["input_ids"].shape[1] == 8 * -(-max(len(r["input_ids"]) for r in rows) // 8)
+    n = batch["input_ids"].shape[1]
+    assert n == 8 * -(-max(len(r["input_ids"]) for r in rows) // 8)  # padded to the batch's longest only
+    # left padding: every reason ends at the right edge; logits and labels cover only that window
+    window = batch["logits_to_keep"]
+    assert batch["labels"].shape == (2, window) and window == max(len(tok("Another one here.")["input_ids"]) + 1, 0) + 1
+    assert (batch["attention_mask"][:, -1] == 1).all() and (batch["attention_mask"][0, 0] == 0)
     assert tok.decode([t for t in batch["labels"][0].tolist() if t != -100]) == "A reason.<|im_end|>"
+    assert tok.decode([t for t in batch["labels"][1].tolist() if t != -100]) == "Another one here.<|im_end|>"
+    # the window's unlabeled positions are the prompt or padding, never a reason token
+    assert (batch["labels"][0, :window - len(rows[0]["input_ids"]) + 0] == -100).all()
+    assert batch["position_ids"][0, -1] == len(rows[0]["input_ids"]) - 1
 
 
 def test_train_cancel_resume_generate_store_evaluate_rollback(demo, tmp_path):
