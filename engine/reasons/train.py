@@ -144,6 +144,8 @@ def train(db, preset: str = "quick", steps: int | None = None, progress=no_progr
         examples, sizes = training_data.build(db, max_examples=max_examples, seed=seed)
         if not examples:
             raise ValueError("No training data: create recommendations first.")
+        if cancel is not None:
+            cancel.check()
         base = base_model_dir(db, root)
         p = PRESETS[preset]
         params = {"preset": preset, **p, "steps": steps or p["steps"], "base_model": str(base),
