@@ -28,17 +28,20 @@ EXPORT_COLUMNS = [
     ("reason_status", "Reason status", False),
 ]
 KIND_WORDS = {"reorder": "Time to reorder", "discover": "New for them"}
-_DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def safe_cell(value) -> str | float | int:
-    """A cell value a spreadsheet shows as text, never runs as a formula."""
+    """A cell a spreadsheet shows as text, never runs as a formula (OWASP CSV injection).
+
+    Numbers stay numbers; text starting with a formula character gets a leading apostrophe.
+    """
     if value is None:
         return ""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return value
     text = str(value)
-    if text.startswith(_DANGEROUS_START):
+    if text.startswith(FORMULA_STARTS):
         return "'" + text
     return text
 

@@ -1,4 +1,4 @@
-"""Small read functions for screens and reports: every SQL a view needs lives here.
+"""Read-only questions about a shop, shared by the CLI and the app: every SQL a view needs lives here.
 
 Each function takes an open shop database (`engine.db.open_shop`) and returns
 plain Python values (dicts, lists, numbers), so that the desktop app, the CLI
@@ -33,6 +33,31 @@ CUSTOMER_COLUMNS = [
 ]
 
 _KEY_KIND_WORDS = {"email": "E-mail", "phone": "Phone", "id": "Customer number"}
+
+
+def shop_stats(db: sqlite_utils.Database) -> list[tuple[str, str]]:
+    def one(sql: str) -> int:
+        return db.execute(sql).fetchone()[0]
+
+    def orders_with(status: str) -> str:
+        return f"{db.execute('SELECT count(*) FROM orders WHERE status = ?', [status]).fetchone()[0]:,}"
+
+    first, last = db.execute("SELECT min(ordered_at), max(ordered_at) FROM orders").fetchone()
+    return [
+        ("Customers", f"{one('SELECT count(*) FROM customers'):,}"),
+        ("Products", f"{one('SELECT count(*) FROM products'):,}"),
+        ("  with catalogue facts", f"{one('SELECT count(*) FROM products WHERE catalogue_import_id IS NOT NULL'):,}"),
+        ("Orders", f"{one('SELECT count(*) FROM orders'):,}"),
+        ("  completed", orders_with("completed")),
+        ("  cancelled", orders_with("cancelled")),
+        ("  returns", orders_with("return")),
+        ("  without a customer", f"{one('SELECT count(*) FROM orders WHERE customer_id IS NULL'):,}"),
+        ("Order lines", f"{one('SELECT count(*) FROM order_lines'):,}"),
+        ("Reviews", f"{one('SELECT count(*) FROM reviews'):,}"),
+        ("First order", first or "-"),
+        ("Last order", last or "-"),
+        ("Imports", f"{one('SELECT count(*) FROM imports WHERE finished_at IS NOT NULL'):,}"),
+    ]
 
 
 def _rows(db: Database, sql: str, params: Any = ()) -> list[dict]:

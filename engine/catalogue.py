@@ -1,0 +1,173 @@
+"""Catalogue import: Shopify and WooCommerce product exports -> products, joined by SKU or name.
+
+A product already known from orders is enriched (description, vendor, category,
+tags, price); a catalogue product nobody has ordered yet is added, so that
+"discover" recommendations and reasons can use its facts.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import sqlite_utils
+
+from engine.csvfile import ImportRefused, parse_numbers, read_chunks, sniff, split_header
+from engine.db import name_key, transaction
+from engine.importer import already_imported, _now
+from engine.jobs import CancelToken, Progress, ProgressCallback, no_progress
+from engine.report import ImportReport
+
+_TAGS = re.compile(r"<[^>]+>")
+
+
+def strip_html(text: str) -> str:
+    """Plain text from product HTML: tags removed, entities decoded, whitespace folded."""
+    text = _TAGS.sub(" ", text.replace("<br>", "\n").replace("</p>", "\n"))
+    return re.sub(r"[ \t\r\f\v]+", " ", re.sub(r"\s*\n\s*", "\n", html.unescape(text))).strip()
+
+
+@dataclass(frozen=True)
+class CatalogueLayout:
+    key: str
+    label: str
+    signature: tuple[str, ...]
+
+
+SHOPIFY_PRODUCTS = CatalogueLayout("shopify_products", "Shopify products export",
+                                   ("Handle", "Title", "Variant SKU"))
+WOO_PRODUCTS = CatalogueLayout("woocommerce_products", "WooCommerce products export",
+                               ("Type", "SKU", "Name", "Regular price"))
+
+
+def detect_catalogue(header: list[str]) -> CatalogueLayout | None:
+    present = set(header)
+    for layout in (SHOPIFY_PRODUCTS, WOO_PRODUCTS):
+        if set(layout.signature) <= present:
+            return layout
+    return None
+
+
+def _shopify_rows(df: pd.DataFrame, report: ImportReport) -> pd.DataFrame:
+    """One product per SKU (what order lines refer to), named like Shopify's order lines.
+
+    Lines that hold only an image or only a variant inherit the product's columns
+    from the first line of the same handle. Shops often give all sizes of a colour
+    one SKU: such a product is named by the options its variants share ("TOP - BLACK").
+    """
+    category = "Product Category" if "Product Category" in df else "Type"
+    product_cols = list(dict.fromkeys(["Title", "Body (HTML)", "Vendor", "Type", "Tags", category]))
+    filled = df[product_cols].replace("", pd.NA).groupby(df["Handle"]).ffill().fillna("")
+    df = df.assign(**{c: filled[c] for c in product_cols})
+    is_variant = (df["Variant SKU"] != "") | (df["Variant Price"] != "")
+    report.counts["image_only_rows"] += int((~is_variant).sum())
+    df = df[is_variant]
+    option_cols = [c for c in ("Option1 Value", "Option2 Value", "Option3 Value") if c in df]
+    key = df["Variant SKU"].where(df["Variant SKU"] != "", "handle:" + df["Handle"])
+    products = []
+    for _, variants in df.groupby(key, sort=False):
+        first = variants.iloc[0]
+        shared = [first[c] for c in option_cols
+                  if variants[c].nunique() == 1 and first[c] not in ("", "Default Title")]
+        products.append({
+            "row": first["row"], "sku": first["Variant SKU"],
+            "name": " - ".join([first["Title"], " / ".join(shared)]) if shared else first["Title"],
+            "description": strip_html(first["Body (HTML)"]), "vendor": first["Vendor"],
+            "category": first[category] or first["Type"], "tags": first["Tags"],
+            "price": parse_numbers(variants["Variant Price"], False).min(),
+        })
+    report.counts["variant_rows"] += len(df)
+    return pd.DataFrame(products, columns=["row", "sku", "name", "description", "vendor", "category",
+                                           "tags", "price"])
+
+
+def _woo_rows(df: pd.DataFrame, report: ImportReport) -> pd.DataFrame:
+    """Variations inherit category and description from their parent (named by SKU or id:N)."""
+    by_ref = {}
+    for _, r in df.iterrows():
+        by_ref[r["SKU"]] = r
+        by_ref[f"id:{r['ID']}"] = r
+    grouped = df["Type"].str.casefold() == "grouped"
+    if grouped.any():
+        report.flag("unknown_type", df.loc[grouped, "row"], "Type", df.loc[grouped, "Name"])
+    df = df[~grouped]
+    parent = df["Parent"].map(lambda ref: by_ref.get(ref)) if "Parent" in df else pd.Series(None, index=df.index)
+
+    def inherit(column: str) -> pd.Series:
+        own = df[column]
+        return own.where(own != "", parent.map(lambda p: p[column] if p is not None else ""))
+
+    price = df["Sale price"].where(df["Sale price"] != "", df["Regular price"])
+    description = inherit("Description")
+    description = description.where(description != "", inherit("Short description"))
+    return pd.DataFrame({
+        "row": df["row"], "sku": df["SKU"], "name": df["Name"],
+        "description": description.map(strip_html), "vendor": "",
+        "category": inherit("Categories").str.replace(" > ", " / ", regex=False),
+        "tags": inherit("Tags"), "price": parse_numbers(price, False),
+    })
+
+
+def import_catalogue(db: sqlite_utils.Database, path: str | Path, *,
+                     progress: ProgressCallback = no_progress,
+                     cancel: CancelToken | None = None) -> ImportReport:
+    path = Path(path)
+    cancel = cancel or CancelToken()
+    fmt = sniff(path)
+    header = split_header(fmt)
+    layout = detect_catalogue(header)
+    if layout is None:
+        raise ImportRefused("This is not a product export Shopwise knows (Shopify or WooCommerce "
+                            "products CSV).", file=path.name)
+    report = ImportReport(path.name, kind="catalogue", layout=layout.key, layout_label=layout.label,
+                          sha256=fmt.sha256)
+    if already_imported(db, fmt.sha256):
+        report.already_imported = True
+        return report
+    # Catalogues are small (thousands of rows): read whole, the variant logic needs all rows of a product.
+    df = pd.concat(read_chunks(path, fmt), ignore_index=False)
+    df.insert(0, "row", df.index + 2)
+    report.counts["rows"] = len(df)
+    rows = _shopify_rows(df, report) if layout is SHOPIFY_PRODUCTS else _woo_rows(df, report)
+    missing = rows["name"].str.strip() == ""
+    if missing.any():
+        report.flag("missing_product", rows.loc[missing, "row"], "Name", rows.loc[missing, "sku"])
+    rows = rows[~missing]
+    cancel.check()
+    with transaction(db):
+        conn = db.conn
+        report.import_id = conn.execute(
+            "INSERT INTO imports (kind, file_name, sha256, profile, started_at, status)"
+            " VALUES ('catalogue', ?, ?, ?, ?, 'running')",
+            [path.name, fmt.sha256, layout.key, _now()]).lastrowid
+        for i, r in enumerate(rows.itertuples(index=False)):
+            sku = r.sku.strip() or None
+            key = name_key(r.name)
+            found = None
+            if sku:
+                found = conn.execute("SELECT id FROM products WHERE sku = ?", [sku]).fetchone()
+            if not found:
+                found = conn.execute("SELECT id FROM products WHERE name_key = ? AND"
+                                     " (sku IS NULL OR ? IS NULL)", [key, sku]).fetchone()
+            values = [r.description or None, r.vendor or None, r.category or None, r.tags or None,
+                      None if pd.isna(r.price) else float(r.price), report.import_id]
+            if found:
+                conn.execute("UPDATE products SET description = ?, vendor = ?, category = ?, tags = ?,"
+                             " price = ?, catalogue_import_id = ?, sku = coalesce(sku, ?) WHERE id = ?",
+                             values + [sku, found[0]])
+                report.counts["products_updated"] += 1
+            else:
+                conn.execute("INSERT INTO products (sku, name, name_key, description, vendor, category,"
+                             " tags, price, catalogue_import_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                             [sku, r.name, key] + values)
+                report.counts["products_new"] += 1
+            if i % 500 == 0:
+                cancel.check()
+                progress(Progress(i, len(rows), f"{i:,} of {len(rows):,} products"))
+        conn.execute("UPDATE imports SET finished_at = ?, status = 'done', counts = ?, report = ?"
+                     " WHERE id = ?", [_now(), pd.Series(report.counts).to_json(), report.as_json(),
+                                       report.import_id])
+    return report

@@ -1,0 +1,108 @@
+"""Headless command line: `python main.py COMMAND`. Everything the app does, without a screen."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from engine.csvfile import ImportRefused
+from engine.db import ShopFileError, open_shop
+from engine.jobs import Cancelled, Progress
+
+
+def default_db() -> str:
+    return os.environ.get("SHOPWISE_DB", "shop.db")
+
+
+def add_db_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", default=default_db(),
+                        help="shop database file (default: $SHOPWISE_DB or shop.db)")
+
+
+def print_progress(p: Progress) -> None:
+    if sys.stderr.isatty():
+        pct = f"{100 * p.fraction:3.0f}% " if p.fraction is not None else ""
+        print(f"\r{pct}{p.message}".ljust(60), end="", file=sys.stderr, flush=True)
+
+
+def cmd_import(args) -> int:
+    from engine.catalogue import detect_catalogue, import_catalogue
+    from engine.csvfile import sniff, split_header
+    from engine.importer import import_orders
+    from engine.layouts import ColumnMapping
+
+    db = open_shop(args.db)
+    mapping = None
+    if args.map:
+        pairs = dict(item.split("=", 1) for item in args.map)
+        mapping = ColumnMapping(**pairs, date_order=args.date_order)
+    for path in args.files:
+        is_catalogue = args.profile in (None, "catalogue") and mapping is None and \
+            detect_catalogue(split_header(sniff(path))) is not None
+        if is_catalogue:
+            report = import_catalogue(db, path, progress=print_progress)
+        else:
+            report = import_orders(db, path, profile=args.profile, mapping=mapping,
+                                   progress=print_progress)
+        if sys.stderr.isatty():
+            print(file=sys.stderr)
+        print("\n".join(report.summary_lines()))
+        if args.report:
+            report.to_csv(args.report)
+            print(f"Full report saved to {args.report}.")
+    return 0
+
+
+def cmd_stats(args) -> int:
+    from engine.queries import shop_stats
+    db = open_shop(args.db, create=False)
+    for label, value in shop_stats(db):
+        print(f"{label:<28}{value}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python main.py",
+        description="Shopwise: product recommendations with personal reasons for small shops. "
+                    "Without a command, the desktop app opens.")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = commands.add_parser("import", help="import order or product (catalogue) CSV files")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--profile", help="layout: shopify, uci_retail, groceries, till, woocommerce, "
+                                     "amazon_reviews, generic (default: detected)")
+    p.add_argument("--map", action="append", metavar="FIELD=COLUMN",
+                   help="own layout: which column holds a field, e.g. --map ordered_at=Date "
+                        "--map product_name=Item --map customer_id=Member (repeat)")
+    p.add_argument("--date-order", default="auto", choices=["auto", "dmy", "mdy", "ymd"],
+                   help="date order when the file cannot tell (default: detected)")
+    p.add_argument("--report", metavar="CSV", help="save every skipped or flagged row to this CSV")
+    add_db_argument(p)
+    p.set_defaults(handler=cmd_import)
+
+    p = commands.add_parser("stats", help="what the shop database holds")
+    add_db_argument(p)
+    p.set_defaults(handler=cmd_stats)
+
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return 2
+    try:
+        return args.handler(args)
+    except (ImportRefused, ShopFileError) as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return 1
+    except Cancelled:
+        print("Cancelled; nothing was changed.", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\nInterrupted; nothing was changed.", file=sys.stderr)
+        return 130

@@ -1,0 +1,433 @@
+"""Order import: CSV -> checked, normalised rows -> the shop database, all or nothing.
+
+The file is read in chunks (memory stays flat) inside one transaction. Each
+chunk is turned into the same canonical columns whatever the layout, checked
+row by row with vectorised pandas operations, and written with `executemany`.
+Row ids are handed out here rather than by SQLite so that order lines can
+point at orders without a round trip per order.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import sqlite_utils
+
+from engine.csvfile import (CsvFormat, DateFormat, ImportRefused, detect_date_format,
+                            detect_decimal_comma, parse_numbers, read_chunks, sniff, split_header)
+from engine.db import name_key, transaction
+from engine.jobs import CancelToken, Progress, ProgressCallback, no_progress
+from engine.layouts import (GENERIC, ColumnMapping, Layout, LAYOUTS, detect_headerless,
+                            detect_layout)
+from engine.report import ImportReport
+
+MAX_FIELD = 1000          # names, codes and keys; longer is garbage, not a product or customer
+MAX_TEXT_FIELD = 100_000  # review text
+PREVIEW_ROWS = 20
+
+
+@dataclass
+class FilePreview:
+    path: Path
+    encoding: str
+    delimiter: str
+    decimal: str
+    header: list[str]
+    rows: list[list[str]]
+    kind: str                 # 'orders', 'reviews' or 'catalogue'
+    profile: str | None       # the detected layout's key, None when the owner must map columns
+    profile_label: str
+    mapping: ColumnMapping | None
+
+
+def _open(path: Path, profile: str | None) -> tuple[CsvFormat, Layout | None, list[str]]:
+    fmt = sniff(path)
+    if profile and profile != GENERIC.key:
+        if profile not in LAYOUTS:
+            raise ImportRefused(f"Unknown layout '{profile}'. Known: {', '.join(LAYOUTS)}, generic.")
+        layout = LAYOUTS[profile]
+    elif profile == GENERIC.key:
+        layout = None
+    else:
+        layout = detect_layout(split_header(fmt)) or detect_headerless(fmt.first_line)
+    header = list(layout.headerless_names) if layout and not layout.has_header else split_header(fmt)
+    return fmt, layout, header
+
+
+def inspect_file(path: str | Path) -> FilePreview:
+    """What the import wizard shows before importing: format, layout in words, the first rows."""
+    from engine.catalogue import detect_catalogue  # the catalogue importer uses this module too
+    path = Path(path)
+    fmt, layout, header = _open(path, None)
+    catalogue = None if layout else detect_catalogue(header)
+    has_header = layout.has_header if layout else True
+    first = next(iter(read_chunks(path, fmt, header=has_header,
+                                  names=None if has_header else header, chunksize=PREVIEW_ROWS)),
+                 pd.DataFrame(columns=header))
+    price_col = layout.mapping_for(header).unit_price if layout else None
+    decimal = "," if price_col and detect_decimal_comma(first[price_col]) else "."
+    if catalogue:
+        kind, key, label, mapping = "catalogue", catalogue.key, catalogue.label, None
+    elif layout:
+        kind, key, label, mapping = layout.kind, layout.key, layout.label, layout.mapping_for(header)
+    else:
+        kind, key, label, mapping = "orders", None, GENERIC.label, ColumnMapping()
+    return FilePreview(path, fmt.encoding, fmt.delimiter, decimal, header,
+                       first.head(PREVIEW_ROWS).values.tolist(), kind, key, label, mapping)
+
+
+def already_imported(db: sqlite_utils.Database, sha256: str) -> str | None:
+    row = db.execute("SELECT finished_at FROM imports WHERE sha256 = ? AND status = 'done'",
+                     [sha256]).fetchone()
+    return row[0] if row else None
+
+
+def import_orders(db: sqlite_utils.Database, path: str | Path, *, profile: str | None = None,
+                  mapping: ColumnMapping | None = None, progress: ProgressCallback = no_progress,
+                  cancel: CancelToken | None = None) -> ImportReport:
+    """Import an order export into the shop. Raises ImportRefused (nothing changed) or Cancelled."""
+    path = Path(path)
+    fmt, layout, header = _open(path, "generic" if mapping else profile)
+    if layout is None:
+        if mapping is None:
+            raise ImportRefused("The columns of this file are not a layout Shopwise knows. "
+                                "Choose which column holds what (profile 'generic' with a mapping).",
+                                file=path.name)
+        layout = GENERIC
+    else:
+        mapping = layout.mapping_for(header)
+    problems = mapping.problems(header)
+    if problems:
+        raise ImportRefused(" ".join(problems), file=path.name)
+    report = ImportReport(path.name, kind=layout.kind, layout=layout.key,
+                          layout_label=layout.label, sha256=fmt.sha256)
+    if already_imported(db, fmt.sha256):
+        report.already_imported = True
+        return report
+    job = _OrderImport(db, path, fmt, layout, mapping, header, report)
+    with transaction(db):
+        job.run(progress, cancel or CancelToken())
+    return report
+
+
+class _OrderImport:
+    def __init__(self, db, path: Path, fmt: CsvFormat, layout: Layout, mapping: ColumnMapping,
+                 header: list[str], report: ImportReport):
+        self.db, self.path, self.fmt, self.layout, self.mapping = db, path, fmt, layout, mapping
+        self.header, self.report = header, report
+        self.source = layout.key
+        conn = db.conn
+        self.customers = {(k, e): i for i, k, e in conn.execute(
+            "SELECT id, key_kind, external_key FROM customers")}
+        self.products_by_sku = dict(conn.execute("SELECT sku, id FROM products WHERE sku IS NOT NULL"))
+        self.products_by_name = dict(conn.execute(
+            "SELECT name_key, min(id) FROM products GROUP BY name_key"))
+        self.existing_orders = {e for (e,) in conn.execute(
+            "SELECT external_id FROM orders WHERE source = ?", [self.source])}
+        self.new_orders: dict[str, int] = {}
+        self.line_of_item: dict[tuple[str, str, str], int] = {}  # for merging repeated rows
+        self.seen_rows: set[int] = set()
+        self.next_id = {t: (conn.execute(f"SELECT coalesce(max(id), 0) FROM {t}").fetchone()[0] + 1)
+                        for t in ("customers", "products", "orders", "order_lines")}
+        self.order_carry: pd.DataFrame | None = None
+
+    def run(self, progress: ProgressCallback, cancel: CancelToken) -> None:
+        report, conn = self.report, self.db.conn
+        cur = conn.execute(
+            "INSERT INTO imports (kind, file_name, sha256, profile, started_at, status)"
+            " VALUES (?, ?, ?, ?, ?, 'running')",
+            [self.layout.kind, self.path.name, self.fmt.sha256, self.layout.key, _now()])
+        report.import_id = cur.lastrowid
+        self.date_format = self._date_format()
+        self.decimal_comma = self._decimal_comma()
+        has_header = self.layout.has_header
+        names = None if has_header else self.header
+        with open(self.path, "rb") as raw:
+            chunks = read_chunks(raw, self.fmt, header=has_header, names=names)
+            while True:
+                cancel.check()
+                with warnings.catch_warnings(record=True) as caught:
+                    warnings.simplefilter("always")
+                    chunk = next(chunks, None)
+                for w in caught:
+                    report.flag("malformed_row", [_line_of(str(w.message))], None,
+                                [str(w.message).strip()])
+                if chunk is None:
+                    break
+                self._import_chunk(chunk, has_header)
+                progress(Progress(raw.tell(), self.fmt.size, f"{report.counts['rows']:,} rows read"))
+        report.counts["orders"] = len(self.new_orders)
+        conn.execute("UPDATE imports SET finished_at = ?, status = 'done', counts = ?, report = ?"
+                     " WHERE id = ?", [_now(), _json_counts(report), report.as_json(), report.import_id])
+
+    def _date_format(self) -> DateFormat:
+        if self.layout.date_column_is_epoch:
+            return DateFormat("epoch")
+        column = self.mapping.ordered_at
+        values = pd.read_csv(self.path, sep=self.fmt.delimiter, encoding=self.fmt.encoding, dtype=str,
+                             keep_default_na=False, usecols=[self.header.index(column)],
+                             header=0 if self.layout.has_header else None, on_bad_lines="skip",
+                             engine="c").iloc[:, 0]
+        return detect_date_format(values, self.mapping.date_order, file=self.path.name, column=column)
+
+    def _decimal_comma(self) -> bool:
+        columns = [c for c in (self.mapping.unit_price, self.mapping.quantity) if c]
+        if not columns or self.fmt.delimiter == ",":
+            return False  # a comma-separated file cannot carry unquoted decimal commas reliably
+        head = next(iter(read_chunks(self.path, self.fmt, header=self.layout.has_header,
+                                     names=None if self.layout.has_header else self.header,
+                                     chunksize=5000)))
+        return any(detect_decimal_comma(head[c]) for c in columns)
+
+    # ---- one chunk ---------------------------------------------------------------------------
+
+    def _import_chunk(self, chunk: pd.DataFrame, has_header: bool) -> None:
+        report, m, layout = self.report, self.mapping, self.layout
+        report.counts["rows"] += len(chunk)
+        rows = chunk.index.to_numpy() + (2 if has_header else 1)
+        c = pd.DataFrame({"row": rows}, index=chunk.index)
+        for name, column in m.used_columns().items():
+            c[name] = chunk[column].str.strip()
+        if layout.fill_down and "order_id" in c:
+            c = self._fill_down(c)
+
+        keep = pd.Series(True, index=c.index)
+
+        def drop(mask: pd.Series, reason: str, column: str | None, values: pd.Series) -> None:
+            nonlocal keep
+            mask = mask & keep
+            if mask.any():
+                report.flag(reason, c.loc[mask, "row"], column, values[mask])
+                keep &= ~mask
+
+        too_long = pd.Series(False, index=c.index)
+        for name in m.used_columns():
+            too_long |= c[name].str.len() > (MAX_TEXT_FIELD if name == "review_text" else MAX_FIELD)
+        drop(too_long, "too_long", None, c.iloc[:, 1].str.slice(0, 80) + "…")
+
+        sku = c["sku"] if "sku" in c else pd.Series("", index=c.index)
+        pname = c["product_name"] if "product_name" in c else pd.Series("", index=c.index)
+        pname = pname.where(pname != "", sku)
+        drop(pname == "", "missing_product", m.product_name or m.sku, pname)
+        if layout.non_products is not None:
+            drop(sku.str.match(layout.non_products) | pname.str.match(layout.non_products),
+                 "non_product", m.sku or m.product_name, pname)
+
+        if "quantity" in c:
+            qty = parse_numbers(c["quantity"], self.decimal_comma)
+            drop(qty.isna(), "bad_quantity", m.quantity, c["quantity"])
+            drop(qty == 0, "zero_quantity", m.quantity, c["quantity"])
+        else:
+            qty = pd.Series(1.0, index=c.index)
+        if "unit_price" in c:
+            price = parse_numbers(c["unit_price"], self.decimal_comma)
+            drop(price.isna() & (c["unit_price"] != ""), "bad_price", m.unit_price, c["unit_price"])
+        else:
+            price = pd.Series(np.nan, index=c.index)
+        when = self.date_format.parse(c["ordered_at"])
+        drop(when.isna(), "bad_date", m.ordered_at, c["ordered_at"])
+
+        kind, key = self._customer_keys(c)
+        if "order_id" in c:
+            order_key = c["order_id"]
+        else:
+            order_key = key + "|" + when.dt.strftime("%Y-%m-%d")
+        drop(order_key.isna() | (order_key == ""), "no_order_or_customer", m.order_id, c["row"])
+        drop((qty < 0) & (price == 0), "stock_adjustment", m.quantity, c["quantity"] if "quantity" in c else qty)
+        drop(order_key.isin(self.existing_orders), "already_imported", m.order_id, order_key)
+
+        for name in ("product_name", "customer_name"):
+            if name in c:
+                formula = keep & c[name].str.match(r"^[=+@]")
+                if formula.any():
+                    report.flag("formula_like", c.loc[formula, "row"], getattr(m, name), c.loc[formula, name])
+
+        status = self._order_status(c, order_key, qty)
+        frame = pd.DataFrame({
+            "row": c["row"], "order_key": order_key, "kind": kind, "key": key,
+            "name": c.get("customer_name", pd.Series("", index=c.index)),
+            "sku": sku, "pname": pname, "qty": qty, "price": price,
+            "when": when.dt.strftime("%Y-%m-%d %H:%M:%S"), "status": status,
+            "currency": c.get("currency", pd.Series("", index=c.index)),
+        })[keep]
+        if "rating" in c:
+            frame = frame.assign(rating=c["rating"], summary=c["summary"], text=c["review_text"])
+        if frame.empty:
+            return
+        frame = self._handle_duplicates(frame)
+        self._write(frame)
+
+    def _fill_down(self, c: pd.DataFrame) -> pd.DataFrame:
+        """Shopify puts order columns on an order's first line only; later lines inherit them.
+
+        The previous chunk's last row rides along (index -1) for an order split across chunks.
+        """
+        cols = [f for f in self.layout.fill_down if f in c]
+        both = c if self.order_carry is None else pd.concat([self.order_carry, c])
+        filled = both[cols].replace("", np.nan).groupby(both["order_id"], sort=False).ffill()
+        both = both.assign(**{col: filled[col].fillna("") for col in cols})
+        self.order_carry = both.iloc[[-1]].set_axis([-1])
+        return both.loc[c.index]
+
+    def _customer_keys(self, c: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+        """Customer identity: their number, else e-mail, else phone; empty for guests."""
+        kind = pd.Series("", index=c.index)
+        key = pd.Series("", index=c.index)
+        candidates = [
+            ("customer_id", self.layout.customer_kind if self.layout.customer_kind != "email" else "customer_id",
+             lambda s: s.where(s.str.upper() != "NA", "")),
+            ("customer_email", "email", lambda s: s.str.lower()),
+            ("customer_phone", "phone", lambda s: s.str.replace(r"[^\d+]", "", regex=True).str.lstrip("'")),
+        ]
+        for field, field_kind, normalise in candidates:
+            if field in c:
+                value = normalise(c[field])
+                use = (key == "") & (value != "")
+                key = key.where(~use, value)
+                kind = kind.where(~use, field_kind)
+        return kind, key
+
+    def _order_status(self, c: pd.DataFrame, order_key: pd.Series, qty: pd.Series) -> pd.Series:
+        status = pd.Series("completed", index=c.index)
+        if "status" in c and self.layout.cancelled_statuses:
+            status[c["status"].str.casefold().isin(self.layout.cancelled_statuses)] = "cancelled"
+        if "cancelled_at" in c:
+            status[c["cancelled_at"] != ""] = "cancelled"
+        if self.layout.return_invoice_prefix:
+            status[order_key.str.startswith(self.layout.return_invoice_prefix)] = "return"
+        return status
+
+    def _handle_duplicates(self, frame: pd.DataFrame) -> pd.DataFrame:
+        if self.layout.duplicates == "merge":
+            return self._merge_repeats(frame)
+        identity = ["order_key", "sku", "pname", "qty", "price", "when"]
+        hashes = pd.util.hash_pandas_object(frame[identity], index=False).to_numpy()
+        seen_before = np.fromiter((h in self.seen_rows for h in hashes.tolist()), bool, len(hashes))
+        repeated = pd.Series(hashes, index=frame.index).duplicated().to_numpy() | seen_before
+        self.seen_rows.update(hashes.tolist())
+        if repeated.any():
+            dupes = frame[repeated]
+            self.report.flag("duplicate_skipped", dupes["row"], None, dupes["pname"])
+        return frame[~repeated]
+
+    def _merge_repeats(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """Where a repeated row is the only quantity signal (baskets, tills), it adds one unit."""
+        item = ["order_key", "sku", "pname"]
+        repeated = frame.duplicated(item)
+        if repeated.any():
+            self.report.flag("duplicate_merged", frame.loc[repeated, "row"], None, frame.loc[repeated, "pname"])
+            frame = frame.assign(qty=frame.groupby(item)["qty"].transform("sum"))[~repeated]
+        # An item whose first row came in an earlier chunk: add to the line already written.
+        keys = list(zip(frame["order_key"], frame["sku"], frame["pname"]))
+        earlier = np.array([k in self.line_of_item for k in keys], dtype=bool)
+        if earlier.any():
+            self.report.flag("duplicate_merged", frame.loc[earlier, "row"], None, frame.loc[earlier, "pname"])
+            self.db.conn.executemany(
+                "UPDATE order_lines SET quantity = quantity + ? WHERE id = ?",
+                [(q, self.line_of_item[k]) for q, k, e in zip(frame["qty"], keys, earlier) if e])
+        return frame[~earlier]
+
+    # ---- writing -----------------------------------------------------------------------------
+
+    def _ids(self, table: str, n: int) -> np.ndarray:
+        start = self.next_id[table]
+        self.next_id[table] += n
+        return np.arange(start, start + n)
+
+    def _write(self, f: pd.DataFrame) -> None:
+        conn, report = self.db.conn, self.report
+        # customers
+        has_customer = f["key"] != ""
+        pairs = f.loc[has_customer, ["kind", "key", "name"]].drop_duplicates(["kind", "key"])
+        new = pairs[[(k, e) not in self.customers for k, e in zip(pairs["kind"], pairs["key"])]]
+        if len(new):
+            ids = self._ids("customers", len(new))
+            conn.executemany(
+                "INSERT INTO customers (id, key_kind, external_key, name, import_id) VALUES (?, ?, ?, ?, ?)",
+                zip(ids.tolist(), new["kind"], new["key"], new["name"].replace("", None),
+                    [report.import_id] * len(new)))
+            self.customers.update(zip(zip(new["kind"], new["key"]), ids.tolist()))
+            report.counts["customers_new"] += len(new)
+        customer_id = [self.customers.get((k, e)) if e else None for k, e in zip(f["kind"], f["key"])]
+
+        # products: by SKU when there is one, else by name
+        product_ids = []
+        new_products = []
+        for sku, pname in zip(f["sku"], f["pname"]):
+            pid = self.products_by_sku.get(sku) if sku else self.products_by_name.get(name_key(pname))
+            if pid is None:
+                pid = int(self._ids("products", 1)[0])
+                new_products.append((pid, sku or None, pname, name_key(pname)))
+                if sku:
+                    self.products_by_sku[sku] = pid
+                self.products_by_name.setdefault(name_key(pname), pid)
+            product_ids.append(pid)
+        if new_products:
+            conn.executemany("INSERT INTO products (id, sku, name, name_key) VALUES (?, ?, ?, ?)",
+                             new_products)
+            report.counts["products_new"] += len(new_products)
+
+        f = f.assign(customer_id=customer_id, product_id=product_ids)
+        # orders: the first line of an order sets its date, customer and status
+        heads = f.drop_duplicates("order_key")
+        heads = heads[~heads["order_key"].isin(self.new_orders)]
+        if len(heads):
+            ids = self._ids("orders", len(heads))
+            conn.executemany(
+                "INSERT INTO orders (id, import_id, source, external_id, customer_id, ordered_at, status,"
+                " currency) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                zip(ids.tolist(), [report.import_id] * len(heads), [self.source] * len(heads),
+                    heads["order_key"], heads["customer_id"], heads["when"], heads["status"],
+                    heads["currency"].replace("", None)))
+            self.new_orders.update(zip(heads["order_key"], ids.tolist()))
+            report.counts["guest_orders"] += int((heads["key"] == "").sum())
+            report.counts["cancelled_orders"] += int((heads["status"] == "cancelled").sum())
+            report.counts["return_orders"] += int((heads["status"] == "return").sum())
+
+        order_ids = f["order_key"].map(self.new_orders)
+        is_return = ((f["qty"] < 0) | (f["status"] == "return")).astype(int)
+        self._flag_kept(f, is_return)
+        line_ids = self._ids("order_lines", len(f))
+        conn.executemany(
+            "INSERT INTO order_lines (id, order_id, product_id, quantity, unit_price, is_return)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            zip(line_ids.tolist(), order_ids.tolist(), f["product_id"], f["qty"].tolist(),
+                f["price"].astype(object).where(f["price"].notna(), None).tolist(), is_return.tolist()))
+        report.counts["lines"] += len(f)
+        if self.layout.duplicates == "merge":
+            self.line_of_item.update(zip(zip(f["order_key"], f["sku"], f["pname"]), line_ids.tolist()))
+        if "rating" in f:
+            conn.executemany(
+                "INSERT OR IGNORE INTO reviews (customer_id, product_id, rating, summary, text,"
+                " reviewed_at, import_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                zip(f["customer_id"], f["product_id"], pd.to_numeric(f["rating"], errors="coerce").tolist(),
+                    f["summary"], f["text"], f["when"], [report.import_id] * len(f)))
+            report.counts["reviews"] += len(f)
+
+    def _flag_kept(self, f: pd.DataFrame, is_return: pd.Series) -> None:
+        """Rows that are imported but the owner should know about: counted, not dropped."""
+        r = self.report
+        r.counts["zero_price_kept"] += int((f["price"] == 0).sum())
+        r.counts["guest_line"] += int((f["key"] == "").sum())
+        r.counts["cancelled_line"] += int((f["status"] == "cancelled").sum())
+        r.counts["return_line"] += int(is_return.sum())
+
+
+def _line_of(message: str) -> int | None:
+    import re
+    match = re.search(r"line (\d+)", message)
+    return int(match.group(1)) if match else None
+
+
+def _json_counts(report: ImportReport) -> str:
+    import json
+    return json.dumps(dict(report.counts))
+
+
+def _now() -> str:
+    return datetime.now().isoformat(timespec="seconds")

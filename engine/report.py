@@ -1,0 +1,96 @@
+"""What an import did: counts the owner can check against the file, and every skipped row with why."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from engine.export import safe_cell
+
+# Every reason a row can be skipped, set aside or flagged, in the owner's words.
+REASONS = {
+    "malformed_row": "row has a different number of fields than the header (skipped)",
+    "missing_product": "no product name or code (skipped)",
+    "too_long": "a name, code or key longer than 1,000 characters, or a text over 100,000 (skipped)",
+    "non_product": "not a product: postage, fees, manual adjustments (skipped)",
+    "bad_quantity": "quantity is not a number (skipped)",
+    "zero_quantity": "quantity is 0 (skipped)",
+    "bad_price": "price is not a number (skipped)",
+    "bad_date": "date could not be read (skipped)",
+    "no_order_or_customer": "neither an order number nor a customer (skipped)",
+    "stock_adjustment": "negative quantity at price 0: a stock adjustment, not a sale (skipped)",
+    "duplicate_skipped": "exact duplicate of an earlier row (skipped)",
+    "duplicate_merged": "repeated row counted as one more unit of the same item",
+    "already_imported": "order already in the shop from an earlier import (skipped)",
+    "formula_like": "text starts like a spreadsheet formula (kept as plain text; exports neutralise it)",
+    "zero_price_kept": "price 0 (kept as a purchase)",
+    "guest_line": "no customer (kept for bundles, not for personal recommendations)",
+    "cancelled_line": "line of a cancelled or voided order (kept, marked cancelled, not used for recommendations)",
+    "return_line": "return (kept as a return)",
+    "unknown_type": "product type not sold on its own, such as a grouped product (skipped)",
+}
+
+MAX_STORED_ISSUES = 1000  # the database keeps the first ones; the CSV report has them all
+
+
+@dataclass
+class Issue:
+    row: int | None
+    column: str | None
+    reason: str
+    value: str
+
+
+@dataclass
+class ImportReport:
+    file_name: str
+    kind: str = "orders"
+    layout: str = ""
+    layout_label: str = ""
+    sha256: str = ""
+    import_id: int | None = None
+    already_imported: bool = False
+    counts: Counter = field(default_factory=Counter)
+    issues: list[Issue] = field(default_factory=list)
+
+    def flag(self, reason: str, rows, column: str | None, values) -> None:
+        rows, values = list(rows), list(values)
+        self.counts[reason] += len(rows)
+        self.issues.extend(Issue(int(r), column, reason, str(v)[:200]) for r, v in zip(rows, values))
+
+    def summary_lines(self) -> list[str]:
+        c = self.counts
+        if self.already_imported:
+            return [f"{self.file_name} was already imported earlier; nothing was changed."]
+        lines = [f"{self.file_name}: {self.layout_label}."]
+        if self.kind == "catalogue":
+            lines.append(f"{c['rows']:,} rows read: {c['products_new']:,} new products, "
+                         f"{c['products_updated']:,} existing products updated.")
+        else:
+            lines.append(f"{c['rows']:,} rows read: {c['orders']:,} orders with {c['lines']:,} lines imported, "
+                         f"{c['customers_new']:,} new customers, {c['products_new']:,} new products.")
+            if c["cancelled_orders"] or c["return_orders"] or c["guest_orders"]:
+                lines.append(f"Of the orders, {c['cancelled_orders']:,} are cancelled or voided, "
+                             f"{c['return_orders']:,} are returns, {c['guest_orders']:,} have no customer.")
+        for reason, sentence in REASONS.items():
+            if c[reason]:
+                lines.append(f"{c[reason]:,} rows: {sentence}.")
+        return lines
+
+    def as_json(self) -> str:
+        return json.dumps({
+            "counts": dict(self.counts),
+            "issues": [vars(i) for i in self.issues[:MAX_STORED_ISSUES]],
+            "issues_total": len(self.issues),
+        })
+
+    def to_csv(self, path: str | Path) -> None:
+        with open(path, "w", newline="", encoding="utf-8") as f:
+            out = csv.writer(f)
+            out.writerow(["file", "row", "column", "problem", "value"])
+            for i in self.issues:
+                out.writerow([safe_cell(self.file_name), i.row, safe_cell(i.column or ""),
+                              REASONS.get(i.reason, i.reason), safe_cell(i.value)])
