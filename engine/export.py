@@ -69,8 +69,9 @@ def export_recommendations(db, path: str | Path, *, columns: list[str] | None = 
 
     run = db.execute("SELECT max(id) FROM recommendation_runs").fetchone()[0]
     where = "r.run_id = ?" + (" AND s.status = 'approved'" if only_approved else "")
+    from engine.queries import _display_name_sql
     sql = f"""
-        SELECT coalesce(nullif(c.name, ''), c.external_key) AS customer, c.external_key AS customer_key,
+        SELECT {_display_name_sql()} AS customer, c.external_key AS customer_key,
                c.id AS customer_id, r.kind, r.rank, p.name AS product, p.sku, p.price, r.score,
                s.text AS reason, s.status AS reason_status
           FROM recommendations r

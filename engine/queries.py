@@ -26,13 +26,27 @@ CUSTOMER_SORTS = {
 }
 CUSTOMER_COLUMNS = [
     ("name", "Customer"),
-    ("key", "Known by"),
     ("orders", "Orders"),
     ("last_order", "Last order"),
     ("spent", "Spent"),
 ]
 
-_KEY_KIND_WORDS = {"email": "E-mail", "phone": "Phone", "id": "Customer number"}
+_KEY_KIND_WORDS = {"email": "E-mail", "phone": "Phone", "id": "Customer number",
+                   "customer_id": "Customer number", "member": "Member number",
+                   "reviewer": "Reviewer"}
+# A customer without a name is shown by their key: "Customer 12347", or the e-mail itself.
+_NO_NAME = {"customer_id": "Customer ", "id": "Customer ", "member": "Member ", "reviewer": "Reviewer "}
+
+
+def _display_name_sql(alias: str = "c") -> str:
+    cases = " ".join(f"WHEN '{kind}' THEN '{prefix}' || {alias}.external_key"
+                     for kind, prefix in _NO_NAME.items())
+    return (f"coalesce(nullif({alias}.name, ''), CASE {alias}.key_kind {cases} "
+            f"ELSE {alias}.external_key END)")
+
+
+def key_kind_words(kind: str | None) -> str:
+    return _KEY_KIND_WORDS.get(kind or "", kind or "")
 
 
 def shop_stats(db: sqlite_utils.Database) -> list[tuple[str, str]]:
@@ -100,7 +114,7 @@ def customers_page(db: Database, search: str = "", sort: str = "name", descendin
     if sort in ("name", "key"):
         sql = f"""
             WITH page AS (
-                SELECT c.id, coalesce(nullif(c.name, ''), c.external_key) AS display_name
+                SELECT c.id, {_display_name_sql()} AS display_name
                   FROM customers c {where}
                  ORDER BY {order} {direction}, c.id
                  LIMIT ? OFFSET ?)
@@ -110,7 +124,7 @@ def customers_page(db: Database, search: str = "", sort: str = "name", descendin
     else:
         sql = f"""
             SELECT * FROM (
-                SELECT c.id, coalesce(nullif(c.name, ''), c.external_key) AS name,
+                SELECT c.id, {_display_name_sql()} AS name,
                        c.external_key AS key, c.key_kind, {stats}
                   FROM customers c {where})
              ORDER BY {sort} {direction}, id LIMIT ? OFFSET ?"""
@@ -118,8 +132,8 @@ def customers_page(db: Database, search: str = "", sort: str = "name", descendin
 
 
 def customer(db: Database, customer_id: int) -> dict | None:
-    rows = _rows(db, """
-        SELECT c.id, coalesce(nullif(c.name, ''), c.external_key) AS name, c.key_kind,
+    rows = _rows(db, f"""
+        SELECT c.id, {_display_name_sql()} AS name, c.key_kind,
                c.external_key AS key,
                (SELECT count(*) FROM orders o WHERE o.customer_id = c.id) AS orders,
                (SELECT min(o.ordered_at) FROM orders o WHERE o.customer_id = c.id) AS first_order,
@@ -128,7 +142,7 @@ def customer(db: Database, customer_id: int) -> dict | None:
     if not rows:
         return None
     row = rows[0]
-    row["key_kind_words"] = _KEY_KIND_WORDS.get(row["key_kind"], row["key_kind"] or "")
+    row["key_kind_words"] = key_kind_words(row["key_kind"])
     return row
 
 

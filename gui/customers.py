@@ -13,7 +13,7 @@ import logging
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView, QHBoxLayout, QHeaderView, QInputDialog, QLabel, QLineEdit, QPushButton,
+    QAbstractItemView, QGroupBox, QHBoxLayout, QHeaderView, QInputDialog, QLabel, QLineEdit, QPushButton,
     QSplitter, QTableView, QTabWidget, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
 )
 
@@ -139,18 +139,14 @@ class CustomerDetail(QWidget):
         rec_page = QWidget()
         rl = QVBoxLayout(rec_page)
         self.recs = QTreeWidget()
-        self.recs.setHeaderLabels(["Suggestion", "Score", "Reason", "Status"])
+        self.recs.setHeaderLabels(["Suggestion", "Score", "Status"])
         self.recs.setRootIsDecorated(True)
-        self.recs.setWordWrap(True)
-        self.recs.setUniformRowHeights(False)
         self.recs.setAlternatingRowColors(True)
         header = self.recs.header()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        header.resizeSection(0, 220)
-        header.resizeSection(1, 55)
         header.setStretchLastSection(False)
-        header.resizeSection(3, 90)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         self.recs.itemSelectionChanged.connect(self._update_buttons)
         self.recs.itemDoubleClicked.connect(lambda *_: self.edit_reason())
         self.recs_empty = QLabel()
@@ -159,6 +155,20 @@ class CustomerDetail(QWidget):
         self.recs_empty.setStyleSheet("color: palette(placeholder-text); padding: 24px;")
         rl.addWidget(self.recs_empty)
         rl.addWidget(self.recs, 1)
+        self.reason_box = QGroupBox("Reason")
+        bl = QVBoxLayout(self.reason_box)
+        self.reason_text = QLabel()
+        self.reason_text.setWordWrap(True)
+        self.reason_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        f = self.reason_text.font()
+        f.setPointSizeF(f.pointSizeF() * 1.1)
+        self.reason_text.setFont(f)
+        self.reason_why = QLabel()
+        self.reason_why.setWordWrap(True)
+        self.reason_why.setStyleSheet("color: palette(placeholder-text);")
+        bl.addWidget(self.reason_text)
+        bl.addWidget(self.reason_why)
+        rl.addWidget(self.reason_box)
         buttons = QHBoxLayout()
         self.edit_button = QPushButton("Edit reason…")
         self.approve_button = QPushButton("Approve")
@@ -211,7 +221,7 @@ class CustomerDetail(QWidget):
             self.show_customer(None)
             return
         self.name.setText(c["name"])
-        facts = f"{c['key_kind_words']}: {c['key']}" if c["key"] != c["name"] else c["key_kind_words"]
+        facts = f"{c['key_kind_words']}: {c['key']}"
         if c["orders"]:
             facts += (f"  ·  {c['orders']} order{'s' if c['orders'] != 1 else ''} "
                       f"from {c['first_order'][:10]} to {c['last_order'][:10]}")
@@ -236,20 +246,23 @@ class CustomerDetail(QWidget):
                 continue
             status = STATUS_WORDS.get(r["reason_status"], r["reason_status"])
             item = QTreeWidgetItem([r["product"], f"{r['score']:.2f}" if r["score"] is not None else "",
-                                    r["reason"] or "—", status])
+                                    status])
             item.setData(0, Qt.ItemDataRole.UserRole, r)
             evidence = queries.evidence_in_words(r["evidence"])
             tip = "\n".join(evidence) or "No details recorded for this suggestion."
-            for col in range(4):
-                item.setToolTip(col, tip)
+            for col in range(3):
+                item.setToolTip(col, (r["reason"] + "\n\n" if r["reason"] else "") + tip)
             item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
             if r["reason_status"] == "rejected":
-                item.setForeground(2, QBrush(QColor(140, 140, 140)))
+                for col in range(3):
+                    item.setForeground(col, self.palette().placeholderText())
             for line in evidence:
-                child = QTreeWidgetItem(["", "", line])
+                child = QTreeWidgetItem([line])
                 child.setFlags(Qt.ItemFlag.ItemIsEnabled)
-                child.setForeground(2, self.palette().placeholderText())
+                child.setForeground(0, self.palette().placeholderText())
+                child.setToolTip(0, line)
                 item.addChild(child)
+                child.setFirstColumnSpanned(True)
             parent.addChild(item)
         self.recs.expandToDepth(0)
         if recs and self.recs.topLevelItemCount():
@@ -308,6 +321,12 @@ class CustomerDetail(QWidget):
 
     def _update_buttons(self) -> None:
         r = self.selected()
+        self.reason_box.setVisible(r is not None)
+        if r is not None:
+            self.reason_box.setTitle(f"Why suggest {r['product']}?")
+            self.reason_text.setText(r["reason"] or "No reason written yet — press “Write reasons” on the Overview.")
+            lines = queries.evidence_in_words(r["evidence"])
+            self.reason_why.setText(" ".join(lines))
         has_reason = bool(r and r.get("reason_id"))
         reasons = optional("engine.reasons")
         self.edit_button.setEnabled(has_reason)
@@ -405,10 +424,12 @@ class CustomersView(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         hh = self.table.horizontalHeader()
         fm = self.fontMetrics()
-        for col, sample in ((0, "Customer 000000 name"), (1, "someone@example.com"), (2, "Orders"),
-                            (3, "2024-12-31"), (4, "12,345.00")):
-            hh.resizeSection(col, fm.horizontalAdvance(sample) + 24)
-        hh.setStretchLastSection(True)
+        hh.setStretchLastSection(False)
+        hh.setMinimumSectionSize(fm.horizontalAdvance("Orders") + 16)
+        for col, sample in ((1, "Orders"), (2, "2024-12-31"), (3, "12,345.00")):
+            hh.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
+            hh.resizeSection(col, fm.horizontalAdvance(sample) + 20)
+        hh.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         self.model.modelReset.connect(self._after_reset)
 
@@ -420,7 +441,7 @@ class CustomersView(QWidget):
         split.setStretchFactor(0, 2)
         split.setStretchFactor(1, 3)
         split.setChildrenCollapsible(False)
-        split.setSizes([560, 640])
+        split.setSizes([500, 700])
         self.splitter = split
         lay.addWidget(split, 1)
 

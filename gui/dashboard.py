@@ -168,8 +168,12 @@ class DashboardView(QWidget):
                 counts = json.loads(imp["counts"] or "{}")
             except ValueError:
                 counts = {}
-            if counts:
-                text += "<br>" + ", ".join(f"{v:,} {k.replace('_', ' ')}" for k, v in counts.items())
+            shown = [(counts.get(k), words) for k, words in
+                     (("orders", "orders"), ("lines", "order lines"), ("customers_new", "new customers"),
+                      ("products_new", "new products"), ("products_updated", "products updated"))]
+            shown = [f"{n:,} {words}" for n, words in shown if n]
+            if shown:
+                text += "<br>" + ", ".join(shown)
             self.import_label.setText(text)
         else:
             self.import_label.setText("Nothing imported yet.")

@@ -31,10 +31,37 @@ DELIMITER_WORDS = {",": "commas", ";": "semicolons", "\t": "tabs", "|": "vertica
 FILE_FILTER = "Spreadsheet files (*.csv *.tsv *.txt);;All files (*)"
 
 
-def issue_field(issue, name: str, default=None):
-    if isinstance(issue, dict):
-        return issue.get(name, default)
-    return getattr(issue, name, default)
+def mapping_fields() -> list[tuple[str, str, bool]]:
+    for module in ("engine.importer", "engine.layouts"):
+        mod = optional(module)
+        if mod is not None and hasattr(mod, "MAPPING_FIELDS"):
+            return list(mod.MAPPING_FIELDS)
+    return []
+
+
+def catalogue_importer():
+    for module in ("engine.importer", "engine.catalogue"):
+        mod = optional(module)
+        if mod is not None and hasattr(mod, "import_catalogue"):
+            return mod.import_catalogue
+    return None
+
+
+def problem_counts(report) -> list[tuple[str, int]]:
+    """(problem in words, rows) for every kind of skipped or changed row, most frequent first."""
+    words = getattr(optional("engine.report"), "REASONS", {})
+    counts = getattr(report, "counts", {}) or {}
+    out = [(sentence[0].upper() + sentence[1:], int(counts[key])) for key, sentence in words.items()
+           if counts.get(key)]
+    if not out:  # an importer without the word list: count the issues themselves
+        out = list(Counter(str(getattr(i, "reason", "other")) for i in (report.issues or [])).items())
+    return sorted(out, key=lambda kv: -kv[1])
+
+
+def cell_text(value) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    return str(value)
 
 
 class DropZone(QFrame):
@@ -164,6 +191,7 @@ class ImportWizard(QDialog):
         self.preview_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.preview_table.setAlternatingRowColors(True)
         self.preview_table.verticalHeader().hide()
+        self.preview_table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
         self.preview_table.setMinimumHeight(150)
         lay.addWidget(QLabel("<b>The first rows of the file</b>"))
         lay.addWidget(self.preview_table, 2)
@@ -293,10 +321,10 @@ class ImportWizard(QDialog):
         kind = getattr(preview, "kind", "orders")
         if kind == "catalogue":
             self.kind_catalogue.setChecked(True)
-        elif kind == "orders":
+        else:
             self.kind_orders.setChecked(True)
         label = preview.profile_label or "a spreadsheet file with its own layout"
-        what = "product catalogue" if kind == "catalogue" else "orders"
+        what = {"catalogue": "product catalogue", "reviews": "customer reviews"}.get(kind, "orders")
         details = (f"{preview.encoding} text, columns separated by "
                    f"{DELIMITER_WORDS.get(preview.delimiter, repr(preview.delimiter))}, "
                    f"decimal {'comma' if preview.decimal == ',' else 'point'}")
@@ -316,8 +344,8 @@ class ImportWizard(QDialog):
         t.setRowCount(len(rows))
         for r, row in enumerate(rows):
             for c, value in enumerate(row[:len(header)]):
-                item = QTableWidgetItem(str(value))
-                item.setToolTip(str(value))
+                item = QTableWidgetItem(cell_text(value)[:200])
+                item.setToolTip(cell_text(value)[:1000])
                 t.setItem(r, c, item)
         t.resizeColumnsToContents()
         for c in range(t.columnCount()):
@@ -328,7 +356,7 @@ class ImportWizard(QDialog):
             self.mapping_form.removeRow(0)
         self.combos = {}
         orders = self.kind_orders.isChecked()
-        fields = getattr(self.importer, "MAPPING_FIELDS", [])
+        fields = mapping_fields()
         if not orders or not fields:
             self.mapping_box.hide()
             self.change_mapping.hide()
@@ -365,14 +393,15 @@ class ImportWizard(QDialog):
         self._check_mapping()
 
     def _check_mapping(self) -> None:
-        missing = [label for field, label, required in getattr(self.importer, "MAPPING_FIELDS", [])
-                   if required and field in self.combos and self.combos[field].currentData() is None]
-        if missing:
-            self.check_error.setText("Still needed: " + ", ".join(missing) + ".")
-            self.next_button.setEnabled(False)
+        mapping = self.mapping() if self.combos else None
+        if mapping is not None and hasattr(mapping, "problems"):
+            problems = mapping.problems(self.preview.header)
         else:
-            self.check_error.setText("")
-            self.next_button.setEnabled(True)
+            problems = [f"Choose the column with the {label.lower()}." for field, label, required
+                        in mapping_fields()
+                        if required and field in self.combos and self.combos[field].currentData() is None]
+        self.check_error.setText(" ".join(problems))
+        self.next_button.setEnabled(not problems)
 
     def mapping(self):
         """The mapping to pass to the importer, or None to use the detected layout as it is."""
@@ -386,10 +415,10 @@ class ImportWizard(QDialog):
                 getattr(detected, "date_order", "auto") == date_order
             if same and self.preview.profile is not None:
                 return None
-        cls = self.importer.ColumnMapping
-        names = {f.name for f in dataclasses.fields(cls)}
-        return cls(**{k: v for k, v in values.items() if k in names},
-                   **({"date_order": date_order} if "date_order" in names else {}))
+        values["date_order"] = date_order
+        if detected is not None:
+            return dataclasses.replace(detected, **values)
+        return self.importer.ColumnMapping(**values)
 
     # ---- import --------------------------------------------------------------------------
     def start_import(self) -> None:
@@ -397,13 +426,14 @@ class ImportWizard(QDialog):
             return
         importer, path, shop = self.importer, self.path, self.shop
         catalogue = self.kind_catalogue.isChecked()
+        import_catalogue = catalogue_importer()
         mapping = None if catalogue else self.mapping()
         profile = None if catalogue or mapping is not None else self.preview.profile
 
         def work(progress, cancel):
             with shop.worker_db() as db:
                 if catalogue:
-                    return importer.import_catalogue(db, path, progress=progress, cancel=cancel)
+                    return import_catalogue(db, path, progress=progress, cancel=cancel)
                 return importer.import_orders(db, path, profile=profile, mapping=mapping,
                                               progress=progress, cancel=cancel)
 
@@ -433,10 +463,14 @@ class ImportWizard(QDialog):
             self.result_title.setText("This file was imported before — nothing new was added.")
         else:
             self.result_title.setText("Import finished")
-        self.summary.setText("\n".join(report.summary_lines()))
-        reasons = Counter(str(issue_field(i, "reason", "other")) for i in (report.issues or []))
+        lines = report.summary_lines()
+        # The per-problem lines are in the table below; the summary keeps the overall counts.
+        words = set(getattr(optional("engine.report"), "REASONS", {}).values())
+        self.summary.setText("\n".join(line for line in lines
+                                       if not any(line.endswith(w + ".") for w in words)))
+        reasons = problem_counts(report)
         self.problems.setRowCount(len(reasons))
-        for r, (reason, n) in enumerate(reasons.most_common()):
+        for r, (reason, n) in enumerate(reasons):
             self.problems.setItem(r, 0, QTableWidgetItem(reason))
             item = QTableWidgetItem(f"{n:,}")
             item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
