@@ -141,7 +141,7 @@ class DashboardView(QWidget):
                 return {"dash": queries.dashboard(db), "months": queries.sales_per_month(db),
                         "top": queries.top_products(db, 10)}
 
-        self._loader = Job(load, "overview", self)
+        self._loader = Job(load, "overview")  # no parent: it outlives a closed view until done
         self._loader.succeeded.connect(self._show)
         self._loader.finished.connect(self._maybe_again)
         self._loader.start()

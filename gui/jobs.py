@@ -52,6 +52,9 @@ class _Runner(QObject):
             self.failed.emit(plain_message(exc))
         else:
             self.succeeded.emit(result)
+        finally:
+            # Leave the thread's event loop now, so that wait() never depends on the GUI thread.
+            QThread.currentThread().quit()
 
 
 class Job(QObject):

@@ -65,3 +65,85 @@ def fill_shop(path, customers: int = 50, orders_per: int = 3, seed: int = 1, rec
                                " VALUES (?, ?, 'template', ?, '2024-01-02T09:00:00')",
                                [rid, text, "approved" if rid % 3 == 1 else "draft"])
     return db
+
+
+# ---- fixtures shared by the GUI tests (imported into each test_gui*.py) ----------------------
+import time as _time
+from pathlib import Path as _Path
+
+import pytest
+
+
+@pytest.fixture
+def make_window(qtbot, tmp_path):
+    """A MainWindow with its own settings file and app data folder (nothing touches the real ones)."""
+    from PySide6.QtCore import QSettings, QStandardPaths
+    QStandardPaths.setTestModeEnabled(True)
+    from gui.app import MainWindow
+    made = []
+
+    def make(resize=True):
+        settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+        w = MainWindow(settings=settings, data_dir=tmp_path / "appdata")
+        qtbot.addWidget(w)
+        if resize:
+            w.resize(1100, 720)
+        w.show()
+        made.append(w)
+        return w
+
+    yield make
+    for w in made:
+        if w.job is not None and w.job.running:
+            w.job.cancel()
+            w.job.wait()
+        for view in w.views.values():
+            loader = getattr(view, "_loader", None)
+            if loader is not None and loader.running:
+                loader.wait()
+
+
+def wait_job(qtbot, job, timeout=60000):
+    """Wait until a gui.jobs.Job has finished (success, failure or cancel)."""
+    qtbot.waitUntil(lambda: not job.running, timeout=timeout)
+
+
+class TickRecorder:
+    """A QTimer on the GUI thread; records the largest gap between its ticks."""
+
+    def __init__(self, interval_ms=50):
+        from PySide6.QtCore import QTimer
+        self.timer = QTimer()
+        self.timer.setInterval(interval_ms)
+        self.last = None
+        self.max_gap = 0.0
+        self.ticks = 0
+        self.timer.timeout.connect(self._tick)
+
+    def _tick(self):
+        now = _time.monotonic()
+        if self.last is not None:
+            self.max_gap = max(self.max_gap, now - self.last)
+        self.last = now
+        self.ticks += 1
+
+    def start(self):
+        self.last = _time.monotonic()
+        self.timer.start()
+
+    def stop(self):
+        self.timer.stop()
+
+
+_ROOT = _Path(__file__).resolve().parent.parent
+# shared/ lies beside the checkout (CI, main) or beside the folder of worktrees.
+SHARED = next((p for p in (_ROOT.parent / "shared" / "data", _ROOT.parent.parent / "shared" / "data")
+               if p.exists()), _ROOT.parent / "shared" / "data")
+DEMO_CSV = _ROOT / "resources" / "demo" / "online_retail_sample.csv"
+
+
+def shared_file(relative: str) -> _Path:
+    path = SHARED / relative
+    if not path.exists():
+        pytest.skip(f"shared data {relative} not available")
+    return path
