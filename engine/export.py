@@ -54,7 +54,7 @@ def export_recommendations(db, path: str | Path, *, columns: list[str] | None = 
 
     `per` is "recommendation" (one row each) or "customer" (one row per customer,
     with numbered product/reason columns). `only_approved` keeps only
-    recommendations whose reason the owner approved. The file is written to a
+    recommendations whose reason the owner approved or wrote (status 'edited'). The file is written to a
     temporary name first, so a cancelled or failed export leaves no partial file.
     """
     progress = progress or no_progress
@@ -68,7 +68,7 @@ def export_recommendations(db, path: str | Path, *, columns: list[str] | None = 
     labels = dict((k, label) for k, label, _ in EXPORT_COLUMNS)
 
     run = db.execute("SELECT max(id) FROM recommendation_runs").fetchone()[0]
-    where = "r.run_id = ?" + (" AND s.status = 'approved'" if only_approved else "")
+    where = "r.run_id = ?" + (" AND s.status IN ('approved', 'edited')" if only_approved else "")
     from engine.queries import _display_name_sql
     sql = f"""
         SELECT {_display_name_sql()} AS customer, c.external_key AS customer_key,
@@ -145,7 +145,7 @@ def export_summary(db) -> dict:
         "customers": one("SELECT count(DISTINCT customer_id) FROM recommendations WHERE run_id = ?"),
         "approved": one("""SELECT count(*) FROM recommendations r JOIN reasons s
                              ON s.id = (SELECT max(id) FROM reasons WHERE recommendation_id = r.id)
-                            WHERE r.run_id = ? AND s.status = 'approved'"""),
+                            WHERE r.run_id = ? AND s.status IN ('approved', 'edited')"""),
     }
 
 

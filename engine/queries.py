@@ -310,7 +310,7 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-REASON_STATUSES = ("draft", "approved", "rejected")
+REASON_STATUSES = ("draft", "approved", "edited", "rejected")  # as engine.reasons.store
 
 
 def set_reason_fallback(db: Database, reason_id: int, text: str | None = None,
@@ -320,8 +320,11 @@ def set_reason_fallback(db: Database, reason_id: int, text: str | None = None,
         raise ValueError(f"Unknown reason status {status!r}.")
     sets, params = ["updated_at = ?"], [_now()]
     if text is not None:
-        sets += ["text = ?", "provenance = 'edited'"]
-        params.append(text)
+        old = db.execute("SELECT text FROM reasons WHERE id = ?", [reason_id]).fetchone()
+        if old is not None and text.strip() != old[0] and status in (None, "approved"):
+            status = "edited"   # the owner's own words
+        sets.append("text = ?")
+        params.append(text.strip())
     if status is not None:
         sets.append("status = ?")
         params.append(status)

@@ -27,6 +27,7 @@ log = logging.getLogger("shopwise.gui")
 PAGE = 200
 KIND_TITLES = {"reorder": "Time to reorder", "discover": "New for them"}
 STATUS_WORDS = {"draft": "to review", "approved": "approved", "rejected": "rejected",
+                "edited": "written by you",
                 None: "no reason yet", "": "no reason yet"}
 
 
@@ -294,7 +295,8 @@ class CustomerDetail(QWidget):
         recommend = optional("engine.recommend")
         if recommend is not None and hasattr(recommend, "customer_tags"):
             try:
-                return list(recommend.customer_tags(self.shop.db, customer_id))
+                return [t["label"] if isinstance(t, dict) else str(t)
+                        for t in recommend.customer_tags(self.shop.db, customer_id)]
             except Exception:  # noqa: BLE001 - tags are a nicety; the log keeps the details
                 log.exception("customer_tags failed")
         return queries.interest_tags_fallback(self.shop.db, customer_id)
@@ -387,8 +389,7 @@ class CustomerDetail(QWidget):
 
         def work(progress, cancel):
             with shop.worker_db() as db:
-                return reasons.generate_reasons(db, recommendation_ids=[rec_id], progress=progress,
-                                                cancel=cancel)
+                return reasons.generate_reasons(db, ids=[rec_id], progress=progress, cancel=cancel)
 
         self.window_.run_job(work, "Writing a new reason",
                              on_success=lambda _: self._reselect_after(lambda: self.show_customer(self.customer_id)))

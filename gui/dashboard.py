@@ -223,7 +223,7 @@ class DashboardView(QWidget):
 
         def work(progress, cancel):
             with shop.worker_db() as db:
-                return recommend.run_recommendations(db, progress, cancel)
+                return recommend.run_recommendations(db, progress=progress, cancel=cancel)
 
         self.window_.run_job(work, "Making suggestions")
 

@@ -39,7 +39,7 @@ class ExportView(QWidget):
 
         which = QGroupBox("Which suggestions")
         wl = QVBoxLayout(which)
-        self.only_approved = QRadioButton("Only those whose reason I approved")
+        self.only_approved = QRadioButton("Only those whose reason I approved or wrote myself")
         self.all_recs = QRadioButton("All suggestions")
         g1 = QButtonGroup(self)
         g1.addButton(self.only_approved)

@@ -111,7 +111,7 @@ class TrainingView(QWidget):
         hl.addWidget(self.history)
         hrow = QHBoxLayout()
         self.activate_button = QPushButton("Use this version")
-        self.rollback_button = QPushButton("Go back to the built-in writer")
+        self.rollback_button = QPushButton("Go back to the previous version")
         self.activate_button.clicked.connect(self.activate)
         self.rollback_button.clicked.connect(self.rollback)
         hrow.addWidget(self.activate_button)
@@ -138,15 +138,21 @@ class TrainingView(QWidget):
                 log.exception("detect_device failed")
         words = device_words(device) if device is not None else "This computer's processor"
         self.device_label.setText(f"<b>Trains on:</b> {words}")
-        gpu = device is not None and any(k in str(device).lower() for k in ("cuda", "gpu", "graphics", "mps"))
+        kind = str(getattr(device, "kind", device or "cpu")).lower()
+        gpu = any(k in kind for k in ("cuda", "gpu", "mps"))
         for key, name, text, cpu_min, gpu_min in PRESETS:
             minutes = gpu_min if gpu else cpu_min
-            self.preset_buttons[key].setText(f"{name} — about {minutes} minutes. {text}")
+            if available and hasattr(reasons, "estimate_training_seconds"):
+                try:
+                    minutes = max(1, round(reasons.estimate_training_seconds(key, device=device) / 60))
+                except Exception:  # noqa: BLE001 - an estimate is a nicety
+                    log.exception("estimate failed")
+            self.preset_buttons[key].setText(f"{name} — about {minutes} minute{'s' if minutes != 1 else ''}. {text}")
         self.history.clear()
         for run in queries.training_history(self.shop.db):
             metrics = run["metrics"] or {}
-            quality = ", ".join(f"{k.replace('_', ' ')} {v:.3g}" if isinstance(v, (int, float)) else f"{k} {v}"
-                                for k, v in list(metrics.items())[:3])
+            quality = ", ".join(f"{k.replace('_', ' ')} {v:.3g}" for k, v in metrics.items()
+                                if isinstance(v, (int, float)))
             item = QTreeWidgetItem([(run["started_at"] or "")[:16].replace("T", " "),
                                     {"done": "finished", "finished": "finished", "completed": "finished"}
                                     .get(run["status"], run["status"]),
@@ -172,7 +178,7 @@ class TrainingView(QWidget):
 
         def work(progress, cancel):
             with shop.worker_db() as db:
-                return reasons.train(db, preset, progress, cancel)
+                return reasons.train(db, preset, progress=progress, cancel=cancel)
 
         self.loss_chart.set_data([])
         self.status.setText("Getting ready…")
@@ -193,16 +199,21 @@ class TrainingView(QWidget):
             self.progress.setValue(int(p.fraction * 1000))
         m = LOSS.search(p.message or "")
         if m:
-            self.loss_chart.add(float(m.group(1)))
+            value = float(m.group(1))
+            if not self.loss_chart.values or self.loss_chart.values[-1] != value:
+                self.loss_chart.add(value)   # the engine repeats the last logged loss each step
         eta = eta_text(self.job.started_at, p) if self.job else ""
         self.status.setText(" — ".join(x for x in (p.message, eta) if x))
 
     def _trained(self, result) -> None:
         metrics = getattr(result, "metrics", None) or (result.get("metrics") if isinstance(result, dict) else None)
+        if metrics is None and isinstance(result, int):   # engine.reasons.train returns the run id
+            row = [r for r in queries.training_history(self.shop.db) if r["id"] == result]
+            metrics = row[0]["metrics"] if row else None
         text = "Training finished. The new version is in use."
-        if metrics:
-            text += " " + ", ".join(f"{k.replace('_', ' ')}: {v:.3g}" if isinstance(v, (int, float)) else f"{k}: {v}"
-                                    for k, v in metrics.items())
+        numbers = [(k, v) for k, v in (metrics or {}).items() if isinstance(v, (int, float))][:4]
+        if numbers:
+            text += " " + ", ".join(f"{k.replace('_', ' ')}: {v:.3g}" for k, v in numbers)
         self.status.setText(text)
         self.progress.setValue(1000)
 
@@ -237,4 +248,15 @@ class TrainingView(QWidget):
             self._activate(items[0].data(0, Qt.ItemDataRole.UserRole)["adapter_id"])
 
     def rollback(self) -> None:
-        self._activate(None)
+        reasons = self.reasons()
+        if reasons is not None and hasattr(reasons, "rollback_adapter"):
+            try:
+                reasons.rollback_adapter(self.shop.db)
+            except Exception as exc:  # noqa: BLE001
+                log.exception("rollback failed")
+                if self.window_:
+                    self.window_.show_error(plain_message(exc))
+            self.reload()
+            self.shop.changed.emit()
+        else:
+            self._activate(None)

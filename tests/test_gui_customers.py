@@ -97,7 +97,7 @@ def test_approve_reject_and_edit_a_reason(make_window, tmp_path, qtbot, monkeypa
                         lambda *a, **k: ("Your paper chains ran out in May: here is the new kit.", True))
     detail.edit_button.click()
     assert status()[1] == "Your paper chains ran out in May: here is the new kit."
-    assert status()[2] == "edited"
+    assert status()[0] == "edited"
     assert "paper chains" in detail.reason_text.text()
 
 

@@ -55,9 +55,10 @@ def test_safe_cell_neutralises_formulas():
 def test_export_per_recommendation_only_approved(tmp_path):
     db = fill_shop(tmp_path / "s.shopwise", customers=10)
     out = tmp_path / "out.csv"
+    db.execute("UPDATE reasons SET status = 'edited' WHERE id = 2")   # the owner's own words count too
     n = export_recommendations(db, out, only_approved=True)
     rows = read_csv(out)
-    approved = db.execute("SELECT count(*) FROM reasons WHERE status = 'approved'").fetchone()[0]
+    approved = db.execute("SELECT count(*) FROM reasons WHERE status IN ('approved', 'edited')").fetchone()[0]
     assert n == approved == len(rows) - 1
     assert rows[0] == [label for _, label, on in EXPORT_COLUMNS if on]
     assert all(r[2] in ("Time to reorder", "New for them") for r in rows[1:])
