@@ -208,32 +208,46 @@ def customer_recommendations(db: Database, customer_id: int) -> list[dict]:
     return rows
 
 
+def _num(value) -> float | None:
+    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
 def evidence_in_words(evidence: dict) -> list[str]:
-    """Plain sentences saying why a product was recommended, from its evidence."""
+    """Plain sentences saying why a product was recommended, from its evidence (missing parts skipped)."""
+    evidence = evidence if isinstance(evidence, dict) else {}
     lines = []
-    reorder = evidence.get("reorder") or None
-    if reorder:
-        lines.append(f"Bought {reorder['times_bought']} times, about every "
-                     f"{round(reorder['typical_days_between'])} days; last on {reorder['last_bought']} "
-                     f"({reorder['days_since_last']} days ago).")
-        due = reorder.get("due_in_days")
+    reorder = evidence.get("reorder") or {}
+    times, every = _num(reorder.get("times_bought")), _num(reorder.get("typical_days_between"))
+    if times:
+        text = f"Bought {int(times)} time{'s' if times != 1 else ''}"
+        if every:
+            text += f", about every {round(every)} days"
+        if reorder.get("last_bought"):
+            text += f"; last on {reorder['last_bought']}"
+            since = _num(reorder.get("days_since_last"))
+            if since is not None:
+                text += f" ({int(since)} days ago)"
+        lines.append(text + ".")
+        due = _num(reorder.get("due_in_days"))
         if due is not None:
-            lines.append(f"Due again in {round(due)} days." if due > 0
-                         else f"Overdue by {round(-due)} days." if due < 0 else "Due now.")
-    co = evidence.get("co_purchase") or None
-    if co:
-        lines.append(f"{round(co['confidence'] * 100)}% of the {co['customers_with']} customers who bought "
+            lines.append(f"Due again in {round(due)} days." if round(due) > 0
+                         else f"Overdue by {round(-due)} days." if round(due) < 0 else "Due now.")
+    co = evidence.get("co_purchase") or {}
+    conf, with_n = _num(co.get("confidence")), _num(co.get("customers_with"))
+    if conf is not None and with_n and co.get("with_name"):
+        lines.append(f"{round(conf * 100)}% of the {int(with_n)} customers who bought "
                      f"{co['with_name']} also bought this.")
-    aff = evidence.get("affinity") or None
-    if aff:
+    aff = evidence.get("affinity") or {}
+    if _num(aff.get("share")) is not None and aff.get("label"):
         lines.append(f"{round(aff['share'] * 100)}% of what they buy is {aff['label']}.")
-    contributors = evidence.get("contributors") or []
-    if contributors:
-        names = ", ".join(c["name"] for c in contributors[:3])
-        lines.append(f"Because they bought {names}.")
-    pop = evidence.get("popularity") or None
-    if pop and pop.get("customers"):
-        lines.append(f"Bought by {pop['customers']} customers in the shop.")
+    own = (evidence.get("product") or {}).get("id")
+    names = [c.get("name") for c in (evidence.get("contributors") or [])
+             if isinstance(c, dict) and c.get("name") and c.get("product_id") != own]
+    if names:
+        lines.append(f"Because they bought {', '.join(names[:3])}.")
+    pop = evidence.get("popularity") or {}
+    if isinstance(pop, dict) and _num(pop.get("customers")):
+        lines.append(f"Bought by {int(pop['customers']):,} customers in the shop.")
     return lines
 
 

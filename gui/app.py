@@ -175,6 +175,7 @@ class JobBar(QWidget):
 
 class MainWindow(QMainWindow):
     shop_opened = Signal()
+    job_changed = Signal()   # a background job started or ended
 
     def __init__(self, settings: QSettings | None = None, data_dir: Path | None = None) -> None:
         super().__init__()
@@ -356,7 +357,7 @@ class MainWindow(QMainWindow):
         if not self.open_shop(path, create=True):
             return
         if fresh or self.shop.db.execute("SELECT count(*) FROM orders").fetchone()[0] == 0:
-            importer = optional("engine.importer")
+            importer = optional("engine.importer", "import_orders")
             if importer is None:
                 self.show_error("This version of Shopwise cannot import files yet, so the demo shop is empty.")
                 return
@@ -490,7 +491,9 @@ class MainWindow(QMainWindow):
         job.failed.connect(lambda msg: self.show_error(msg, title=f"{title}: it did not work"))
         job.cancelled.connect(lambda: self.statusBar().showMessage(
             f"{title}: cancelled. Nothing was changed.", 8000))
+        job.finished.connect(self.job_changed)
         job.start()
+        self.job_changed.emit()
         return job
 
     # ---- drag and drop ---------------------------------------------------------------------

@@ -108,6 +108,7 @@ class TopChart(_Chart):
 
     def set_data(self, items: list[tuple[str, float]]) -> None:
         self.items = items
+        self.setToolTip("\n".join(f"{name}: {value:,.0f}" for name, value in items))
         self.update()
 
     def paintEvent(self, _event) -> None:

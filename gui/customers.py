@@ -31,6 +31,14 @@ STATUS_WORDS = {"draft": "to review", "approved": "approved", "rejected": "rejec
                 None: "no reason yet", "": "no reason yet"}
 
 
+def match_stars(score: float | None, best: float) -> str:
+    """●●●○○: how strong a suggestion is next to the customer's strongest of the same kind."""
+    if score is None:
+        return ""
+    filled = 5 if best <= 0 else max(1, min(5, round(5 * score / best)))
+    return "●" * filled + "○" * (5 - filled)
+
+
 class CustomersModel(QAbstractTableModel):
     """Customers page by page: rows arrive as the view scrolls (canFetchMore/fetchMore)."""
 
@@ -140,7 +148,7 @@ class CustomerDetail(QWidget):
         rec_page = QWidget()
         rl = QVBoxLayout(rec_page)
         self.recs = QTreeWidget()
-        self.recs.setHeaderLabels(["Suggestion", "Score", "Status"])
+        self.recs.setHeaderLabels(["Suggestion", "Match", "Reason"])
         self.recs.setRootIsDecorated(True)
         self.recs.setAlternatingRowColors(True)
         header = self.recs.header()
@@ -241,19 +249,22 @@ class CustomerDetail(QWidget):
                 self.recs.addTopLevelItem(item)
                 item.setFirstColumnSpanned(True)
                 groups[kind] = item
+        top = {kind: max([r["score"] or 0 for r in recs if r["kind"] == kind] or [0]) for kind in groups}
         for r in recs:
             parent = groups.get(r["kind"])
             if parent is None:
                 continue
             status = STATUS_WORDS.get(r["reason_status"], r["reason_status"])
-            item = QTreeWidgetItem([r["product"], f"{r['score']:.2f}" if r["score"] is not None else "",
-                                    status])
+            item = QTreeWidgetItem([r["product"], match_stars(r["score"], top.get(r["kind"], 0)), status])
             item.setData(0, Qt.ItemDataRole.UserRole, r)
             evidence = queries.evidence_in_words(r["evidence"])
             tip = "\n".join(evidence) or "No details recorded for this suggestion."
             for col in range(3):
                 item.setToolTip(col, (r["reason"] + "\n\n" if r["reason"] else "") + tip)
-            item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+            if r["score"] is not None:
+                item.setToolTip(1, f"Score {r['score']:.4g} (the stars compare it with this customer's best "
+                                   f"suggestion of the same kind)")
+            item.setTextAlignment(1, Qt.AlignmentFlag.AlignCenter)
             if r["reason_status"] == "rejected":
                 for col in range(3):
                     item.setForeground(col, self.palette().placeholderText())
@@ -292,8 +303,8 @@ class CustomerDetail(QWidget):
         self._update_buttons()
 
     def _tags(self, customer_id: int) -> list[str]:
-        recommend = optional("engine.recommend")
-        if recommend is not None and hasattr(recommend, "customer_tags"):
+        recommend = optional("engine.recommend", "customer_tags")
+        if recommend is not None:
             try:
                 return [t["label"] if isinstance(t, dict) else str(t)
                         for t in recommend.customer_tags(self.shop.db, customer_id)]
@@ -330,14 +341,15 @@ class CustomerDetail(QWidget):
             lines = queries.evidence_in_words(r["evidence"])
             self.reason_why.setText(" ".join(lines))
         has_reason = bool(r and r.get("reason_id"))
-        reasons = optional("engine.reasons")
+        reasons = optional("engine.reasons", "generate_reasons")
         self.edit_button.setEnabled(has_reason)
         self.approve_button.setEnabled(has_reason and r.get("reason_status") != "approved")
         self.reject_button.setEnabled(has_reason and r.get("reason_status") != "rejected")
         self.regen_button.setEnabled(bool(r) and reasons is not None)
+        self.regen_button.setText("Write again" if has_reason else "Write a reason")
 
     def _set_reason(self, reason_id: int, **kw) -> None:
-        reasons = optional("engine.reasons")
+        reasons = optional("engine.reasons", "generate_reasons")
         try:
             if reasons is not None and hasattr(reasons, "set_reason"):
                 reasons.set_reason(self.shop.db, reason_id, **kw)
@@ -382,7 +394,7 @@ class CustomerDetail(QWidget):
 
     def regenerate(self) -> None:
         r = self.selected()
-        reasons = optional("engine.reasons")
+        reasons = optional("engine.reasons", "generate_reasons")
         if not r or reasons is None or self.window_ is None:
             return
         shop, rec_id = self.shop, r["id"]
@@ -391,8 +403,13 @@ class CustomerDetail(QWidget):
             with shop.worker_db() as db:
                 return reasons.generate_reasons(db, ids=[rec_id], progress=progress, cancel=cancel)
 
-        self.window_.run_job(work, "Writing a new reason",
-                             on_success=lambda _: self._reselect_after(lambda: self.show_customer(self.customer_id)))
+        def done(result) -> None:
+            self._reselect_after(lambda: self.show_customer(self.customer_id))
+            if isinstance(result, dict) and result.get("reasons") == 0 and self.window_ is not None:
+                self.window_.statusBar().showMessage(
+                    "Reasons you have reviewed are kept as they are; nothing was rewritten.", 10000)
+
+        self.window_.run_job(work, "Writing a new reason", on_success=done)
 
 
 class CustomersView(QWidget):

@@ -180,7 +180,8 @@ class DashboardView(QWidget):
         run = d["last_run"]
         if run:
             self.model_label.setText(f"{count_words(d['recommendations'], 'suggestion')} made on "
-                                     f"{when(run['created_at'])} ({run['model']}).")
+                                     f"{when(run['created_at'])}.")
+            self.model_label.setToolTip(f"Method: {run['model']}")
         else:
             self.model_label.setText("No suggestions yet — press “Make suggestions”.")
         adapter = d["active_adapter"]
@@ -191,16 +192,22 @@ class DashboardView(QWidget):
             reasons += "Uses the built-in writer (not trained on your shop yet)."
         self.reason_label.setText(reasons)
         self._update_steps(d)
+        if self.window_ is not None and not getattr(self, "_follows_jobs", False):
+            self._follows_jobs = True
+            self.window_.job_changed.connect(lambda: self.data and self._update_steps(self.data))
         self.sales_chart.set_data([(m["month"], m["revenue"]) for m in result["months"]])
         self.top_chart.set_data([(t["name"], t["quantity"]) for t in result["top"]])
         self.loaded.emit()
 
     def _update_steps(self, d: dict) -> None:
-        recommend = optional("engine.recommend")
-        reasons = optional("engine.reasons")
-        self.recommend_button.setEnabled(recommend is not None and d["orders"] > 0)
-        self.reasons_button.setEnabled(reasons is not None and d["recommendations"] > 0)
-        if d["orders"] == 0:
+        recommend = optional("engine.recommend", "run_recommendations")
+        reasons = optional("engine.reasons", "generate_reasons")
+        busy = self.window_ is not None and self.window_.job is not None and self.window_.job.running
+        self.recommend_button.setEnabled(recommend is not None and d["orders"] > 0 and not busy)
+        self.reasons_button.setEnabled(reasons is not None and d["recommendations"] > 0 and not busy)
+        if busy:
+            hint = f"{self.window_.job_bar.title}… (see the bar at the bottom)"
+        elif d["orders"] == 0:
             hint = "Step 1: import your orders (or drop the file onto this window)."
         elif recommend is None:
             hint = "Suggestions are not part of this version yet."
@@ -216,7 +223,7 @@ class DashboardView(QWidget):
         self.hint.setStyleSheet("color: palette(placeholder-text);")
 
     def recommend(self) -> None:
-        recommend = optional("engine.recommend")
+        recommend = optional("engine.recommend", "run_recommendations")
         if recommend is None or self.window_ is None:
             return
         shop = self.shop
@@ -228,7 +235,7 @@ class DashboardView(QWidget):
         self.window_.run_job(work, "Making suggestions")
 
     def write_reasons(self) -> None:
-        reasons = optional("engine.reasons")
+        reasons = optional("engine.reasons", "generate_reasons")
         if reasons is None or self.window_ is None:
             return
         shop = self.shop

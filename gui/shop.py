@@ -37,10 +37,14 @@ class Shop(QObject):
         self.db.conn.close()
 
 
-def optional(module: str):
-    """Import an engine module that may not be part of this build yet; None if missing."""
+def optional(module: str, needs: str | None = None):
+    """Import an engine module that may not be part of this build yet; None if missing
+    (or, with `needs`, if it lacks that function)."""
     import importlib
     try:
-        return importlib.import_module(module)
+        mod = importlib.import_module(module)
     except ImportError:
         return None
+    if needs is not None and not hasattr(mod, needs):
+        return None
+    return mod

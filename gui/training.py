@@ -62,8 +62,10 @@ class TrainingView(QWidget):
                        "Training happens on this computer; you can keep working meanwhile.")
         intro.setWordWrap(True)
         lay.addWidget(intro)
-        self.unavailable = QLabel("Training the reason writer is not part of this version yet.")
-        self.unavailable.setStyleSheet("color: palette(placeholder-text); padding: 12px;")
+        self.unavailable = QLabel("Training the reason writer is not part of this version of Shopwise yet. "
+                                  "Suggestions and their reasons work without it.")
+        self.unavailable.setWordWrap(True)
+        self.unavailable.setStyleSheet("color: palette(placeholder-text); padding: 24px 0;")
         lay.addWidget(self.unavailable)
 
         setup = QGroupBox("Train")
@@ -120,16 +122,19 @@ class TrainingView(QWidget):
         hl.addLayout(hrow)
         lay.addWidget(hist, 1)
         self.setup_box = setup
+        self.history_box = hist
+        lay.addStretch(0)
         self.reload()
 
     def reasons(self):
-        return optional("engine.reasons")
+        return optional("engine.reasons", "train")
 
     def reload(self) -> None:
         reasons = self.reasons()
         available = reasons is not None and hasattr(reasons, "train")
         self.unavailable.setVisible(not available)
-        self.setup_box.setEnabled(available)
+        self.setup_box.setVisible(available)
+        self.history_box.setVisible(available)
         device = None
         if available and hasattr(reasons, "detect_device"):
             try:

@@ -59,7 +59,7 @@ def test_without_the_training_engine_the_screen_says_so(make_window, tmp_path, q
     monkeypatch.setitem(sys.modules, "engine.reasons", None)   # import fails as if not shipped
     w, view = open_training(make_window, tmp_path / "s.shopwise")
     assert view.unavailable.isVisible()
-    assert not view.setup_box.isEnabled()
+    assert not view.setup_box.isVisible() and not view.history_box.isVisible()
 
 
 def test_training_shows_progress_loss_and_history_without_freezing(make_window, tmp_path, qtbot, fake_reasons):
