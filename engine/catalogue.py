@@ -16,8 +16,7 @@ import pandas as pd
 import sqlite_utils
 
 from engine.csvfile import ImportRefused, parse_numbers, read_chunks, sniff, split_header
-from engine.db import name_key, transaction
-from engine.importer import already_imported, _now
+from engine.db import already_imported, name_key, now, transaction
 from engine.jobs import CancelToken, Progress, ProgressCallback, no_progress
 from engine.report import ImportReport
 
@@ -142,7 +141,7 @@ def import_catalogue(db: sqlite_utils.Database, path: str | Path, *,
         report.import_id = conn.execute(
             "INSERT INTO imports (kind, file_name, sha256, profile, started_at, status)"
             " VALUES ('catalogue', ?, ?, ?, ?, 'running')",
-            [path.name, fmt.sha256, layout.key, _now()]).lastrowid
+            [path.name, fmt.sha256, layout.key, now()]).lastrowid
         for i, r in enumerate(rows.itertuples(index=False)):
             sku = r.sku.strip() or None
             key = name_key(r.name)
@@ -168,6 +167,6 @@ def import_catalogue(db: sqlite_utils.Database, path: str | Path, *,
                 cancel.check()
                 progress(Progress(i, len(rows), f"{i:,} of {len(rows):,} products"))
         conn.execute("UPDATE imports SET finished_at = ?, status = 'done', counts = ?, report = ?"
-                     " WHERE id = ?", [_now(), pd.Series(report.counts).to_json(), report.as_json(),
+                     " WHERE id = ?", [now(), pd.Series(report.counts).to_json(), report.as_json(),
                                        report.import_id])
     return report

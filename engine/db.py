@@ -11,6 +11,7 @@ import contextlib
 import re
 import sqlite3
 import unicodedata
+from datetime import datetime
 from pathlib import Path
 
 import sqlite_utils
@@ -207,3 +208,14 @@ _SPACES = re.compile(r"\s+")
 def name_key(name: str) -> str:
     """How product names are matched across files: case, accents of form and spacing ignored."""
     return _SPACES.sub(" ", unicodedata.normalize("NFKC", name)).strip().casefold()
+
+
+def now() -> str:
+    return datetime.now().isoformat(timespec="seconds")
+
+
+def already_imported(db: sqlite_utils.Database, sha256: str) -> str | None:
+    """When a file with these exact bytes was imported before, the time it finished."""
+    row = db.execute("SELECT finished_at FROM imports WHERE sha256 = ? AND status = 'done'",
+                     [sha256]).fetchone()
+    return row[0] if row else None

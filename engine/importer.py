@@ -9,9 +9,11 @@ point at orders without a round trip per order.
 
 from __future__ import annotations
 
+import contextlib
+import json
+import re
 import warnings
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -20,7 +22,8 @@ import sqlite_utils
 
 from engine.csvfile import (CsvFormat, DateFormat, ImportRefused, detect_date_format,
                             detect_decimal_comma, parse_numbers, read_chunks, sniff, split_header)
-from engine.db import name_key, transaction
+from engine.catalogue import detect_catalogue
+from engine.db import already_imported, name_key, now, transaction
 from engine.jobs import CancelToken, Progress, ProgressCallback, no_progress
 from engine.layouts import (GENERIC, ColumnMapping, Layout, LAYOUTS, detect_headerless,
                             detect_layout)
@@ -29,6 +32,7 @@ from engine.report import ImportReport
 MAX_FIELD = 1000          # names, codes and keys; longer is garbage, not a product or customer
 MAX_TEXT_FIELD = 100_000  # review text
 PREVIEW_ROWS = 20
+CHUNK_ROWS = 100_000       # rows per chunk: memory stays flat whatever the file size
 
 
 @dataclass
@@ -61,8 +65,12 @@ def _open(path: Path, profile: str | None) -> tuple[CsvFormat, Layout | None, li
 
 def inspect_file(path: str | Path) -> FilePreview:
     """What the import wizard shows before importing: format, layout in words, the first rows."""
-    from engine.catalogue import detect_catalogue  # the catalogue importer uses this module too
     path = Path(path)
+    with csv_errors_refused(path):
+        return _inspect(path)
+
+
+def _inspect(path: Path) -> FilePreview:
     fmt, layout, header = _open(path, None)
     catalogue = None if layout else detect_catalogue(header)
     has_header = layout.has_header if layout else True
@@ -79,12 +87,6 @@ def inspect_file(path: str | Path) -> FilePreview:
         kind, key, label, mapping = "orders", None, GENERIC.label, ColumnMapping()
     return FilePreview(path, fmt.encoding, fmt.delimiter, decimal, header,
                        first.head(PREVIEW_ROWS).values.tolist(), kind, key, label, mapping)
-
-
-def already_imported(db: sqlite_utils.Database, sha256: str) -> str | None:
-    row = db.execute("SELECT finished_at FROM imports WHERE sha256 = ? AND status = 'done'",
-                     [sha256]).fetchone()
-    return row[0] if row else None
 
 
 def import_orders(db: sqlite_utils.Database, path: str | Path, *, profile: str | None = None,
@@ -110,9 +112,25 @@ def import_orders(db: sqlite_utils.Database, path: str | Path, *, profile: str |
         report.already_imported = True
         return report
     job = _OrderImport(db, path, fmt, layout, mapping, header, report)
-    with transaction(db):
+    with transaction(db), csv_errors_refused(path):
         job.run(progress, cancel or CancelToken())
     return report
+
+
+@contextlib.contextmanager
+def csv_errors_refused(path: Path):
+    """pandas' parser errors (an unclosed quote, say) become a sentence for the owner."""
+    try:
+        yield
+    except pd.errors.ParserError as exc:
+        message = str(exc)
+        match = re.search(r"(line|row) (\d+)", message)
+        # pandas counts "rows" from 0 and "lines" from 1; the owner counts from 1.
+        row = None if not match else int(match.group(2)) + (match.group(1) == "row")
+        plain = re.sub(r"^Error tokenizing data\. C error: ", "", message).strip().rstrip(".")
+        plain = re.sub(r" starting at row \d+| in line \d+", "", plain)
+        raise ImportRefused(f"The file is not valid CSV: {plain}. Nothing was imported.",
+                            file=path.name, row=row) from exc
 
 
 class _OrderImport:
@@ -141,29 +159,31 @@ class _OrderImport:
         cur = conn.execute(
             "INSERT INTO imports (kind, file_name, sha256, profile, started_at, status)"
             " VALUES (?, ?, ?, ?, ?, 'running')",
-            [self.layout.kind, self.path.name, self.fmt.sha256, self.layout.key, _now()])
+            [self.layout.kind, self.path.name, self.fmt.sha256, self.layout.key, now()])
         report.import_id = cur.lastrowid
         self.date_format = self._date_format()
         self.decimal_comma = self._decimal_comma()
         has_header = self.layout.has_header
         names = None if has_header else self.header
         with open(self.path, "rb") as raw:
-            chunks = read_chunks(raw, self.fmt, header=has_header, names=names)
+            chunks = read_chunks(raw, self.fmt, header=has_header, names=names, chunksize=CHUNK_ROWS)
             while True:
                 cancel.check()
                 with warnings.catch_warnings(record=True) as caught:
                     warnings.simplefilter("always")
                     chunk = next(chunks, None)
                 for w in caught:
+                    report.counts["rows"] += 1
                     report.flag("malformed_row", [_line_of(str(w.message))], None,
                                 [str(w.message).strip()])
                 if chunk is None:
                     break
+                report.counts["rows"] += len(chunk)
                 self._import_chunk(chunk, has_header)
                 progress(Progress(raw.tell(), self.fmt.size, f"{report.counts['rows']:,} rows read"))
         report.counts["orders"] = len(self.new_orders)
         conn.execute("UPDATE imports SET finished_at = ?, status = 'done', counts = ?, report = ?"
-                     " WHERE id = ?", [_now(), _json_counts(report), report.as_json(), report.import_id])
+                     " WHERE id = ?", [now(), _json_counts(report), report.as_json(), report.import_id])
 
     def _date_format(self) -> DateFormat:
         if self.layout.date_column_is_epoch:
@@ -188,7 +208,6 @@ class _OrderImport:
 
     def _import_chunk(self, chunk: pd.DataFrame, has_header: bool) -> None:
         report, m, layout = self.report, self.mapping, self.layout
-        report.counts["rows"] += len(chunk)
         rows = chunk.index.to_numpy() + (2 if has_header else 1)
         c = pd.DataFrame({"row": rows}, index=chunk.index)
         for name, column in m.used_columns().items():
@@ -419,15 +438,9 @@ class _OrderImport:
 
 
 def _line_of(message: str) -> int | None:
-    import re
-    match = re.search(r"line (\d+)", message)
+    match = re.search(r"(?:line|row) (\d+)", message)
     return int(match.group(1)) if match else None
 
 
 def _json_counts(report: ImportReport) -> str:
-    import json
     return json.dumps(dict(report.counts))
-
-
-def _now() -> str:
-    return datetime.now().isoformat(timespec="seconds")

@@ -75,9 +75,17 @@ class ImportReport:
             if c["cancelled_orders"] or c["return_orders"] or c["guest_orders"]:
                 lines.append(f"Of the orders, {c['cancelled_orders']:,} are cancelled or voided, "
                              f"{c['return_orders']:,} are returns, {c['guest_orders']:,} have no customer.")
+        first = {}
+        for issue in self.issues:
+            first.setdefault(issue.reason, issue)
         for reason, sentence in REASONS.items():
             if c[reason]:
-                lines.append(f"{c[reason]:,} rows: {sentence}.")
+                where = ""
+                if reason in first and first[reason].row:
+                    column = first[reason].column
+                    where = f" First at row {first[reason].row}" + (f", column '{column}'" if column else "") + \
+                        f": '{first[reason].value[:60]}'."
+                lines.append(f"{c[reason]:,} rows: {sentence}.{where}")
         return lines
 
     def as_json(self) -> str:
