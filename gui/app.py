@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -550,8 +551,12 @@ def run_app(argv: list[str] | None = None) -> int:
     QApplication.setApplicationName("Shopwise")
     QApplication.setOrganizationName("Shopwise")
     QApplication.setOrganizationDomain("shopwise.local")
+    QApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
-    errors.setup_logging(app_data_dir())
+    data = app_data_dir()
+    errors.setup_logging(data)
+    # The engine keeps models and adapters in the same app data folder as the window's log.
+    os.environ.setdefault("SHOPWISE_DATA_DIR", str(data / "engine"))
     window = MainWindow()
     errors.install_excepthook(lambda msg: window.show_error(msg))
     window.show()

@@ -49,6 +49,7 @@ class TrainingView(QWidget):
         self.shop = shop
         self.window_ = window
         self.job = None
+        self.steps: int | None = None   # None: the preset decides (tests set a tiny number)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(18, 14, 18, 14)
         title = QLabel("Reason writer")
@@ -179,10 +180,12 @@ class TrainingView(QWidget):
         if reasons is None or self.window_ is None:
             return
         preset = self.preset_group.checkedButton().property("preset")
-        shop = self.shop
+        shop, steps = self.shop, self.steps
 
         def work(progress, cancel):
             with shop.worker_db() as db:
+                if steps is not None:
+                    return reasons.train(db, preset, steps=steps, progress=progress, cancel=cancel)
                 return reasons.train(db, preset, progress=progress, cancel=cancel)
 
         self.loss_chart.set_data([])
