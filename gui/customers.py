@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from engine import queries
 
 from gui.errors import plain_message
+from gui.jobs import Job
 from gui.shop import Shop, optional
 
 log = logging.getLogger("shopwise.gui")
@@ -40,7 +41,15 @@ def match_stars(score: float | None, best: float) -> str:
 
 
 class CustomersModel(QAbstractTableModel):
-    """Customers page by page: rows arrive as the view scrolls (canFetchMore/fetchMore)."""
+    """Customers page by page: rows arrive as the view scrolls (canFetchMore/fetchMore).
+
+    Sorting by name is a plain indexed query per page. Sorting by orders, last
+    order or spent must rank every customer first: that runs on a worker thread
+    (`sorting` is True meanwhile, the old rows stay), then pages come from the
+    ranked ids.
+    """
+
+    sorting_changed = Signal(bool)
 
     def __init__(self, shop: Shop, parent=None) -> None:
         super().__init__(parent)
@@ -50,13 +59,56 @@ class CustomersModel(QAbstractTableModel):
         self.descending = False
         self.rows: list[dict] = []
         self.total = 0
+        self.ranked: list[int] | None = None   # ids in order, for the aggregate sorts
+        self.sorting = False
+        self._rank_job: Job | None = None
+        self._generation = 0
         self.reload()
 
     def reload(self) -> None:
+        if self.sort_key in queries.AGGREGATE_SORTS:
+            self._rank()
+            return
         self.beginResetModel()
+        self.ranked = None
         self.total = queries.count_customers(self.shop.db, self.search)
         self.rows = queries.customers_page(self.shop.db, self.search, self.sort_key, self.descending, 0, PAGE)
         self.endResetModel()
+
+    def _rank(self) -> None:
+        self._generation += 1
+        generation = self._generation
+        shop, search, sort, desc = self.shop, self.search, self.sort_key, self.descending
+
+        def work(progress, cancel):
+            with shop.worker_db() as db:
+                return queries.customer_ids_ranked(db, search, sort, desc)
+
+        self._set_sorting(True)
+        job = Job(work, "sorting customers")
+        job.succeeded.connect(lambda ids: self._ranked(generation, ids))
+        job.failed.connect(lambda msg: self._set_sorting(False))
+        self._rank_job = job
+        job.start()
+
+    def _ranked(self, generation: int, ids: list[int]) -> None:
+        if generation != self._generation:      # a newer search or sort is on its way
+            return
+        self.beginResetModel()
+        self.ranked = ids
+        self.total = len(ids)
+        self.rows = queries.customers_by_ids(self.shop.db, ids[:PAGE])
+        self.endResetModel()
+        self._set_sorting(False)
+
+    def _set_sorting(self, value: bool) -> None:
+        self.sorting = value
+        self.sorting_changed.emit(value)
+
+    def wait(self) -> None:
+        """Block until a running sort has finished (tests)."""
+        if self._rank_job is not None:
+            self._rank_job.wait()
 
     def set_search(self, text: str) -> None:
         if text != self.search:
@@ -76,12 +128,16 @@ class CustomersModel(QAbstractTableModel):
     def fetchMore(self, parent=QModelIndex()) -> None:
         if parent.isValid():
             return
-        more = queries.customers_page(self.shop.db, self.search, self.sort_key, self.descending,
-                                      len(self.rows), PAGE)
+        start = len(self.rows)
+        if self.ranked is not None:
+            more = queries.customers_by_ids(self.shop.db, self.ranked[start:start + PAGE])
+        else:
+            more = queries.customers_page(self.shop.db, self.search, self.sort_key, self.descending,
+                                          start, PAGE)
         if not more:
-            self.total = len(self.rows)
+            self.total = start
             return
-        self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(more) - 1)
+        self.beginInsertRows(QModelIndex(), start, start + len(more) - 1)
         self.rows.extend(more)
         self.endInsertRows()
 
@@ -450,6 +506,7 @@ class CustomersView(QWidget):
         hh.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         self.model.modelReset.connect(self._after_reset)
+        self.model.sorting_changed.connect(self._sorting)
 
         self.detail = CustomerDetail(shop, window)
         self.detail.changed.connect(lambda: None)
@@ -473,6 +530,13 @@ class CustomersView(QWidget):
     def _focus_search(self) -> None:
         self.search.setFocus()
         self.search.selectAll()
+
+    def _sorting(self, busy: bool) -> None:
+        if busy:
+            self.count_label.setText("Sorting…")
+            self.table.setCursor(Qt.CursorShape.BusyCursor)
+        else:
+            self.table.unsetCursor()
 
     def _after_reset(self) -> None:
         total = self.model.total
