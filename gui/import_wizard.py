@@ -168,6 +168,7 @@ class ImportWizard(QDialog):
         (self.kind_catalogue if kind == "catalogue" else self.kind_orders).setChecked(True)
         kinds.addWidget(self.kind_orders)
         kinds.addWidget(self.kind_catalogue)
+        self.kind_orders.toggled.connect(lambda _: self.preview is not None and self._fill_mapping(self.preview))
         kinds.addStretch(1)
         lay.addLayout(kinds)
         self.drop = DropZone()
@@ -360,6 +361,8 @@ class ImportWizard(QDialog):
         if not orders or not fields:
             self.mapping_box.hide()
             self.change_mapping.hide()
+            self.check_error.setText("")
+            self.next_button.setEnabled(True)
             return
         mapping = preview.mapping
         for field, label, required in fields:
@@ -382,7 +385,8 @@ class ImportWizard(QDialog):
         self.mapping_form.addRow("How dates are written", self.date_combo)
         detected = preview.profile is not None and mapping is not None
         if detected:
-            self.mapping_hint.setText("Filled in from the recognised layout. Change a column only if it is wrong.")
+            self.mapping_hint.setText("Filled in from the recognised layout. Change a column only if it is wrong: "
+                                      "Shopwise then reads the file as your own layout.")
             self.mapping_box.hide()
             self.change_mapping.show()
         else:
