@@ -269,19 +269,18 @@ class MainWindow(QMainWindow):
 
     def new_shop(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Where should the new shop file be saved?",
-                                              str(Path(self._folder()) / "My shop.shopwise"), SHOP_FILTER)
+                                              str(Path(self._folder()) / "My shop.shopwise"), SHOP_FILTER,
+                                              options=QFileDialog.Option.DontConfirmOverwrite)
         if not path:
             return
         path = Path(path)
         if path.suffix == "":
             path = path.with_suffix(".shopwise")
-        if path.exists():
-            # The file dialog already asked whether to replace it.
-            try:
-                path.unlink()
-            except OSError as exc:
-                self.show_error(errors.plain_message(exc))
-                return
+        if path.exists() and path.stat().st_size > 0:
+            # Never overwrite: it may be a shop full of work, or another program's file.
+            self.show_error(f"There is already a file called {path.name} in {path.parent}. "
+                            "Choose another name, or use “Open shop…” to open it.")
+            return
         if self.open_shop(path, create=True):
             self.open_import("orders")
 

@@ -35,6 +35,17 @@ def test_new_shop_goes_where_the_owner_chose_and_opens_the_import(make_window, t
     w.wizard.reject()
 
 
+def test_new_shop_never_overwrites_an_existing_file(make_window, tmp_path, monkeypatch, qtbot):
+    existing = tmp_path / "Old shop.shopwise"
+    fill_shop(existing, customers=3).conn.close()
+    size = existing.stat().st_size
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(existing), ""))
+    w = make_window()
+    w.new_shop()
+    assert w.shop is None and "already a file called Old shop.shopwise" in error_text(w)
+    assert existing.stat().st_size == size
+
+
 def test_open_refuses_a_foreign_file_in_plain_words(make_window, tmp_path, qtbot):
     notes = tmp_path / "notes.shopwise"
     notes.write_text("my shopping list")
