@@ -97,20 +97,26 @@ def test_whole_workflow(make_window, tmp_path, qtbot, monkeypatch, tiny_model):
     view.search.setText("")
     assert view.select_customer(cid) or view.model.rowCount() > 0
     view.detail.show_customer(cid)
-    items = [view.detail.recs.topLevelItem(g).child(i) for g in range(view.detail.recs.topLevelItemCount())
-             for i in range(view.detail.recs.topLevelItem(g).childCount())]
-    with_reason = [it for it in items if (it.data(0, 256) or {}).get("reason_id")]
-    assert len(with_reason) >= 2
+
+    def suggestion_items():
+        recs = view.detail.recs
+        return [recs.topLevelItem(g).child(i) for g in range(recs.topLevelItemCount())
+                for i in range(recs.topLevelItem(g).childCount())]
+
+    def select(rec_id):
+        view.detail.recs.setCurrentItem(next(it for it in suggestion_items() if it.data(0, 256)["id"] == rec_id))
+
+    ids = [it.data(0, 256)["id"] for it in suggestion_items() if it.data(0, 256).get("reason_id")]
+    assert len(ids) >= 2
     monkeypatch.setattr(QInputDialog, "getMultiLineText",
                         lambda *a, **k: ("=Owner's own words: you will love this one.", True))
-    view.detail.recs.setCurrentItem(with_reason[0])
+    select(ids[0])
     view.detail.edit_button.click()
-    view.detail.recs.setCurrentItem(
-        next(it for it in [view.detail.recs.topLevelItem(g).child(i)
-                           for g in range(view.detail.recs.topLevelItemCount())
-                           for i in range(view.detail.recs.topLevelItem(g).childCount())]
-             if it.data(0, 256)["id"] == with_reason[1].data(0, 256)["id"]))
+    select(ids[1])
     view.detail.approve_button.click()
+    statuses = dict(db.execute("""SELECT r.id, s.status FROM recommendations r JOIN reasons s
+                                  ON s.recommendation_id = r.id WHERE r.id IN (?, ?)""", ids[:2]).fetchall())
+    assert statuses == {ids[0]: "edited", ids[1]: "approved"}
 
     # Export only the reviewed reasons, one line per suggestion.
     w.show_view("export")
