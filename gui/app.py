@@ -104,12 +104,33 @@ class StartPage(QWidget):
         outer.addStretch(1)
 
     def _big_button(self, title: str, subtitle: str, icon) -> QPushButton:
-        b = QPushButton(f"{title}\n{subtitle}")
-        b.setIcon(icon)
-        b.setIconSize(b.iconSize() * 2)
-        b.setMinimumHeight(64)
-        b.setStyleSheet("QPushButton { text-align: left; padding: 8px 14px; }")
+        """A large button with a bold title and a quieter line saying what it does."""
+        b = QPushButton()
         b.setAccessibleName(title)
+        b.setAccessibleDescription(subtitle)
+        b.setToolTip(subtitle)
+        b.setMinimumHeight(64)
+        row = QHBoxLayout(b)
+        row.setContentsMargins(14, 8, 14, 8)
+        picture = QLabel()
+        size = self.style().pixelMetric(QStyle.PixelMetric.PM_LargeIconSize)
+        picture.setPixmap(icon.pixmap(size, size))
+        text = QVBoxLayout()
+        text.setSpacing(2)
+        name = QLabel(title)
+        font = name.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.1)
+        name.setFont(font)
+        what = QLabel(subtitle)
+        what.setStyleSheet("color: palette(placeholder-text);")
+        text.addWidget(name)
+        text.addWidget(what)
+        row.addWidget(picture)
+        row.addSpacing(8)
+        row.addLayout(text, 1)
+        for label in (picture, name, what):
+            label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         return b
 
     def set_recent(self, paths: list[str]) -> None:

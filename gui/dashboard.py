@@ -205,6 +205,10 @@ class DashboardView(QWidget):
         busy = self.window_ is not None and self.window_.job is not None and self.window_.job.running
         self.recommend_button.setEnabled(recommend is not None and d["orders"] > 0 and not busy)
         self.reasons_button.setEnabled(reasons is not None and d["recommendations"] > 0 and not busy)
+        if busy and d["orders"] == 0:
+            self.period.setText(f"{self.window_.job_bar.title}… The numbers appear here when it is done.")
+        elif d["orders"] == 0:
+            self.period.setText("No orders yet. Import your shop's order export to begin.")
         if busy:
             hint = f"{self.window_.job_bar.title}… (see the bar at the bottom)"
         elif d["orders"] == 0:
