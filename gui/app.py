@@ -22,7 +22,7 @@ from engine.jobs import Progress
 
 from gui import errors
 from gui.jobs import Job, eta_text, running_jobs
-from gui.shop import Shop, optional
+from gui.shop import Shop, optional, warm_up
 
 log = logging.getLogger("shopwise.gui")
 
@@ -580,4 +580,5 @@ def run_app(argv: list[str] | None = None) -> int:
     window = MainWindow()
     errors.install_excepthook(lambda msg: window.show_error(msg))
     window.show()
+    warm_up()   # load the engine's heavy parts in the background, never on this thread
     return app.exec()

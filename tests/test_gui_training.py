@@ -65,7 +65,7 @@ def test_without_the_training_engine_the_screen_says_so(make_window, tmp_path, q
 def test_training_shows_progress_loss_and_history_without_freezing(make_window, tmp_path, qtbot, fake_reasons):
     fill_shop(tmp_path / "s.shopwise", customers=5).conn.close()
     w, view = open_training(make_window, tmp_path / "s.shopwise")
-    assert "CPU, 2 cores" in view.device_label.text()
+    qtbot.waitUntil(lambda: "CPU, 2 cores" in view.device_label.text())   # found on a worker thread
     assert "about 2 minutes" in view.preset_buttons["quick"].text()
     view.preset_buttons["quick"].setChecked(True)
     ticks = TickRecorder()

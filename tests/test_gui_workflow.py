@@ -75,6 +75,7 @@ def test_whole_workflow(make_window, tmp_path, qtbot, monkeypatch, tiny_model):
 
     training = w.views["training"]
     training.reload()
+    qtbot.waitUntil(lambda: "checking" not in training.device_label.text(), timeout=120000)
     training.steps = 2
     training.preset_buttons["quick"].setChecked(True)
     training.start_button.click()
