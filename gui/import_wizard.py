@@ -252,11 +252,13 @@ class ImportWizard(QDialog):
         lay.addWidget(self.summary)
         self.problems_label = QLabel("<b>Rows that were skipped or changed, by reason</b>")
         lay.addWidget(self.problems_label)
-        self.problems = QTableWidget(0, 2)
-        self.problems.setHorizontalHeaderLabels(["What", "Rows"])
+        self.problems = QTableWidget(0, 3)
+        self.problems.setHorizontalHeaderLabels(["What", "Rows", "First seen"])
         self.problems.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.problems.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.problems.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         self.problems.verticalHeader().hide()
+        self.problems.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.problems.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         lay.addWidget(self.problems, 1)
         self.save_report_button = QPushButton("Save report as CSV…")
@@ -468,14 +470,25 @@ class ImportWizard(QDialog):
         else:
             self.result_title.setText("Import finished")
         lines = report.summary_lines()
-        # The per-problem lines are in the table below; the summary keeps the overall counts.
-        words = set(getattr(optional("engine.report"), "REASONS", {}).values())
-        self.summary.setText("\n".join(line for line in lines
-                                       if not any(line.endswith(w + ".") for w in words)))
+        # The per-problem lines go into the table below (as tooltips); the summary keeps the totals.
+        words = list(getattr(optional("engine.report"), "REASONS", {}).values())
+        detail = {}
+        for line in lines:
+            for w in words:
+                if f"rows: {w}" in line:
+                    detail[w[0].upper() + w[1:]] = line
+        self.summary.setText("\n".join(line for line in lines if line not in detail.values()))
         reasons = problem_counts(report)
         self.problems.setRowCount(len(reasons))
         for r, (reason, n) in enumerate(reasons):
-            self.problems.setItem(r, 0, QTableWidgetItem(reason))
+            what = QTableWidgetItem(reason)
+            first = ""
+            if reason in detail:
+                what.setToolTip(detail[reason])
+                if "First at " in detail[reason]:
+                    first = detail[reason].split("First at ", 1)[1].rstrip(".")
+            self.problems.setItem(r, 0, what)
+            self.problems.setItem(r, 2, QTableWidgetItem(first))
             item = QTableWidgetItem(f"{n:,}")
             item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.problems.setItem(r, 1, item)
