@@ -74,7 +74,7 @@ def test_training_shows_progress_loss_and_history_without_freezing(make_window, 
     assert not view.start_button.isEnabled() and view.cancel_button.isEnabled()
     wait_job(qtbot, view.job)
     ticks.stop()
-    assert ticks.max_gap < 1.0, f"the window froze for {ticks.max_gap:.2f} s"
+    assert ticks.max_gap < 1.0, ticks.report()
     assert len(view.loss_chart.values) >= 3
     assert view.loss_chart.values == sorted(view.loss_chart.values, reverse=True)
     assert "Training finished" in view.status.text() and "faithful share" in view.status.text()
