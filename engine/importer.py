@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 import sqlite_utils
 
-from engine.csvfile import (CsvFormat, DateFormat, ImportRefused, detect_date_format,
+from engine.csvfile import (AmbiguousDates, CsvFormat, DateFormat, ImportRefused, detect_date_format,
                             detect_decimal_comma, parse_numbers, read_chunks, sniff, split_header)
 from engine.catalogue import detect_catalogue
 from engine.db import already_imported, name_key, now, transaction
@@ -32,6 +32,7 @@ from engine.report import ImportReport
 MAX_FIELD = 1000          # names, codes and keys; longer is garbage, not a product or customer
 MAX_TEXT_FIELD = 100_000  # review text
 PREVIEW_ROWS = 20
+BULK_BYTES = 20 << 20      # above this, secondary indexes are rebuilt once instead of updated per row
 CHUNK_ROWS = 100_000       # rows per chunk: memory stays flat whatever the file size
 
 
@@ -103,7 +104,7 @@ def import_orders(db: sqlite_utils.Database, path: str | Path, *, profile: str |
         layout = GENERIC
     else:
         mapping = layout.mapping_for(header)
-    problems = mapping.problems(header)
+    problems = mapping.problems(header) if layout is GENERIC else layout.missing_columns(mapping)
     if problems:
         raise ImportRefused(" ".join(problems), file=path.name)
     report = ImportReport(path.name, kind=layout.kind, layout=layout.key,
@@ -149,7 +150,7 @@ class _OrderImport:
             "SELECT external_id FROM orders WHERE source = ?", [self.source])}
         self.new_orders: dict[str, int] = {}
         self.line_of_item: dict[tuple[str, str, str], int] = {}  # for merging repeated rows
-        self.seen_rows: set[int] = set()
+        self.seen_rows = np.array([], dtype=np.uint64)  # sorted row hashes of earlier chunks
         self.next_id = {t: (conn.execute(f"SELECT coalesce(max(id), 0) FROM {t}").fetchone()[0] + 1)
                         for t in ("customers", "products", "orders", "order_lines")}
         self.order_carry: pd.DataFrame | None = None
@@ -161,11 +162,11 @@ class _OrderImport:
             " VALUES (?, ?, ?, ?, ?, 'running')",
             [self.layout.kind, self.path.name, self.fmt.sha256, self.layout.key, now()])
         report.import_id = cur.lastrowid
-        self.date_format = self._date_format()
+        self.date_format: DateFormat | None = None  # decided on the first chunk
         self.decimal_comma = self._decimal_comma()
         has_header = self.layout.has_header
         names = None if has_header else self.header
-        with open(self.path, "rb") as raw:
+        with _indexes_rebuilt_after(conn, self.fmt.size > BULK_BYTES), open(self.path, "rb") as raw:
             chunks = read_chunks(raw, self.fmt, header=has_header, names=names, chunksize=CHUNK_ROWS)
             while True:
                 cancel.check()
@@ -185,15 +186,26 @@ class _OrderImport:
         conn.execute("UPDATE imports SET finished_at = ?, status = 'done', counts = ?, report = ?"
                      " WHERE id = ?", [now(), _json_counts(report), report.as_json(), report.import_id])
 
-    def _date_format(self) -> DateFormat:
+    def _date_format(self, first_chunk: pd.Series) -> DateFormat:
+        """The date format, from the first chunk; from the whole column if that chunk cannot tell."""
         if self.layout.date_column_is_epoch:
             return DateFormat("epoch")
         column = self.mapping.ordered_at
+        try:
+            return detect_date_format(first_chunk, self.mapping.date_order, file=self.path.name,
+                                      column=column)
+        except AmbiguousDates:
+            pass
         values = pd.read_csv(self.path, sep=self.fmt.delimiter, encoding=self.fmt.encoding, dtype=str,
                              keep_default_na=False, usecols=[self.header.index(column)],
                              header=0 if self.layout.has_header else None, on_bad_lines="skip",
                              engine="c").iloc[:, 0]
         return detect_date_format(values, self.mapping.date_order, file=self.path.name, column=column)
+
+    def _parse_dates(self, values: pd.Series) -> pd.Series:
+        """Dates as ISO text, NaN where a value cannot be read."""
+        parsed = self.date_format.parse(values)
+        return parsed.dt.strftime("%Y-%m-%d %H:%M:%S").where(parsed.notna(), np.nan)
 
     def _decimal_comma(self) -> bool:
         columns = [c for c in (self.mapping.unit_price, self.mapping.quantity) if c]
@@ -210,10 +222,29 @@ class _OrderImport:
         report, m, layout = self.report, self.mapping, self.layout
         rows = chunk.index.to_numpy() + (2 if has_header else 1)
         c = pd.DataFrame({"row": rows}, index=chunk.index)
+        # Every check below runs once per distinct value of a column, then spreads by code.
+        distinct: dict[str, tuple[np.ndarray, pd.Series]] = {}
+        too_long = np.zeros(len(c), dtype=bool)
+        row_hash = np.zeros(len(c), dtype=np.uint64)
         for name, column in m.used_columns().items():
-            c[name] = chunk[column].str.strip()
+            codes, uniques = pd.factorize(chunk[column])
+            stripped = pd.Series(uniques, dtype=object).str.strip()
+            distinct[name] = codes, stripped
+            c[name] = stripped.to_numpy()[codes]
+            limit = MAX_TEXT_FIELD if name == "review_text" else MAX_FIELD
+            too_long |= (stripped.str.len() > limit).to_numpy()[codes]
+            row_hash = row_hash * np.uint64(1_000_003) ^ pd.util.hash_array(stripped.to_numpy())[codes]
         if layout.fill_down and "order_id" in c:
             c = self._fill_down(c)
+            for name in layout.fill_down:
+                distinct.pop(name, None)
+
+        def per_distinct(name: str, transform) -> pd.Series:
+            if name not in distinct:
+                codes, uniques = pd.factorize(c[name])
+                distinct[name] = codes, pd.Series(uniques, dtype=object)
+            codes, uniques = distinct[name]
+            return pd.Series(np.asarray(transform(uniques), dtype=object)[codes], index=c.index)
 
         keep = pd.Series(True, index=c.index)
 
@@ -224,54 +255,62 @@ class _OrderImport:
                 report.flag(reason, c.loc[mask, "row"], column, values[mask])
                 keep &= ~mask
 
-        too_long = pd.Series(False, index=c.index)
-        for name in m.used_columns():
-            too_long |= c[name].str.len() > (MAX_TEXT_FIELD if name == "review_text" else MAX_FIELD)
-        drop(too_long, "too_long", None, c.iloc[:, 1].str.slice(0, 80) + "…")
+        drop(pd.Series(too_long, index=c.index), "too_long", None, c.iloc[:, 1])
 
         sku = c["sku"] if "sku" in c else pd.Series("", index=c.index)
         pname = c["product_name"] if "product_name" in c else pd.Series("", index=c.index)
         pname = pname.where(pname != "", sku)
         drop(pname == "", "missing_product", m.product_name or m.sku, pname)
+        if "line_type" in c:
+            drop((c["line_type"] != "") & (c["line_type"].str.casefold() != "line item"),
+                 "non_product", m.line_type, c["line_type"])
         if layout.non_products is not None:
-            drop(sku.str.match(layout.non_products) | pname.str.match(layout.non_products),
-                 "non_product", m.sku or m.product_name, pname)
+            def not_product(u):
+                return u.str.match(layout.non_products)
+            matches = pd.Series(False, index=c.index)
+            for name in ("sku", "product_name"):
+                if name in c:
+                    matches |= per_distinct(name, not_product).astype(bool)
+            drop(matches, "non_product", m.sku or m.product_name, pname)
 
         if "quantity" in c:
-            qty = parse_numbers(c["quantity"], self.decimal_comma)
+            qty = per_distinct("quantity", lambda u: parse_numbers(u, self.decimal_comma)).astype(float)
             drop(qty.isna(), "bad_quantity", m.quantity, c["quantity"])
             drop(qty == 0, "zero_quantity", m.quantity, c["quantity"])
         else:
             qty = pd.Series(1.0, index=c.index)
         if "unit_price" in c:
-            price = parse_numbers(c["unit_price"], self.decimal_comma)
+            price = per_distinct("unit_price", lambda u: parse_numbers(u, self.decimal_comma)).astype(float)
             drop(price.isna() & (c["unit_price"] != ""), "bad_price", m.unit_price, c["unit_price"])
         else:
             price = pd.Series(np.nan, index=c.index)
-        when = self.date_format.parse(c["ordered_at"])
+        if self.date_format is None:
+            self.date_format = self._date_format(c["ordered_at"])
+        when = per_distinct("ordered_at", self._parse_dates)
         drop(when.isna(), "bad_date", m.ordered_at, c["ordered_at"])
 
-        kind, key = self._customer_keys(c)
+        kind, key = self._customer_keys(c, per_distinct)
         if "order_id" in c:
             order_key = c["order_id"]
         else:
-            order_key = key + "|" + when.dt.strftime("%Y-%m-%d")
+            order_key = key + "|" + when.str.slice(0, 10)
         drop(order_key.isna() | (order_key == ""), "no_order_or_customer", m.order_id, c["row"])
         drop((qty < 0) & (price == 0), "stock_adjustment", m.quantity, c["quantity"] if "quantity" in c else qty)
-        drop(order_key.isin(self.existing_orders), "already_imported", m.order_id, order_key)
+        if self.existing_orders:
+            drop(in_collection(order_key, self.existing_orders), "already_imported", m.order_id, order_key)
 
         for name in ("product_name", "customer_name"):
             if name in c:
-                formula = keep & c[name].str.match(r"^[=+@]")
+                formula = keep & per_distinct(name, lambda u: u.str.match(r"^[=+@]")).astype(bool)
                 if formula.any():
                     report.flag("formula_like", c.loc[formula, "row"], getattr(m, name), c.loc[formula, name])
 
-        status = self._order_status(c, order_key, qty)
+        status = self._order_status(c, per_distinct)
         frame = pd.DataFrame({
             "row": c["row"], "order_key": order_key, "kind": kind, "key": key,
             "name": c.get("customer_name", pd.Series("", index=c.index)),
             "sku": sku, "pname": pname, "qty": qty, "price": price,
-            "when": when.dt.strftime("%Y-%m-%d %H:%M:%S"), "status": status,
+            "when": when, "status": status, "row_hash": row_hash,
             "currency": c.get("currency", pd.Series("", index=c.index)),
         })[keep]
         if "rating" in c:
@@ -293,7 +332,7 @@ class _OrderImport:
         self.order_carry = both.iloc[[-1]].set_axis([-1])
         return both.loc[c.index]
 
-    def _customer_keys(self, c: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    def _customer_keys(self, c: pd.DataFrame, per_distinct) -> tuple[pd.Series, pd.Series]:
         """Customer identity: their number, else e-mail, else phone; empty for guests."""
         kind = pd.Series("", index=c.index)
         key = pd.Series("", index=c.index)
@@ -301,34 +340,37 @@ class _OrderImport:
             ("customer_id", self.layout.customer_kind if self.layout.customer_kind != "email" else "customer_id",
              lambda s: s.where(s.str.upper() != "NA", "")),
             ("customer_email", "email", lambda s: s.str.lower()),
-            ("customer_phone", "phone", lambda s: s.str.replace(r"[^\d+]", "", regex=True).str.lstrip("'")),
+            ("customer_phone", "phone", lambda s: s.str.replace(r"[^\d+]", "", regex=True)),
         ]
         for field, field_kind, normalise in candidates:
             if field in c:
-                value = normalise(c[field])
+                value = per_distinct(field, normalise)
                 use = (key == "") & (value != "")
                 key = key.where(~use, value)
                 kind = kind.where(~use, field_kind)
         return kind, key
 
-    def _order_status(self, c: pd.DataFrame, order_key: pd.Series, qty: pd.Series) -> pd.Series:
+    def _order_status(self, c: pd.DataFrame, per_distinct) -> pd.Series:
         status = pd.Series("completed", index=c.index)
         if "status" in c and self.layout.cancelled_statuses:
-            status[c["status"].str.casefold().isin(self.layout.cancelled_statuses)] = "cancelled"
+            cancelled = self.layout.cancelled_statuses
+            status[per_distinct("status", lambda u: u.str.casefold().isin(cancelled)).astype(bool)] = "cancelled"
         if "cancelled_at" in c:
             status[c["cancelled_at"] != ""] = "cancelled"
-        if self.layout.return_invoice_prefix:
-            status[order_key.str.startswith(self.layout.return_invoice_prefix)] = "return"
+        prefix = self.layout.return_invoice_prefix
+        if prefix and "order_id" in c:
+            status[per_distinct("order_id", lambda u: u.str.startswith(prefix)).astype(bool)] = "return"
         return status
 
     def _handle_duplicates(self, frame: pd.DataFrame) -> pd.DataFrame:
         if self.layout.duplicates == "merge":
             return self._merge_repeats(frame)
-        identity = ["order_key", "sku", "pname", "qty", "price", "when"]
-        hashes = pd.util.hash_pandas_object(frame[identity], index=False).to_numpy()
-        seen_before = np.fromiter((h in self.seen_rows for h in hashes.tolist()), bool, len(hashes))
-        repeated = pd.Series(hashes, index=frame.index).duplicated().to_numpy() | seen_before
-        self.seen_rows.update(hashes.tolist())
+        hashes = frame["row_hash"].to_numpy(dtype=np.uint64)
+        repeated = pd.Series(hashes, index=frame.index).duplicated().to_numpy().copy()
+        if len(self.seen_rows):
+            at = np.searchsorted(self.seen_rows, hashes).clip(max=len(self.seen_rows) - 1)
+            repeated |= self.seen_rows[at] == hashes
+        self.seen_rows = np.sort(np.concatenate([self.seen_rows, hashes]))
         if repeated.any():
             dupes = frame[repeated]
             self.report.flag("duplicate_skipped", dupes["row"], None, dupes["pname"])
@@ -360,73 +402,89 @@ class _OrderImport:
 
     def _write(self, f: pd.DataFrame) -> None:
         conn, report = self.db.conn, self.report
-        # customers
-        has_customer = f["key"] != ""
-        pairs = f.loc[has_customer, ["kind", "key", "name"]].drop_duplicates(["kind", "key"])
-        new = pairs[[(k, e) not in self.customers for k, e in zip(pairs["kind"], pairs["key"])]]
-        if len(new):
-            ids = self._ids("customers", len(new))
-            conn.executemany(
-                "INSERT INTO customers (id, key_kind, external_key, name, import_id) VALUES (?, ?, ?, ?, ?)",
-                zip(ids.tolist(), new["kind"], new["key"], new["name"].replace("", None),
-                    [report.import_id] * len(new)))
-            self.customers.update(zip(zip(new["kind"], new["key"]), ids.tolist()))
-            report.counts["customers_new"] += len(new)
-        customer_id = [self.customers.get((k, e)) if e else None for k, e in zip(f["kind"], f["key"])]
-
-        # products: by SKU when there is one, else by name
-        product_ids = []
-        new_products = []
-        for sku, pname in zip(f["sku"], f["pname"]):
-            pid = self.products_by_sku.get(sku) if sku else self.products_by_name.get(name_key(pname))
-            if pid is None:
-                pid = int(self._ids("products", 1)[0])
-                new_products.append((pid, sku or None, pname, name_key(pname)))
-                if sku:
-                    self.products_by_sku[sku] = pid
-                self.products_by_name.setdefault(name_key(pname), pid)
-            product_ids.append(pid)
-        if new_products:
-            conn.executemany("INSERT INTO products (id, sku, name, name_key) VALUES (?, ?, ?, ?)",
-                             new_products)
-            report.counts["products_new"] += len(new_products)
-
-        f = f.assign(customer_id=customer_id, product_id=product_ids)
+        f = f.assign(customer_id=self._customer_ids(f), product_id=self._product_ids(f))
         # orders: the first line of an order sets its date, customer and status
         heads = f.drop_duplicates("order_key")
-        heads = heads[~heads["order_key"].isin(self.new_orders)]
+        heads = heads[~in_collection(heads["order_key"], self.new_orders)]
         if len(heads):
-            ids = self._ids("orders", len(heads))
+            ids = self._ids("orders", len(heads)).tolist()
+            n = len(heads)
             conn.executemany(
                 "INSERT INTO orders (id, import_id, source, external_id, customer_id, ordered_at, status,"
                 " currency) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                zip(ids.tolist(), [report.import_id] * len(heads), [self.source] * len(heads),
-                    heads["order_key"], heads["customer_id"], heads["when"], heads["status"],
-                    heads["currency"].replace("", None)))
-            self.new_orders.update(zip(heads["order_key"], ids.tolist()))
+                zip(ids, [report.import_id] * n, [self.source] * n, heads["order_key"].tolist(),
+                    _nullable(heads["customer_id"]), heads["when"].tolist(), heads["status"].tolist(),
+                    heads["currency"].replace("", None).tolist()))
+            self.new_orders.update(zip(heads["order_key"].tolist(), ids))
             report.counts["guest_orders"] += int((heads["key"] == "").sum())
             report.counts["cancelled_orders"] += int((heads["status"] == "cancelled").sum())
             report.counts["return_orders"] += int((heads["status"] == "return").sum())
 
-        order_ids = f["order_key"].map(self.new_orders)
+        # Lines sorted by order: the order_id index then grows at its end instead of everywhere.
+        codes, keys = pd.factorize(f["order_key"])
+        order_ids = np.array([self.new_orders[k] for k in keys.tolist()], dtype=np.int64)[codes]
+        by_order = np.argsort(order_ids, kind="stable")
+        f, order_ids = f.iloc[by_order], order_ids[by_order].tolist()
         is_return = ((f["qty"] < 0) | (f["status"] == "return")).astype(int)
         self._flag_kept(f, is_return)
-        line_ids = self._ids("order_lines", len(f))
+        line_ids = self._ids("order_lines", len(f)).tolist()
         conn.executemany(
             "INSERT INTO order_lines (id, order_id, product_id, quantity, unit_price, is_return)"
             " VALUES (?, ?, ?, ?, ?, ?)",
-            zip(line_ids.tolist(), order_ids.tolist(), f["product_id"], f["qty"].tolist(),
-                f["price"].astype(object).where(f["price"].notna(), None).tolist(), is_return.tolist()))
+            zip(line_ids, order_ids, f["product_id"].tolist(), f["qty"].tolist(),
+                _nullable(f["price"]), is_return.tolist()))
         report.counts["lines"] += len(f)
         if self.layout.duplicates == "merge":
-            self.line_of_item.update(zip(zip(f["order_key"], f["sku"], f["pname"]), line_ids.tolist()))
+            self.line_of_item.update(zip(zip(f["order_key"], f["sku"], f["pname"]), line_ids))
         if "rating" in f:
             conn.executemany(
                 "INSERT OR IGNORE INTO reviews (customer_id, product_id, rating, summary, text,"
                 " reviewed_at, import_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                zip(f["customer_id"], f["product_id"], pd.to_numeric(f["rating"], errors="coerce").tolist(),
-                    f["summary"], f["text"], f["when"], [report.import_id] * len(f)))
+                zip(f["customer_id"].tolist(), f["product_id"].tolist(),
+                    _nullable(pd.to_numeric(f["rating"], errors="coerce")), f["summary"].tolist(),
+                    f["text"].tolist(), f["when"].tolist(), [report.import_id] * len(f)))
             report.counts["reviews"] += len(f)
+
+    def _customer_ids(self, f: pd.DataFrame) -> pd.Series:
+        """Customer row ids (None for guests); customers seen for the first time are added."""
+        codes, uniques = _factorize_pairs(f["kind"], f["key"])
+        new, ids = [], []
+        names = f.groupby(codes)["name"].first().tolist()
+        for (kind, key), name in zip(uniques, names):
+            if not key:
+                ids.append(None)
+                continue
+            cid = self.customers.get((kind, key))
+            if cid is None:
+                cid = self.customers[(kind, key)] = self.next_id["customers"]
+                self.next_id["customers"] += 1
+                new.append((cid, kind, key, name or None, self.report.import_id))
+            ids.append(cid)
+        if new:
+            self.db.conn.executemany("INSERT INTO customers (id, key_kind, external_key, name, import_id)"
+                                     " VALUES (?, ?, ?, ?, ?)", new)
+            self.report.counts["customers_new"] += len(new)
+        return pd.Series(np.asarray(ids, dtype=object)[codes], index=f.index)
+
+    def _product_ids(self, f: pd.DataFrame) -> pd.Series:
+        """Product row ids, by SKU when there is one, else by name; new products are added."""
+        codes, uniques = _factorize_pairs(f["sku"], f["pname"])
+        new, ids = [], []
+        for sku, pname in uniques:
+            key = name_key(pname)
+            pid = self.products_by_sku.get(sku) if sku else self.products_by_name.get(key)
+            if pid is None:
+                pid = self.next_id["products"]
+                self.next_id["products"] += 1
+                new.append((pid, sku or None, pname, key))
+                if sku:
+                    self.products_by_sku[sku] = pid
+                self.products_by_name.setdefault(key, pid)
+            ids.append(pid)
+        if new:
+            self.db.conn.executemany("INSERT INTO products (id, sku, name, name_key) VALUES (?, ?, ?, ?)", new)
+            self.report.counts["products_new"] += len(new)
+        return pd.Series(np.asarray(ids, dtype=object)[codes], index=f.index)
 
     def _flag_kept(self, f: pd.DataFrame, is_return: pd.Series) -> None:
         """Rows that are imported but the owner should know about: counted, not dropped."""
@@ -435,6 +493,46 @@ class _OrderImport:
         r.counts["guest_line"] += int((f["key"] == "").sum())
         r.counts["cancelled_line"] += int((f["status"] == "cancelled").sum())
         r.counts["return_line"] += int(is_return.sum())
+
+
+def in_collection(values: pd.Series, collection) -> np.ndarray:
+    """`values.isin(collection)` for a large set or dict (pandas copies it on every call)."""
+    return np.fromiter((v in collection for v in values.tolist()), bool, len(values))
+
+
+def _nullable(values: pd.Series) -> list:
+    """Column values for SQLite, NaN as NULL."""
+    return values.astype(object).where(values.notna(), None).tolist()
+
+
+@contextlib.contextmanager
+def _indexes_rebuilt_after(conn, bulk: bool):
+    """For a big load, drop the secondary indexes of the bulk tables and build them again at the end.
+
+    One sort per index is much cheaper than hundreds of thousands of random
+    inserts into it. It all happens inside the import's transaction, so a
+    failure or cancel rolls the indexes back too.
+    """
+    if not bulk:
+        yield
+        return
+    indexes = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+                           " AND tbl_name IN ('orders', 'order_lines')"
+                           " AND sql NOT LIKE 'CREATE UNIQUE%'").fetchall()
+    for name, _ in indexes:
+        conn.execute(f'DROP INDEX "{name}"')
+    yield
+    for _, sql in indexes:
+        conn.execute(sql)
+
+
+def _factorize_pairs(a: pd.Series, b: pd.Series) -> tuple[np.ndarray, list[tuple]]:
+    """Codes for the distinct (a, b) pairs, and the pairs, in order of first appearance."""
+    codes_a, uniques_a = pd.factorize(a)
+    codes_b, uniques_b = pd.factorize(b)
+    codes, pair_codes = pd.factorize(codes_a.astype(np.int64) * len(uniques_b) + codes_b)
+    ua, ub = np.asarray(uniques_a, dtype=object), np.asarray(uniques_b, dtype=object)
+    return codes, list(zip(ua[pair_codes // len(uniques_b)], ub[pair_codes % len(uniques_b)]))
 
 
 def _line_of(message: str) -> int | None:

@@ -47,6 +47,7 @@ class ColumnMapping:
     rating: str | None = None
     summary: str | None = None
     review_text: str | None = None
+    line_type: str | None = None   # "Line Item" rows are products; discounts, shipping are not
     date_order: str = "auto"   # 'auto', 'dmy', 'mdy' or 'ymd'
 
     def used_columns(self) -> dict[str, str]:
@@ -92,6 +93,19 @@ class Layout:
     date_column_is_epoch: bool = False
     kind: str = "orders"              # 'orders' or 'reviews'
 
+    def missing_columns(self, mapping: ColumnMapping) -> list[str]:
+        """Sentences naming the required columns this file of a known layout lacks."""
+        def expected(*fields: str) -> str:
+            names = [name for f in fields for name in self.aliases.get(f, ())][:3]
+            return " or ".join(f"'{n}'" for n in names)
+
+        needs = [(("ordered_at",), "the order date"), (("product_name", "sku"), "the product"),
+                 (("order_id", "customer_id", "customer_email", "customer_phone"),
+                  "the order number or customer")]
+        return [f"This looks like a {self.label}, but the column with {what} is missing "
+                f"(expected {expected(*fields)})."
+                for fields, what in needs if not any(getattr(mapping, f) for f in fields)]
+
     def mapping_for(self, header: list[str]) -> ColumnMapping:
         lookup = {h.strip().casefold(): h for h in header}
         chosen = {}
@@ -104,20 +118,24 @@ SHOPIFY = Layout(
     key="shopify",
     label="Shopify orders export",
     aliases={
+        # The admin export (older and newer column sets) and the "Line: ..." layout of export apps.
         "order_id": ("Name", "Order Name"),
-        "ordered_at": ("Created at", "Created At", "Processed at"),
-        "customer_email": ("Email", "Customer Email"),
-        "customer_phone": ("Phone", "Billing Phone", "Shipping Phone", "Customer Phone"),
+        "ordered_at": ("Created at", "Created At", "Processed at", "Processed At"),
+        "customer_email": ("Email", "Customer Email", "Customer: Email"),
+        "customer_phone": ("Phone", "Customer: Phone", "Billing Phone", "Shipping Phone",
+                           "Customer Phone", "Billing: Phone"),
         "customer_name": ("Billing Name", "Customer Name", "Shipping Name"),
-        "product_name": ("Lineitem name", "Line item name", "Lineitem title", "Line Item Name"),
-        "sku": ("Lineitem sku", "Line item SKU", "Lineitem SKU"),
-        "quantity": ("Lineitem quantity", "Line item quantity"),
-        "unit_price": ("Lineitem price", "Line item price"),
-        "status": ("Financial Status", "Payment Status"),
+        "product_name": ("Lineitem name", "Line item name", "Lineitem title", "Line Item Name",
+                         "Line: Name", "Line: Title"),
+        "sku": ("Lineitem sku", "Line item SKU", "Lineitem SKU", "Line: SKU"),
+        "quantity": ("Lineitem quantity", "Line item quantity", "Line: Quantity"),
+        "unit_price": ("Lineitem price", "Line item price", "Line: Price"),
+        "status": ("Financial Status", "Payment Status", "Payment: Status"),
         "cancelled_at": ("Cancelled at", "Cancelled At"),
         "currency": ("Currency",),
+        "line_type": ("Line: Type",),
     },
-    signature=("Name", "Lineitem name|Line item name|Lineitem title|Line Item Name"),
+    signature=("Name", "Lineitem name|Line item name|Lineitem title|Line Item Name|Line: Name|Line: Title"),
     customer_kind="email",
     fill_down=("ordered_at", "customer_email", "customer_phone", "customer_name", "status",
                "cancelled_at", "currency"),

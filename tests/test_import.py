@@ -180,6 +180,8 @@ def test_dialect_tab_bom_crlf_day_first(shop):
     ("ambiguous_dates.csv", "day-first or month-first"),
     ("unclosed_quote.csv", "not valid CSV"),
     ("unknown_layout.csv", "not a layout Shopwise knows"),
+    ("shopify_without_date.csv", "Shopify orders export, but the column with the order date is missing"
+                                 r" \(expected 'Created at'"),
 ])
 def test_broken_files_are_refused_with_a_clear_message(shop, name, expected):
     before = dump(shop)
@@ -288,3 +290,40 @@ def test_chunk_boundaries_do_not_change_the_result(tmp_path, monkeypatch):
             " LEFT JOIN customers c ON c.id = o.customer_id ORDER BY 1, 5, 6").fetchall())
         conn.close()
     assert results[0] == results[1]
+
+
+def test_shopify_newer_admin_layout_customer_by_phone(shop):
+    r = import_orders(shop, DIALECTS / "shopify_newer_layout.csv")
+    assert r.layout == "shopify"
+    assert (r.counts["orders"], r.counts["lines"], r.counts["cancelled_orders"]) == (2, 3, 1)
+    keys = shop.execute("SELECT c.key_kind, c.external_key FROM orders o JOIN customers c"
+                        " ON c.id = o.customer_id ORDER BY o.external_id").fetchall()
+    assert keys == [("phone", "+15550102000"), ("email", "ana@example.com")]
+    # the follow-on line of #2001 belongs to the same phone customer and date
+    assert shop.execute("SELECT count(DISTINCT o.id) FROM order_lines l JOIN orders o ON o.id = l.order_id"
+                        " WHERE o.external_id = '#2001'").fetchone()[0] == 1
+
+
+def test_shopify_line_type_layout_skips_discounts_and_shipping(shop):
+    r = import_orders(shop, DIALECTS / "shopify_line_layout.csv")
+    assert r.layout == "shopify"
+    assert (r.counts["orders"], r.counts["lines"], r.counts["non_product"]) == (2, 2, 2)
+    assert shop.execute("SELECT ordered_at FROM orders WHERE external_id = '#3001'").fetchone()[0] == \
+        "2024-05-01 10:00:00"
+
+
+@pytest.mark.parametrize("name, kind, profile, label", [
+    ("groceries-kaggle/Groceries_dataset.csv", "orders", "groceries", "Member purchases"),
+    ("online-retail-uci-sample/online_retail_sample.csv", "orders", "uci_retail", "Online Retail"),
+    ("shopify-orders-kidsliving/orders_export.redacted.csv", "orders", "shopify", "Shopify orders"),
+    ("bread-basket/BreadBasket_DMS.csv", "orders", "till", "Till"),
+    ("amazon-reviews-musical-instruments/Musical_instruments_reviews.partial_noheader.csv", "reviews",
+     "amazon_reviews", "Amazon product reviews"),
+    ("shopify-products-bilali/products_export.csv", "catalogue", "shopify_products", "Shopify products"),
+    ("woocommerce-sample-products/sample_products.csv", "catalogue", "woocommerce_products", "WooCommerce"),
+])
+def test_inspect_names_the_layout_in_words(name, kind, profile, label):
+    preview = inspect_file(SHARED_DATA / name)
+    assert (preview.kind, preview.profile) == (kind, profile)
+    assert preview.profile_label.startswith(label)
+    assert len(preview.rows) == 20 and all(len(r) == len(preview.header) for r in preview.rows)
