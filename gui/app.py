@@ -9,11 +9,11 @@ import sys
 from pathlib import Path
 from typing import Any, Callable
 
-from PySide6.QtCore import QSettings, QStandardPaths, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QSettings, QStandardPaths, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QApplication, QFileDialog, QFrame, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
-    QMainWindow, QMessageBox, QProgressBar, QPushButton, QSizePolicy, QStackedWidget, QStyle,
+    QMainWindow, QMessageBox, QProgressBar, QPushButton, QStackedWidget, QStyle,
     QVBoxLayout, QWidget,
 )
 
@@ -21,7 +21,7 @@ from engine.db import ShopFileError
 from engine.jobs import Progress
 
 from gui import errors
-from gui.jobs import Job, eta_text, running_jobs
+from gui.jobs import Job, eta_text
 from gui.shop import Shop, optional, warm_up
 
 log = logging.getLogger("shopwise.gui")

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView, QGroupBox, QHBoxLayout, QHeaderView, QInputDialog, QLabel, QLineEdit, QPushButton,
     QSplitter, QTableView, QTabWidget, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
@@ -93,6 +93,10 @@ class CustomersModel(QAbstractTableModel):
 
     def _ranked(self, generation: int, ids: list[int]) -> None:
         if generation != self._generation:      # a newer search or sort is on its way
+            return
+        try:
+            self.shop.db.execute("SELECT 1")
+        except Exception:  # noqa: BLE001 - the shop was closed while sorting: nothing to show
             return
         self.beginResetModel()
         self.ranked = ids
