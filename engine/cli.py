@@ -86,6 +86,10 @@ def build_parser() -> argparse.ArgumentParser:
     add_db_argument(p)
     p.set_defaults(handler=cmd_stats)
 
+    from engine.reasons.commands import add_commands as add_reason_commands
+    from engine.recommend.commands import add_commands as add_recommend_commands
+    add_recommend_commands(commands)
+    add_reason_commands(commands)
     return parser
 
 
@@ -93,6 +97,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "handler", None):
+        args.handler = getattr(args, "func", None)
+    if not args.handler:
         parser.print_help()
         return 2
     try:
