@@ -22,7 +22,7 @@ from engine.jobs import Progress
 
 from gui import errors
 from gui.jobs import Job, eta_text
-from gui.shop import Shop, optional, warm_up
+from gui.shop import Shop, has_feature, optional, warm_up
 
 log = logging.getLogger("shopwise.gui")
 
@@ -378,8 +378,7 @@ class MainWindow(QMainWindow):
         if not self.open_shop(path, create=True):
             return
         if fresh or self.shop.db.execute("SELECT count(*) FROM orders").fetchone()[0] == 0:
-            importer = optional("engine.importer", "import_orders")
-            if importer is None:
+            if not has_feature("engine.importer"):
                 self.show_error("This version of Shopwise cannot import files yet, so the demo shop is empty.")
                 return
             sample = path.parent / DEMO_FILE.name
@@ -388,6 +387,7 @@ class MainWindow(QMainWindow):
             shop = self.shop
 
             def work(progress, cancel):
+                importer = optional("engine.importer", "import_orders")   # pandas: on the worker
                 with shop.worker_db() as db:
                     return importer.import_orders(db, sample, progress=progress, cancel=cancel)
 

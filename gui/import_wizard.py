@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from engine.jobs import Progress
 
 from gui.jobs import Job, eta_text
-from gui.shop import Shop, optional
+from gui.shop import Shop, has_feature, loaded, optional
 
 log = logging.getLogger("shopwise.gui")
 
@@ -33,7 +33,7 @@ FILE_FILTER = "Spreadsheet files (*.csv *.tsv *.txt);;All files (*)"
 
 def mapping_fields() -> list[tuple[str, str, bool]]:
     for module in ("engine.importer", "engine.layouts"):
-        mod = optional(module)
+        mod = loaded(module) or (optional(module) if module == "engine.layouts" else None)
         if mod is not None and hasattr(mod, "MAPPING_FIELDS"):
             return list(mod.MAPPING_FIELDS)
     return []
@@ -116,7 +116,9 @@ class ImportWizard(QDialog):
     def __init__(self, shop: Shop, kind: str = "orders", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.shop = shop
-        self.importer = optional("engine.importer")
+        # pandas makes the importer slow to load: it is imported by the first job, never here.
+        self.available = has_feature("engine.importer")
+        self.importer = loaded("engine.importer")
         self.path: Path | None = None
         self.preview = None
         self.report = None
@@ -150,7 +152,7 @@ class ImportWizard(QDialog):
         buttons.addWidget(self.next_button)
         lay.addLayout(buttons)
         self.go(self.CHOOSE)
-        if self.importer is None:
+        if not self.available:
             self.drop.setEnabled(False)
             self.choose_error.setText("This version of Shopwise cannot import files yet.")
 
@@ -298,15 +300,19 @@ class ImportWizard(QDialog):
             self.choose_file(urls[0].toLocalFile())
 
     def choose_file(self, path: str) -> None:
-        if self.importer is None:
+        if not self.available:
             return
         self.path = Path(path)
         self.choose_error.setText("")
         self.drop.setEnabled(False)
         self.choose_error.setStyleSheet("color: palette(placeholder-text);")
         self.choose_error.setText(f"Reading {self.path.name}…")
-        importer = self.importer
-        self.job = Job(lambda progress, cancel: importer.inspect_file(self.path), "reading a file", self)
+        path = self.path
+
+        def work(progress, cancel):
+            return optional("engine.importer").inspect_file(path)   # loads pandas on the worker
+
+        self.job = Job(work, "reading a file", self)
         self.job.succeeded.connect(self._inspected)
         self.job.failed.connect(self._inspect_failed)
         self.job.start()
@@ -318,6 +324,7 @@ class ImportWizard(QDialog):
         self.go(self.CHOOSE)
 
     def _inspected(self, preview) -> None:
+        self.importer = loaded("engine.importer")
         self.drop.setEnabled(True)
         self.choose_error.setText("")
         self.preview = preview
