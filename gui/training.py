@@ -30,6 +30,19 @@ PRESETS = [
 LOSS = re.compile(r"loss\D{0,3}([0-9]+(?:\.[0-9]+)?)", re.IGNORECASE)
 
 
+def duration_words(minutes: float) -> str:
+    """'about 7 minutes', 'about 1 hour 40 minutes', 'about 11 hours'."""
+    minutes = max(1, round(minutes))
+    if minutes < 60:
+        return f"about {minutes} minute{'s' if minutes != 1 else ''}"
+    hours, rest = divmod(minutes, 60)
+    if hours >= 5 or rest < 5:
+        hours = round(minutes / 60)
+        return f"about {hours} hour{'s' if hours != 1 else ''}"
+    rest = int(round(rest / 10.0) * 10) or 10
+    return f"about {hours} hour{'s' if hours != 1 else ''} {rest} minutes"
+
+
 def device_words(device) -> str:
     if device is None:
         return "Unknown"
@@ -53,6 +66,7 @@ class TrainingView(QWidget):
         self._device = None
         self._estimates: dict[str, float] = {}
         self._device_job: Job | None = None
+        self._preset_chosen = False
         lay = QVBoxLayout(self)
         lay.setContentsMargins(18, 14, 18, 14)
         title = QLabel("Reason writer")
@@ -85,6 +99,7 @@ class TrainingView(QWidget):
             self.preset_buttons[key] = b
             sl.addWidget(b)
         self.preset_buttons["standard"].setChecked(True)
+        self.preset_group.buttonClicked.connect(lambda _: setattr(self, "_preset_chosen", True))
         row = QHBoxLayout()
         self.start_button = QPushButton("Start training")
         self.cancel_button = QPushButton("Cancel")
@@ -192,8 +207,10 @@ class TrainingView(QWidget):
         for key, name, text, cpu_min, gpu_min in PRESETS:
             minutes = gpu_min if gpu else cpu_min
             if key in self._estimates:
-                minutes = max(1, round(self._estimates[key] / 60))
-            self.preset_buttons[key].setText(f"{name} — about {minutes} minute{'s' if minutes != 1 else ''}. {text}")
+                minutes = self._estimates[key] / 60
+            self.preset_buttons[key].setText(f"{name} — {duration_words(minutes)}. {text}")
+        if device is not None and not gpu and not self._preset_chosen:
+            self.preset_buttons["quick"].setChecked(True)   # on a processor, start small
 
     def _update_history_buttons(self) -> None:
         items = self.history.selectedItems()

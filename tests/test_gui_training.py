@@ -67,6 +67,10 @@ def test_training_shows_progress_loss_and_history_without_freezing(make_window, 
     w, view = open_training(make_window, tmp_path / "s.shopwise")
     qtbot.waitUntil(lambda: "CPU, 2 cores" in view.device_label.text())   # found on a worker thread
     assert "about 2 minutes" in view.preset_buttons["quick"].text()
+    assert "about 40 minutes" in view.preset_buttons["thorough"].text()
+    assert view.preset_buttons["quick"].isChecked()          # on a processor, start small
+    from gui.training import duration_words
+    assert duration_words(100) == "about 1 hour 40 minutes" and duration_words(667) == "about 11 hours"
     view.preset_buttons["quick"].setChecked(True)
     ticks = TickRecorder()
     ticks.start()
