@@ -61,6 +61,7 @@ def test_ids_and_scores_are_not_claims():
     "You're an AI assistant for text re-writing, here is Elixir Nanoweb Strings 10-46.",
     "There is no unique reason for the product recommendation.",
     "Elixir Nanoweb Strings 10-46 are a great choice because they are",
+    "The Elixir Nanoweb Strings 10-46 polish polish polish polish polish polish.",
 ])
 def test_prompt_echo_off_topic_and_unfinished_are_rejected(text):
     assert not check(text, EV, CATALOGUE).ok

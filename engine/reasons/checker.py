@@ -8,6 +8,7 @@ counts as an invented product); the length stays within limits.
 
 from __future__ import annotations
 
+import collections
 import re
 from dataclasses import dataclass, field
 
@@ -84,6 +85,9 @@ def check(text: str, ev: dict, catalogue: set[str] | frozenset = frozenset()) ->
     words = text.split()
     if not MIN_WORDS <= len(words) <= MAX_WORDS or len(text) > MAX_CHARS:
         problems.append(f"length {len(words)} words")
+    counts = collections.Counter(w.strip(".,!?;:").casefold() for w in words)
+    if words and counts.most_common(1)[0][1] > max(3, len(words) // 4):
+        problems.append("repetitive")
     if PROMPT_ECHO.search(text) or "|>" in text:
         problems.append("echoes the prompt")
     if not text.rstrip().endswith((".", "!", "?")):
