@@ -97,8 +97,6 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "handler", None):
-        args.handler = getattr(args, "func", None)
-    if not args.handler:
         parser.print_help()
         return 2
     try:

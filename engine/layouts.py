@@ -9,7 +9,7 @@ Detection is by headers alone so that it is cheap and explainable.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, fields, replace
 
 MAPPING_FIELDS = [
     # (field, label in words, required)

@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-import argparse
-import os
 import sys
 
-from engine.jobs import CancelToken, Cancelled, Progress
+from engine.cli import add_db_argument, print_progress
+from engine.jobs import CancelToken, Cancelled
 
 
 def _db(args):
     from engine.db import open_shop
     return open_shop(args.db, create=False)
-
-
-def _print_progress(p: Progress) -> None:
-    frac = f"{100 * p.fraction:3.0f}% " if p.fraction is not None else ""
-    print(f"\r{frac}{p.message}".ljust(60), end="", file=sys.stderr, flush=True)
 
 
 def _run(fn):
@@ -45,7 +39,7 @@ def cmd_train(args, token) -> int:
     dev = detect_device()
     print(f"Training on {dev.description}, about {estimate_training_seconds(args.preset, args.steps, dev) / 60:.0f} min.",
           file=sys.stderr)
-    run_id = train(_db(args), preset=args.preset, steps=args.steps, progress=_print_progress, cancel=token,
+    run_id = train(_db(args), preset=args.preset, steps=args.steps, progress=print_progress, cancel=token,
                    resume=args.resume)
     print(f"\nTraining run {run_id} finished; its adapter is now active.")
     return 0
@@ -53,7 +47,7 @@ def cmd_train(args, token) -> int:
 
 def cmd_generate(args, token) -> int:
     from .generate import generate_reasons
-    out = generate_reasons(_db(args), run_id=args.run, progress=_print_progress, cancel=token,
+    out = generate_reasons(_db(args), run_id=args.run, progress=print_progress, cancel=token,
                            candidates=args.candidates)
     print(f"\n{out}")
     return 0
@@ -61,7 +55,7 @@ def cmd_generate(args, token) -> int:
 
 def cmd_evaluate(args, token) -> int:
     from .evaluate import evaluate, format_table
-    rows = evaluate(_db(args), candidates=args.candidates, limit=args.limit, progress=_print_progress, cancel=token)
+    rows = evaluate(_db(args), candidates=args.candidates, limit=args.limit, progress=print_progress, cancel=token)
     print("\n" + format_table(rows))
     return 0
 
@@ -74,7 +68,10 @@ def cmd_adapters(args, token) -> int:
     elif args.action == "rollback":
         now = rollback_adapter(db)
         print(f"Active: {'adapter ' + str(now) if now else 'base model (no adapter)'}")
-    for a in list_adapters(db):
+    adapters = list_adapters(db)
+    if not adapters:
+        print("No trained versions yet: run `python main.py train` first.")
+    for a in adapters:
         print(f"{'*' if a['is_active'] else ' '} {a['id']:>3}  {a['created_at']}  run {a['training_run_id']}  {a['path']}")
     return 0
 
@@ -83,8 +80,8 @@ def add_commands(subparsers) -> None:
     """Register train, generate-reasons, evaluate-reasons and adapters on an argparse subparsers object."""
     def sub(name, fn, help):
         p = subparsers.add_parser(name, help=help)
-        p.add_argument("--db", default=os.environ.get("SHOPWISE_DB", "shop.db"), help="shop file")
-        p.set_defaults(func=_run(fn))
+        add_db_argument(p)
+        p.set_defaults(handler=_run(fn))
         return p
 
     p = sub("train", cmd_train, "fine-tune the reason writer on this shop's data")
@@ -101,14 +98,3 @@ def add_commands(subparsers) -> None:
     p.add_argument("action", nargs="?", choices=["list", "activate", "rollback"], default="list")
     p.add_argument("id", nargs="?", type=int, help="adapter id for activate")
 
-
-def main(argv=None) -> int:
-    """Stand-alone entry for trying the commands before the main CLI wires them."""
-    parser = argparse.ArgumentParser(prog="shopwise-reasons")
-    add_commands(parser.add_subparsers(required=True))
-    args = parser.parse_args(argv)
-    return args.func(args)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

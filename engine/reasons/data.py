@@ -8,7 +8,6 @@ recommendations never enter training.
 
 from __future__ import annotations
 
-import json
 import random
 import re
 from dataclasses import dataclass

@@ -6,40 +6,22 @@ subcommand sets `handler`, a function of the parsed args returning the exit code
 
 from __future__ import annotations
 
-import argparse
-import os
 import sys
 
+from ..cli import add_db_argument, print_progress
 from ..db import ShopFileError, open_shop
-from ..jobs import Progress
-
-
-def _db_arg(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--db", default=os.environ.get("SHOPWISE_DB", "shop.db"),
-                   help="shop file (default: $SHOPWISE_DB or shop.db)")
 
 
 def add_commands(subparsers) -> None:
     p = subparsers.add_parser("evaluate", help="compare all recommendation models on this shop")
-    _db_arg(p)
+    add_db_argument(p)
     p.add_argument("--days", type=int, default=30, help="length of the 'last N days' test split")
     p.set_defaults(handler=cmd_evaluate)
     p = subparsers.add_parser("recommend", help="recommend products with the shop's best model")
-    _db_arg(p)
+    add_db_argument(p)
     p.add_argument("--customer", type=int, help="show only this customer id")
     p.add_argument("--limit", type=int, default=10, help="products per customer (default 10)")
     p.set_defaults(handler=cmd_recommend)
-
-
-def _print_progress(p: Progress) -> None:
-    if p.message:
-        print(f"  {p.message}", file=sys.stderr)
-
-
-def _open(path: str):
-    if not os.path.exists(path):
-        raise ShopFileError(f"{path}: no shop file here.")
-    return open_shop(path, create=False)
 
 
 def _fmt(v) -> str:
@@ -49,8 +31,8 @@ def _fmt(v) -> str:
 def cmd_evaluate(args) -> int:
     from . import NotEnoughData, evaluate_shop
     try:
-        db = _open(args.db)
-        res = evaluate_shop(db, progress=_print_progress, days=args.days)
+        db = open_shop(args.db, create=False)
+        res = evaluate_shop(db, progress=print_progress, days=args.days)
     except (ShopFileError, NotEnoughData) as exc:
         print(exc, file=sys.stderr)
         return 1
@@ -93,12 +75,12 @@ def _summary(e: dict) -> str:
 def cmd_recommend(args) -> int:
     from . import NotEnoughData, recommendations_for, run_recommendations
     try:
-        db = _open(args.db)
+        db = open_shop(args.db, create=False)
         if args.customer is not None and not db.execute(
                 "SELECT 1 FROM customers WHERE id = ?", [args.customer]).fetchone():
             print(f"No customer with id {args.customer} in this shop.", file=sys.stderr)
             return 1
-        run_id = run_recommendations(db, limit=args.limit, progress=_print_progress)
+        run_id = run_recommendations(db, limit=args.limit, progress=print_progress)
     except (ShopFileError, NotEnoughData) as exc:
         print(exc, file=sys.stderr)
         return 1
