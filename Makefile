@@ -23,4 +23,7 @@ test: setup
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
 
 bench: setup
+	$(PY) -m pip install -q -e .[bench]
 	$(PY) benchmarks/import_bench.py
+	$(PY) benchmarks/recommend_bench.py
+	$(PY) benchmarks/reason_bench.py
