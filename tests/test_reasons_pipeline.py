@@ -168,9 +168,9 @@ def test_commands_register_and_run(demo, tmp_path, capsys):
     demo.conn.commit()
     db_path = demo.execute("PRAGMA database_list").fetchone()[2]
     for argv in (["train", "--preset", "standard", "--steps", "5"], ["generate-reasons"], ["evaluate-reasons"]):
-        assert parser.parse_args(argv + ["--db", db_path]).func
+        assert parser.parse_args(argv + ["--db", db_path]).handler
     args = parser.parse_args(["adapters", "list", "--db", db_path])
-    assert args.func(args) == 0
+    assert args.handler(args) == 0
     args = parser.parse_args(["adapters", "activate", "99", "--db", db_path])
     with pytest.raises(KeyError):
-        args.func(args)
+        args.handler(args)
