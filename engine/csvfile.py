@@ -239,17 +239,14 @@ def detect_date_format(values: pd.Series, order: str = "auto", *, file: str = ""
     return DateFormat("strftime", best[chosen][1], chosen)
 
 
-def read_chunks(path: Path, fmt: CsvFormat, *, header: bool = True, names: list[str] | None = None,
-                chunksize: int = 100_000):
-    """Yield (first_row_number, DataFrame of text) chunks; rows numbered as in a spreadsheet."""
-    reader = pd.read_csv(
+def read_chunks(path, fmt: CsvFormat, *, header: bool = True, names: list[str] | None = None,
+                usecols: list[str] | None = None, chunksize: int = 100_000):
+    """The file as DataFrames of text, `chunksize` rows each; only `usecols` are parsed when given.
+
+    Rows with the wrong number of fields are skipped with a ParserWarning that names the line.
+    """
+    return pd.read_csv(
         path, sep=fmt.delimiter, encoding=fmt.encoding, dtype=str, keep_default_na=False,
-        header=0 if header else None, names=names, chunksize=chunksize, engine="c",
-        on_bad_lines="warn", skipinitialspace=False, index_col=False,
+        header=0 if header else None, names=names, usecols=usecols, chunksize=chunksize, engine="c",
+        on_bad_lines="warn", index_col=False,
     )
-    return reader
-
-
-def row_numbers(chunk: pd.DataFrame, header: bool = True) -> np.ndarray:
-    """Spreadsheet row numbers of a chunk's rows (row 1 is the header)."""
-    return chunk.index.to_numpy() + (2 if header else 1)

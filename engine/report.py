@@ -22,7 +22,7 @@ REASONS = {
     "bad_date": "date could not be read (skipped)",
     "no_order_or_customer": "neither an order number nor a customer (skipped)",
     "stock_adjustment": "negative quantity at price 0: a stock adjustment, not a sale (skipped)",
-    "duplicate_skipped": "exact duplicate of an earlier row (skipped)",
+    "duplicate_skipped": "same as an earlier row in every column Shopwise reads (skipped)",
     "duplicate_merged": "repeated row counted as one more unit of the same item",
     "already_imported": "order already in the shop from an earlier import (skipped)",
     "formula_like": "text starts like a spreadsheet formula (kept as plain text; exports neutralise it)",
