@@ -7,6 +7,7 @@ import random
 from datetime import date, timedelta
 
 from engine.db import name_key, open_shop, transaction
+from tests.conftest import SHARED_DATA
 
 PRODUCTS = ["Red heart T-light holder", "Jumbo bag doiley patterns", "Blue spot drawer knob",
             "=HYPERLINK(\"http://x\")", "Paper chain kit", "Lunch bag red retrospot", "Regency cakestand",
@@ -163,14 +164,9 @@ class TickRecorder:
 
 
 _ROOT = _Path(__file__).resolve().parent.parent
-# shared/ lies beside the checkout (CI, main) or beside the folder of worktrees.
-SHARED = next((p for p in (_ROOT.parent / "shared" / "data", _ROOT.parent.parent / "shared" / "data")
-               if p.exists()), _ROOT.parent / "shared" / "data")
+SHARED = SHARED_DATA
 DEMO_CSV = _ROOT / "resources" / "demo" / "online_retail_sample.csv"
 
 
 def shared_file(relative: str) -> _Path:
-    path = SHARED / relative
-    if not path.exists():
-        pytest.skip(f"shared data {relative} not available")
-    return path
+    return SHARED / relative

@@ -1,6 +1,5 @@
 """The window: first start, new/open/demo/recent shops, errors in words, remembered state, no freezing."""
 
-from pathlib import Path
 
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent

@@ -1,40 +1,12 @@
 """The whole workflow through the window: new shop -> import -> suggestions -> train (tiny) -> reasons
--> edit and approve -> export, checking the exported file. Runs once the recommender and the reason
-writer are part of the build (skipped before)."""
+-> edit and approve -> export, checking the exported file."""
 
 import csv
-import os
-import shutil
-from pathlib import Path
 
-import pytest
 from PySide6.QtWidgets import QFileDialog, QInputDialog
 
 from gui_data import DEMO_CSV, TickRecorder, make_window, wait_job  # noqa: F401
 
-recommend = pytest.importorskip("engine.recommend")
-reasons = pytest.importorskip("engine.reasons")
-if not (hasattr(recommend, "run_recommendations") and hasattr(reasons, "train")
-        and hasattr(reasons, "generate_reasons")):
-    pytest.skip("the recommender or the reason writer is not part of this build", allow_module_level=True)
-
-
-@pytest.fixture(scope="module")
-def tiny_model(tmp_path_factory):
-    """A 2-layer model of the real architecture with the real tokenizer (as in the reasons tests)."""
-    import torch
-    from transformers import LlamaConfig, LlamaForCausalLM
-    from engine.reasons import model
-    cache = Path(os.environ.get("SHOPWISE_TEST_CACHE", tmp_path_factory.mktemp("cache")))
-    folder = tmp_path_factory.mktemp("tiny") / "model"
-    shutil.copytree(model.cached_tokenizer_dir(cache), folder)
-    tok = model.load_tokenizer(folder)
-    cfg = LlamaConfig(vocab_size=len(tok), hidden_size=64, intermediate_size=128, num_hidden_layers=2,
-                      num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=1024,
-                      tie_word_embeddings=True, bos_token_id=1, eos_token_id=2, pad_token_id=2)
-    torch.manual_seed(0)
-    LlamaForCausalLM(cfg).save_pretrained(folder)
-    return folder
 
 
 def test_whole_workflow(make_window, tmp_path, qtbot, monkeypatch, tiny_model):

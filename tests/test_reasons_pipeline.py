@@ -2,12 +2,9 @@
 build data, train, cancel, resume, generate, check, store, evaluate, roll back."""
 
 import json
-import os
-import shutil
 from pathlib import Path
 
 import pytest
-import torch
 
 from engine.jobs import Cancelled, CancelToken
 from engine.reasons import (activate_adapter, active_adapter, check, evaluate, generate_reasons, list_adapters,
@@ -15,25 +12,9 @@ from engine.reasons import (activate_adapter, active_adapter, check, evaluate, g
 from engine.reasons import commands, data, model, store
 from engine.reasons.demo import build_demo_shop
 from engine.reasons.train import Collator, tokenize
+from tests.conftest import SHARED_DATA
 
-REVIEWS = Path(__file__).resolve().parent.parent.parent.parent / "shared" / "data" / \
-    "amazon-reviews-musical-instruments" / "Musical_instruments_reviews.partial_noheader.csv"
-
-
-@pytest.fixture(scope="session")
-def tiny_model(tmp_path_factory):
-    """A 2-layer LlamaForCausalLM with the real SmolLM2 tokenizer (read from the GGUF once per session)."""
-    from transformers import LlamaConfig, LlamaForCausalLM
-    cache = Path(os.environ.get("SHOPWISE_TEST_CACHE", tmp_path_factory.mktemp("cache")))
-    folder = tmp_path_factory.mktemp("tiny") / "model"
-    shutil.copytree(model.cached_tokenizer_dir(cache), folder)
-    tok = model.load_tokenizer(folder)
-    cfg = LlamaConfig(vocab_size=len(tok), hidden_size=64, intermediate_size=128, num_hidden_layers=2,
-                      num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=1024,
-                      tie_word_embeddings=True, bos_token_id=1, eos_token_id=2, pad_token_id=2)
-    torch.manual_seed(0)
-    LlamaForCausalLM(cfg).save_pretrained(folder)
-    return folder
+REVIEWS = SHARED_DATA / "amazon-reviews-musical-instruments" / "Musical_instruments_reviews.partial_noheader.csv"
 
 
 @pytest.fixture
