@@ -66,3 +66,6 @@ class Evidence(TypedDict, total=False):
     affinity: Affinity | None
     customer_tags: list[str]  # the customer's interest tags
     popularity: dict          # {"customers": int, "rank": int}: how many customers bought it
+    # Added by the recommender (engine/recommend/explain.py documents how each number is counted):
+    kind_reason: str          # "bought before" / "never bought by this customer"
+    note: str                 # only when it applies, e.g. "no purchases by this customer yet: best sellers"

@@ -1,8 +1,52 @@
-"""Read-only questions about a shop, shared by the CLI and the app."""
+"""Read-only questions about a shop, shared by the CLI and the app: every SQL a view needs lives here.
+
+Each function takes an open shop database (`engine.db.open_shop`) and returns
+plain Python values (dicts, lists, numbers), so that the desktop app, the CLI
+and tests use the same queries. Nothing here writes, except the two reason and
+adapter fall-backs at the end that mirror what `engine.reasons` offers.
+"""
 
 from __future__ import annotations
 
+import json
+from datetime import datetime, timezone
+from typing import Any
+
 import sqlite_utils
+
+Database = sqlite_utils.Database
+
+# Sort keys a customers list can be ordered by, and the SQL each one means.
+CUSTOMER_SORTS = {
+    "name": "display_name COLLATE NOCASE",
+    "key": "c.external_key COLLATE NOCASE",
+    "orders": "orders",
+    "last_order": "last_order",
+    "spent": "spent",
+}
+CUSTOMER_COLUMNS = [
+    ("name", "Customer"),
+    ("orders", "Orders"),
+    ("last_order", "Last order"),
+    ("spent", "Spent"),
+]
+
+_KEY_KIND_WORDS = {"email": "E-mail", "phone": "Phone", "id": "Customer number",
+                   "customer_id": "Customer number", "member": "Member number",
+                   "reviewer": "Reviewer"}
+# A customer without a name is shown by their key: "Customer 12347", or the e-mail itself.
+_NO_NAME = {"customer_id": "Customer ", "id": "Customer ", "member": "Member ", "reviewer": "Reviewer "}
+
+
+def _display_name_sql(alias: str = "c") -> str:
+    cases = " ".join(f"WHEN '{kind}' THEN '{prefix}' || {alias}.external_key"
+                     for kind, prefix in _NO_NAME.items())
+    return (f"coalesce(nullif({alias}.name, ''), CASE {alias}.key_kind {cases} "
+            f"ELSE {alias}.external_key END)")
+
+
+def key_kind_words(kind: str | None) -> str:
+    return _KEY_KIND_WORDS.get(kind or "", kind or "")
 
 
 def shop_stats(db: sqlite_utils.Database) -> list[tuple[str, str]]:
@@ -28,3 +72,324 @@ def shop_stats(db: sqlite_utils.Database) -> list[tuple[str, str]]:
         ("Last order", last or "-"),
         ("Imports", f"{one('SELECT count(*) FROM imports WHERE finished_at IS NOT NULL'):,}"),
     ]
+
+
+def _rows(db: Database, sql: str, params: Any = ()) -> list[dict]:
+    cur = db.execute(sql, params)
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row)) for row in cur.fetchall()]
+
+
+def _search_clause(search: str) -> tuple[str, list]:
+    search = (search or "").strip()
+    if not search:
+        return "", []
+    escaped = search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    like = "%" + escaped + "%"
+    return ("WHERE (c.name LIKE ? ESCAPE '\\' OR c.external_key LIKE ? ESCAPE '\\')",
+            [like, like])
+
+
+def count_customers(db: Database, search: str = "") -> int:
+    where, params = _search_clause(search)
+    return db.execute(f"SELECT count(*) FROM customers c {where}", params).fetchone()[0]
+
+
+def customers_page(db: Database, search: str = "", sort: str = "name", descending: bool = False,
+                   offset: int = 0, limit: int = 200) -> list[dict]:
+    """One page of the customer list: id, name, key, key_kind, orders, last_order, spent.
+
+    Sorting by name or key reads only the page's own orders (fast on 100,000
+    customers); sorting by orders, last order or spent ranks all customers.
+    """
+    where, params = _search_clause(search)
+    order = CUSTOMER_SORTS.get(sort, CUSTOMER_SORTS["name"])
+    direction = "DESC" if descending else "ASC"
+    stats = """
+        (SELECT count(*) FROM orders o WHERE o.customer_id = c.id) AS orders,
+        (SELECT max(o.ordered_at) FROM orders o WHERE o.customer_id = c.id) AS last_order,
+        (SELECT coalesce(sum(l.quantity * coalesce(l.unit_price, 0)), 0)
+           FROM orders o JOIN order_lines l ON l.order_id = o.id
+          WHERE o.customer_id = c.id) AS spent"""
+    if sort in ("name", "key"):
+        sql = f"""
+            WITH page AS (
+                SELECT c.id, {_display_name_sql()} AS display_name
+                  FROM customers c {where}
+                 ORDER BY {order} {direction}, c.id
+                 LIMIT ? OFFSET ?)
+            SELECT c.id, page.display_name AS name, c.external_key AS key, c.key_kind, {stats}
+              FROM page JOIN customers c ON c.id = page.id
+             ORDER BY {order.replace('display_name', 'page.display_name')} {direction}, c.id"""
+    else:
+        sql = f"""
+            SELECT * FROM (
+                SELECT c.id, {_display_name_sql()} AS name,
+                       c.external_key AS key, c.key_kind, {stats}
+                  FROM customers c {where})
+             ORDER BY {sort} {direction}, id LIMIT ? OFFSET ?"""
+    return _rows(db, sql, [*params, limit, offset])
+
+
+_RANK_VALUES = {
+    "orders": "SELECT customer_id AS cid, count(*) AS v FROM orders GROUP BY customer_id",
+    "last_order": "SELECT customer_id AS cid, max(ordered_at) AS v FROM orders GROUP BY customer_id",
+    "spent": """SELECT o.customer_id AS cid, sum(l.quantity * coalesce(l.unit_price, 0)) AS v
+                  FROM orders o JOIN order_lines l ON l.order_id = o.id GROUP BY o.customer_id""",
+}
+AGGREGATE_SORTS = tuple(_RANK_VALUES)
+
+
+def customer_ids_ranked(db: Database, search: str = "", sort: str = "spent",
+                        descending: bool = True) -> list[int]:
+    """Every (matching) customer's id, ranked by orders, last order or spent.
+
+    This reads all orders (seconds on a large shop): run it on a worker thread,
+    then page through the ids with `customers_by_ids`.
+    """
+    where, params = _search_clause(search)
+    direction = "DESC" if descending else "ASC"
+    empty = "''" if sort == "last_order" else "0"
+    sql = f"""SELECT c.id FROM customers c LEFT JOIN ({_RANK_VALUES[sort]}) s ON s.cid = c.id {where}
+              ORDER BY coalesce(s.v, {empty}) {direction}, c.id"""
+    return [row[0] for row in db.execute(sql, params)]
+
+
+def customers_by_ids(db: Database, ids: list[int]) -> list[dict]:
+    """The customer list rows (as `customers_page`) of these customers, in the order given."""
+    if not ids:
+        return []
+    marks = ",".join("?" * len(ids))
+    rows = _rows(db, f"""
+        SELECT c.id, {_display_name_sql()} AS name, c.external_key AS key, c.key_kind,
+               (SELECT count(*) FROM orders o WHERE o.customer_id = c.id) AS orders,
+               (SELECT max(o.ordered_at) FROM orders o WHERE o.customer_id = c.id) AS last_order,
+               (SELECT coalesce(sum(l.quantity * coalesce(l.unit_price, 0)), 0)
+                  FROM orders o JOIN order_lines l ON l.order_id = o.id
+                 WHERE o.customer_id = c.id) AS spent
+          FROM customers c WHERE c.id IN ({marks})""", list(ids))
+    order = {cid: i for i, cid in enumerate(ids)}
+    return sorted(rows, key=lambda r: order[r["id"]])
+
+
+def customer(db: Database, customer_id: int) -> dict | None:
+    rows = _rows(db, f"""
+        SELECT c.id, {_display_name_sql()} AS name, c.key_kind,
+               c.external_key AS key,
+               (SELECT count(*) FROM orders o WHERE o.customer_id = c.id) AS orders,
+               (SELECT min(o.ordered_at) FROM orders o WHERE o.customer_id = c.id) AS first_order,
+               (SELECT max(o.ordered_at) FROM orders o WHERE o.customer_id = c.id) AS last_order
+          FROM customers c WHERE c.id = ?""", [customer_id])
+    if not rows:
+        return None
+    row = rows[0]
+    row["key_kind_words"] = key_kind_words(row["key_kind"])
+    return row
+
+
+def purchase_history(db: Database, customer_id: int, limit: int = 1000) -> list[dict]:
+    """The customer's order lines, newest first: date, order, product, quantity, price, is_return."""
+    return _rows(db, """
+        SELECT substr(o.ordered_at, 1, 10) AS date, o.external_id AS order_id, o.status,
+               p.name AS product, p.id AS product_id, l.quantity, l.unit_price, l.is_return
+          FROM orders o JOIN order_lines l ON l.order_id = o.id
+          JOIN products p ON p.id = l.product_id
+         WHERE o.customer_id = ?
+         ORDER BY o.ordered_at DESC, o.id DESC, l.id
+         LIMIT ?""", [customer_id, limit])
+
+
+def interest_tags_fallback(db: Database, customer_id: int, n: int = 5) -> list[str]:
+    """The categories or tags the customer buys most, used until the recommender supplies tags."""
+    counts: dict[str, int] = {}
+    for row in db.execute("""
+            SELECT p.category, p.tags FROM orders o JOIN order_lines l ON l.order_id = o.id
+              JOIN products p ON p.id = l.product_id
+             WHERE o.customer_id = ? AND l.is_return = 0""", [customer_id]):
+        labels = []
+        if row[0]:
+            labels.append(row[0].strip())
+        if row[1]:
+            try:
+                tags = json.loads(row[1])
+            except (ValueError, TypeError):
+                tags = str(row[1]).split(",")
+            labels += [str(t).strip() for t in tags if str(t).strip()]
+        for label in set(labels):
+            counts[label] = counts.get(label, 0) + 1
+    return [k for k, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:n]]
+
+
+def latest_run_id(db: Database) -> int | None:
+    row = db.execute("SELECT max(id) FROM recommendation_runs").fetchone()
+    return row[0] if row else None
+
+
+def customer_recommendations(db: Database, customer_id: int) -> list[dict]:
+    """The latest run's recommendations for one customer, each with its newest reason.
+
+    Keys: id, kind ('reorder'|'discover'), rank, score, product, product_id,
+    evidence (dict), reason_id, reason, reason_status.
+    """
+    run_id = latest_run_id(db)
+    if run_id is None:
+        return []
+    rows = _rows(db, """
+        SELECT r.id, r.kind, r.rank, r.score, r.evidence, p.name AS product, p.id AS product_id,
+               s.id AS reason_id, s.text AS reason, s.status AS reason_status
+          FROM recommendations r JOIN products p ON p.id = r.product_id
+          LEFT JOIN reasons s ON s.id = (SELECT max(id) FROM reasons WHERE recommendation_id = r.id)
+         WHERE r.run_id = ? AND r.customer_id = ?
+         ORDER BY r.kind DESC, r.rank""", [run_id, customer_id])
+    for row in rows:
+        try:
+            row["evidence"] = json.loads(row["evidence"]) if row["evidence"] else {}
+        except ValueError:
+            row["evidence"] = {}
+    return rows
+
+
+def _num(value) -> float | None:
+    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def evidence_in_words(evidence: dict) -> list[str]:
+    """Plain sentences saying why a product was recommended, from its evidence (missing parts skipped)."""
+    evidence = evidence if isinstance(evidence, dict) else {}
+    lines = []
+    reorder = evidence.get("reorder") or {}
+    times, every = _num(reorder.get("times_bought")), _num(reorder.get("typical_days_between"))
+    if times:
+        text = f"Bought {int(times)} time{'s' if times != 1 else ''}"
+        if every:
+            text += f", about every {round(every)} days"
+        if reorder.get("last_bought"):
+            text += f"; last on {reorder['last_bought']}"
+            since = _num(reorder.get("days_since_last"))
+            if since is not None:
+                text += f" ({int(since)} days ago)"
+        lines.append(text + ".")
+        due = _num(reorder.get("due_in_days"))
+        if due is not None:
+            lines.append(f"Due again in {round(due)} days." if round(due) > 0
+                         else f"Overdue by {round(-due)} days." if round(due) < 0 else "Due now.")
+    co = evidence.get("co_purchase") or {}
+    conf, with_n = _num(co.get("confidence")), _num(co.get("customers_with"))
+    if conf is not None and with_n and co.get("with_name"):
+        lines.append(f"{round(conf * 100)}% of the {int(with_n)} customers who bought "
+                     f"{co['with_name']} also bought this.")
+    aff = evidence.get("affinity") or {}
+    if _num(aff.get("share")) is not None and aff.get("label"):
+        lines.append(f"{round(aff['share'] * 100)}% of what they buy is {aff['label']}.")
+    own = (evidence.get("product") or {}).get("id")
+    names = [c.get("name") for c in (evidence.get("contributors") or [])
+             if isinstance(c, dict) and c.get("name") and c.get("product_id") != own]
+    if names:
+        lines.append(f"Because they bought {', '.join(names[:3])}.")
+    pop = evidence.get("popularity") or {}
+    if isinstance(pop, dict) and _num(pop.get("customers")):
+        lines.append(f"Bought by {int(pop['customers']):,} customers in the shop.")
+    return lines
+
+
+def dashboard(db: Database) -> dict:
+    """Counts and statuses for the dashboard."""
+    one = lambda sql, p=(): db.execute(sql, p).fetchone()[0]  # noqa: E731
+    data = {
+        "customers": one("SELECT count(*) FROM customers"),
+        "products": one("SELECT count(*) FROM products"),
+        "orders": one("SELECT count(*) FROM orders"),
+        "order_lines": one("SELECT count(*) FROM order_lines"),
+        "recommendations": 0,
+        "reasons": one("SELECT count(*) FROM reasons"),
+        "reasons_approved": one("SELECT count(*) FROM reasons WHERE status = 'approved'"),
+        "first_order": one("SELECT min(ordered_at) FROM orders"),
+        "last_order": one("SELECT max(ordered_at) FROM orders"),
+    }
+    run = _rows(db, "SELECT id, model, created_at FROM recommendation_runs ORDER BY id DESC LIMIT 1")
+    data["last_run"] = run[0] if run else None
+    if run:
+        data["recommendations"] = one("SELECT count(*) FROM recommendations WHERE run_id = ?",
+                                      [run[0]["id"]])
+    imp = _rows(db, """SELECT id, kind, file_name, finished_at, started_at, status, counts
+                         FROM imports ORDER BY id DESC LIMIT 1""")
+    data["last_import"] = imp[0] if imp else None
+    adapter = _rows(db, "SELECT id, created_at, base_model FROM adapters WHERE is_active = 1 "
+                        "ORDER BY id DESC LIMIT 1")
+    data["active_adapter"] = adapter[0] if adapter else None
+    data["training_runs"] = one("SELECT count(*) FROM training_runs")
+    return data
+
+
+def sales_per_month(db: Database, months: int | None = 24) -> list[dict]:
+    """Revenue, orders and items per calendar month (returns subtract), oldest first."""
+    rows = _rows(db, """
+        SELECT substr(o.ordered_at, 1, 7) AS month,
+               count(DISTINCT o.id) AS orders,
+               coalesce(sum(l.quantity * coalesce(l.unit_price, 0)), 0) AS revenue,
+               coalesce(sum(l.quantity), 0) AS items
+          FROM orders o JOIN order_lines l ON l.order_id = o.id
+         GROUP BY month ORDER BY month""")
+    return rows[-months:] if months else rows
+
+
+def top_products(db: Database, n: int = 10) -> list[dict]:
+    """The best sellers by quantity sold (returns subtract): name, quantity, revenue, customers."""
+    return _rows(db, """
+        SELECT p.id, p.name, sum(l.quantity) AS quantity,
+               sum(l.quantity * coalesce(l.unit_price, 0)) AS revenue,
+               count(DISTINCT o.customer_id) AS customers
+          FROM order_lines l JOIN products p ON p.id = l.product_id
+          JOIN orders o ON o.id = l.order_id
+         GROUP BY p.id HAVING sum(l.quantity) > 0
+         ORDER BY quantity DESC, p.name LIMIT ?""", [n])
+
+
+def training_history(db: Database) -> list[dict]:
+    """Training runs, newest first, with their adapter (if any) and whether it is active."""
+    rows = _rows(db, """
+        SELECT t.id, t.started_at, t.finished_at, t.status, t.device, t.params, t.metrics,
+               a.id AS adapter_id, coalesce(a.is_active, 0) AS is_active
+          FROM training_runs t LEFT JOIN adapters a ON a.id = t.adapter_id
+         ORDER BY t.id DESC""")
+    for row in rows:
+        for key in ("params", "metrics"):
+            try:
+                row[key] = json.loads(row[key]) if row[key] else {}
+            except ValueError:
+                row[key] = {}
+    return rows
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+REASON_STATUSES = ("draft", "approved", "edited", "rejected")  # as engine.reasons.store
+
+
+def set_reason_fallback(db: Database, reason_id: int, text: str | None = None,
+                        status: str | None = None) -> None:
+    """Edit or review a reason; used only when `engine.reasons.set_reason` is not there."""
+    if status is not None and status not in REASON_STATUSES:
+        raise ValueError(f"Unknown reason status {status!r}.")
+    sets, params = ["updated_at = ?"], [_now()]
+    if text is not None:
+        old = db.execute("SELECT text FROM reasons WHERE id = ?", [reason_id]).fetchone()
+        if old is not None and text.strip() != old[0] and status in (None, "approved"):
+            status = "edited"   # the owner's own words
+        sets.append("text = ?")
+        params.append(text.strip())
+    if status is not None:
+        sets.append("status = ?")
+        params.append(status)
+    db.execute(f"UPDATE reasons SET {', '.join(sets)} WHERE id = ?", [*params, reason_id])
+
+
+def activate_adapter_fallback(db: Database, adapter_id: int | None) -> None:
+    """Make one adapter the active one (None: use the base model); mirrors `engine.reasons`."""
+    from engine.db import transaction
+    with transaction(db):
+        db.execute("UPDATE adapters SET is_active = 0")
+        if adapter_id is not None:
+            db.execute("UPDATE adapters SET is_active = 1 WHERE id = ?", [adapter_id])

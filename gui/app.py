@@ -1,16 +1,583 @@
-"""Application entry point for the desktop app."""
+"""The Shopwise window: first-start page, the open shop's screens, jobs in the status bar."""
 
+from __future__ import annotations
+
+import logging
+import os
+import shutil
 import sys
+from pathlib import Path
+from typing import Any, Callable
 
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
+from PySide6.QtCore import QSettings, QStandardPaths, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication, QFileDialog, QFrame, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
+    QMainWindow, QMessageBox, QProgressBar, QPushButton, QSizePolicy, QStackedWidget, QStyle,
+    QVBoxLayout, QWidget,
+)
+
+from engine.db import ShopFileError
+from engine.jobs import Progress
+
+from gui import errors
+from gui.jobs import Job, eta_text, running_jobs
+from gui.shop import Shop, optional
+
+log = logging.getLogger("shopwise.gui")
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO_FILE = ROOT / "resources" / "demo" / "online_retail_sample.csv"
+SHOP_FILTER = "Shopwise shop (*.shopwise *.db);;All files (*)"
+MAX_RECENT = 8
 
 
-def run_app() -> int:
-    app = QApplication.instance() or QApplication(sys.argv)
-    app.setApplicationName("Shopwise")
-    window = QMainWindow()
-    window.setWindowTitle("Shopwise")
-    window.setCentralWidget(QLabel("Shopwise: import your orders with `python main.py import FILE`."))
-    window.resize(900, 600)
+def app_data_dir() -> Path:
+    return Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation))
+
+
+def documents_dir() -> Path:
+    return Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation))
+
+
+def heading(text: str, size: float = 1.6) -> QLabel:
+    label = QLabel(text)
+    font = label.font()
+    font.setPointSizeF(font.pointSizeF() * size)
+    font.setBold(True)
+    label.setFont(font)
+    return label
+
+
+def muted(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setForegroundRole(label.foregroundRole())
+    label.setStyleSheet("color: palette(placeholder-text);")
+    return label
+
+
+class StartPage(QWidget):
+    """What the owner sees with no shop open: new, open, demo, recent shops."""
+
+    new_requested = Signal()
+    open_requested = Signal()
+    demo_requested = Signal()
+    recent_requested = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        outer = QHBoxLayout(self)
+        outer.addStretch(1)
+        col = QVBoxLayout()
+        col.addStretch(1)
+        col.addWidget(heading("Welcome to Shopwise", 2.0))
+        col.addWidget(muted("Shopwise reads your shop's order exports and suggests, for each customer, "
+                            "what to offer next and why. Everything stays on this computer."))
+        col.addSpacing(16)
+        style = self.style()
+        self.new_button = self._big_button("New shop…", "Start an empty shop file and import your orders",
+                                           style.standardIcon(QStyle.StandardPixmap.SP_FileIcon))
+        self.open_button = self._big_button("Open shop…", "Open a shop file you made before",
+                                            style.standardIcon(QStyle.StandardPixmap.SP_DirOpenIcon))
+        self.demo_button = self._big_button("Try the demo shop",
+                                            "A real UK gift shop's orders (2010–2011), ready to explore",
+                                            style.standardIcon(QStyle.StandardPixmap.SP_MediaPlay))
+        self.new_button.clicked.connect(self.new_requested)
+        self.open_button.clicked.connect(self.open_requested)
+        self.demo_button.clicked.connect(self.demo_requested)
+        for b in (self.new_button, self.open_button, self.demo_button):
+            col.addWidget(b)
+        col.addSpacing(16)
+        self.recent_title = QLabel("<b>Recent shops</b>")
+        col.addWidget(self.recent_title)
+        self.recent = QListWidget()
+        self.recent.setMaximumHeight(170)
+        self.recent.itemActivated.connect(lambda it: self.recent_requested.emit(it.data(Qt.ItemDataRole.UserRole)))
+        col.addWidget(self.recent)
+        col.addStretch(2)
+        box = QWidget()
+        box.setLayout(col)
+        box.setMaximumWidth(560)
+        box.setMinimumWidth(420)
+        outer.addWidget(box, 3)
+        outer.addStretch(1)
+
+    def _big_button(self, title: str, subtitle: str, icon) -> QPushButton:
+        """A large button with a bold title and a quieter line saying what it does."""
+        b = QPushButton()
+        b.setAccessibleName(title)
+        b.setAccessibleDescription(subtitle)
+        b.setToolTip(subtitle)
+        b.setMinimumHeight(64)
+        row = QHBoxLayout(b)
+        row.setContentsMargins(14, 8, 14, 8)
+        picture = QLabel()
+        size = self.style().pixelMetric(QStyle.PixelMetric.PM_LargeIconSize)
+        picture.setPixmap(icon.pixmap(size, size))
+        text = QVBoxLayout()
+        text.setSpacing(2)
+        name = QLabel(title)
+        font = name.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.1)
+        name.setFont(font)
+        what = QLabel(subtitle)
+        what.setStyleSheet("color: palette(placeholder-text);")
+        text.addWidget(name)
+        text.addWidget(what)
+        row.addWidget(picture)
+        row.addSpacing(8)
+        row.addLayout(text, 1)
+        for label in (picture, name, what):
+            label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        return b
+
+    def set_recent(self, paths: list[str]) -> None:
+        self.recent.clear()
+        for p in paths:
+            path = Path(p)
+            item = QListWidgetItem(f"{path.stem}    —    {path.parent}")
+            item.setData(Qt.ItemDataRole.UserRole, p)
+            item.setToolTip(p)
+            if not path.exists():
+                item.setText(f"{path.stem}    —    not found (moved or deleted?)")
+                item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEnabled)
+            self.recent.addItem(item)
+        self.recent.setVisible(bool(paths))
+        self.recent_title.setVisible(bool(paths))
+
+
+class JobBar(QWidget):
+    """Status bar part that says what is running, how far, and lets the owner cancel it."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        self.label = QLabel()
+        self.bar = QProgressBar()
+        self.bar.setFixedWidth(200)
+        self.bar.setTextVisible(False)
+        self.cancel_button = QPushButton("Cancel")
+        lay.addWidget(self.label)
+        lay.addWidget(self.bar)
+        lay.addWidget(self.cancel_button)
+        self.job: Job | None = None
+        self.title = ""
+        self.cancel_button.clicked.connect(self._cancel)
+        self.hide()
+
+    def follow(self, job: Job, title: str) -> None:
+        self.job, self.title = job, title
+        self.label.setText(f"{title}…")
+        self.bar.setRange(0, 0)
+        self.cancel_button.setEnabled(True)
+        job.progressed.connect(self._progress)
+        job.finished.connect(self.hide)
+        self.show()
+
+    def _progress(self, p: Progress) -> None:
+        if self.job is None:
+            return
+        if p.fraction is None:
+            self.bar.setRange(0, 0)
+        else:
+            self.bar.setRange(0, 1000)
+            self.bar.setValue(int(p.fraction * 1000))
+        eta = eta_text(self.job.started_at, p)
+        self.label.setText(" — ".join(x for x in (self.title, p.message, eta) if x))
+
+    def _cancel(self) -> None:
+        if self.job:
+            self.job.cancel()
+            self.cancel_button.setEnabled(False)
+            self.label.setText(f"{self.title}: stopping…")
+
+
+class MainWindow(QMainWindow):
+    shop_opened = Signal()
+    job_changed = Signal()   # a background job started or ended
+
+    def __init__(self, settings: QSettings | None = None, data_dir: Path | None = None) -> None:
+        super().__init__()
+        self.settings = settings or QSettings()
+        self.data_dir = Path(data_dir) if data_dir else app_data_dir()
+        self.shop: Shop | None = None
+        self.job: Job | None = None
+        self.views: dict[str, QWidget] = {}
+        self.setWindowTitle("Shopwise")
+        self.setAcceptDrops(True)
+        self.resize(1100, 720)
+        self.setMinimumSize(760, 520)
+
+        self.stack = QStackedWidget()
+        self.start_page = StartPage()
+        self.start_page.new_requested.connect(self.new_shop)
+        self.start_page.open_requested.connect(self.open_shop_dialog)
+        self.start_page.demo_requested.connect(self.open_demo)
+        self.start_page.recent_requested.connect(self.open_shop)
+        self.stack.addWidget(self.start_page)
+        self.shop_page = QWidget()
+        self.stack.addWidget(self.shop_page)
+        self.setCentralWidget(self.stack)
+
+        self.job_bar = JobBar()
+        self.statusBar().addPermanentWidget(self.job_bar)
+        self._build_menus()
+        self._refresh_recent()
+        self._update_actions()
+        geometry = self.settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+
+    # ---- menus and shortcuts -------------------------------------------------------------
+    def _build_menus(self) -> None:
+        m = self.menuBar().addMenu("&Shop")
+        self.act_new = self._action(m, "&New shop…", QKeySequence.StandardKey.New, self.new_shop)
+        self.act_open = self._action(m, "&Open shop…", QKeySequence.StandardKey.Open, self.open_shop_dialog)
+        self.act_demo = self._action(m, "Try the &demo shop", None, self.open_demo)
+        m.addSeparator()
+        self.act_import = self._action(m, "&Import orders…", "Ctrl+I", lambda: self.open_import("orders"))
+        self.act_import_cat = self._action(m, "Import product &catalogue…", "Ctrl+Shift+I",
+                                           lambda: self.open_import("catalogue"))
+        self.act_export = self._action(m, "&Export recommendations…", "Ctrl+E", lambda: self.show_view("export"))
+        m.addSeparator()
+        self.act_close = self._action(m, "&Close shop", QKeySequence.StandardKey.Close, self.close_shop)
+        self._action(m, "&Quit", QKeySequence.StandardKey.Quit, self.close)
+        v = self.menuBar().addMenu("&View")
+        self.view_actions = []
+        for i, (key, title) in enumerate(self.VIEW_TITLES):
+            act = self._action(v, title, f"Ctrl+{i + 1}", lambda _=False, k=key: self.show_view(k))
+            self.view_actions.append(act)
+        v.addSeparator()
+        self._action(v, "&Refresh", QKeySequence.StandardKey.Refresh, self.refresh)
+        h = self.menuBar().addMenu("&Help")
+        self._action(h, "Open the &log folder", None, self.open_log_folder)
+        self._action(h, "&About Shopwise", None, self.about)
+
+    def _action(self, menu, text, shortcut, slot) -> QAction:
+        act = QAction(text, self)
+        if shortcut is not None:
+            act.setShortcut(QKeySequence(shortcut) if isinstance(shortcut, str) else shortcut)
+        act.triggered.connect(slot)
+        menu.addAction(act)
+        return act
+
+    def _update_actions(self) -> None:
+        has_shop = self.shop is not None
+        for act in (self.act_import, self.act_import_cat, self.act_export, self.act_close, *self.view_actions):
+            act.setEnabled(has_shop)
+
+    # ---- shops ----------------------------------------------------------------------------
+    def recent_shops(self) -> list[str]:
+        value = self.settings.value("recent", [])
+        if isinstance(value, str):
+            value = [value]
+        return [str(v) for v in (value or [])]
+
+    def _remember(self, path: Path) -> None:
+        paths = [str(path)] + [p for p in self.recent_shops() if Path(p) != path]
+        self.settings.setValue("recent", paths[:MAX_RECENT])
+        self.settings.setValue("last_folder", str(path.parent))
+        self._refresh_recent()
+
+    def _refresh_recent(self) -> None:
+        self.start_page.set_recent(self.recent_shops())
+
+    def _folder(self) -> str:
+        return str(self.settings.value("last_folder", "") or documents_dir())
+
+    def new_shop(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Where should the new shop file be saved?",
+                                              str(Path(self._folder()) / "My shop.shopwise"), SHOP_FILTER,
+                                              options=QFileDialog.Option.DontConfirmOverwrite)
+        if not path:
+            return
+        path = Path(path)
+        if path.suffix == "":
+            path = path.with_suffix(".shopwise")
+        if path.exists() and path.stat().st_size > 0:
+            # Never overwrite: it may be a shop full of work, or another program's file.
+            self.show_error(f"There is already a file called {path.name} in {path.parent}. "
+                            "Choose another name, or use “Open shop…” to open it.")
+            return
+        if self.open_shop(path, create=True):
+            self.open_import("orders")
+
+    def open_shop_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open a shop file", self._folder(), SHOP_FILTER)
+        if path:
+            self.open_shop(path, create=False)
+
+    def open_shop(self, path: str | Path, create: bool = False) -> bool:
+        if not self._may_leave_shop():
+            return False
+        path = Path(path)
+        if not create and not path.exists():
+            self.show_error(f"The shop file {path} could not be found. It may have been moved or deleted.")
+            return False
+        try:
+            shop = Shop(path)
+        except ShopFileError as exc:
+            self.show_error(str(exc))
+            return False
+        except Exception as exc:  # noqa: BLE001
+            log.exception("Could not open %s", path)
+            self.show_error(errors.plain_message(exc))
+            return False
+        self._set_shop(shop)
+        self._remember(path)
+        log.info("Opened shop %s", path)
+        return True
+
+    def _set_shop(self, shop: Shop | None) -> None:
+        if self.shop is not None:
+            self.shop.close()
+        self.shop = shop
+        old = self.shop_page
+        if shop is None:
+            self.stack.setCurrentWidget(self.start_page)
+            self.setWindowTitle("Shopwise")
+        else:
+            self.shop_page = self._build_shop_page(shop)
+            self.stack.addWidget(self.shop_page)
+            self.stack.setCurrentWidget(self.shop_page)
+            self.setWindowTitle(f"{shop.name} — Shopwise")
+        self.stack.removeWidget(old)
+        old.deleteLater()
+        self._update_actions()
+        if shop is not None:
+            self.shop_opened.emit()
+
+    def close_shop(self) -> None:
+        if self._may_leave_shop():
+            self._set_shop(None)
+
+    def _may_leave_shop(self) -> bool:
+        if self.job is None or not self.job.running:
+            return True
+        answer = QMessageBox.question(
+            self, "A task is still running",
+            f"{self.job_bar.title} is still running. Stop it? Nothing half-done will be kept.")
+        if answer != QMessageBox.StandardButton.Yes:
+            return False
+        self.job.cancel()
+        self.job.wait(60000)
+        QApplication.processEvents()
+        return True
+
+    def demo_path(self) -> Path:
+        return self.data_dir / "demo" / "Demo shop.shopwise"
+
+    def open_demo(self) -> None:
+        """Open the demo shop; the first time, create it and import the bundled sample."""
+        path = self.demo_path()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fresh = not path.exists()
+        if not self.open_shop(path, create=True):
+            return
+        if fresh or self.shop.db.execute("SELECT count(*) FROM orders").fetchone()[0] == 0:
+            importer = optional("engine.importer", "import_orders")
+            if importer is None:
+                self.show_error("This version of Shopwise cannot import files yet, so the demo shop is empty.")
+                return
+            sample = path.parent / DEMO_FILE.name
+            if not sample.exists():
+                shutil.copyfile(DEMO_FILE, sample)
+            shop = self.shop
+
+            def work(progress, cancel):
+                with shop.worker_db() as db:
+                    return importer.import_orders(db, sample, progress=progress, cancel=cancel)
+
+            self.run_job(work, "Importing the demo shop's orders", on_success=lambda report: None)
+
+    # ---- the open shop's screens -----------------------------------------------------------
+    VIEW_TITLES = [
+        ("dashboard", "Overview"),
+        ("customers", "Customers"),
+        ("training", "Reason writer"),
+        ("export", "Export"),
+    ]
+
+    def _build_shop_page(self, shop: Shop) -> QWidget:
+        from gui.customers import CustomersView
+        from gui.dashboard import DashboardView
+        from gui.export_view import ExportView
+        from gui.training import TrainingView
+
+        page = QWidget()
+        lay = QHBoxLayout(page)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(0)
+        self.nav = QListWidget()
+        self.nav.setFixedWidth(170)
+        self.nav.setFrameShape(QFrame.Shape.NoFrame)
+        self.nav.setStyleSheet("QListWidget { background: palette(window); padding-top: 8px; }"
+                               "QListWidget::item { padding: 9px 12px; }")
+        icons = {
+            "dashboard": QStyle.StandardPixmap.SP_ComputerIcon,
+            "customers": QStyle.StandardPixmap.SP_FileDialogDetailedView,
+            "training": QStyle.StandardPixmap.SP_BrowserReload,
+            "export": QStyle.StandardPixmap.SP_DialogSaveButton,
+        }
+        self.view_stack = QStackedWidget()
+        self.views = {
+            "dashboard": DashboardView(shop, self),
+            "customers": CustomersView(shop, self),
+            "training": TrainingView(shop, self),
+            "export": ExportView(shop, self),
+        }
+        for key, title in self.VIEW_TITLES:
+            item = QListWidgetItem(self.style().standardIcon(icons[key]), title)
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            self.nav.addItem(item)
+            self.view_stack.addWidget(self.views[key])
+        import_button = QPushButton(self.style().standardIcon(QStyle.StandardPixmap.SP_ArrowDown),
+                                    "Import a file…")
+        import_button.setToolTip("Import orders or a product catalogue (Ctrl+I). "
+                                 "You can also drop a file onto this window.")
+        import_button.clicked.connect(lambda: self.open_import("orders"))
+        side = QVBoxLayout()
+        side.setContentsMargins(8, 8, 8, 8)
+        side.addWidget(self.nav, 1)
+        side.addWidget(import_button)
+        side_box = QWidget()
+        side_box.setLayout(side)
+        side_box.setFixedWidth(190)
+        self.nav.currentRowChanged.connect(self.view_stack.setCurrentIndex)
+        line = QFrame()
+        line.setFrameShape(QFrame.Shape.VLine)
+        line.setFrameShadow(QFrame.Shadow.Sunken)
+        lay.addWidget(side_box)
+        lay.addWidget(line)
+        lay.addWidget(self.view_stack, 1)
+        start = str(self.settings.value("window/view", "dashboard"))
+        self.nav.setCurrentRow(max(0, [k for k, _ in self.VIEW_TITLES].index(start)
+                                   if start in self.views else 0))
+        shop.changed.connect(self.refresh)
+        return page
+
+    def show_view(self, key: str) -> None:
+        if self.shop is None or key not in self.views:
+            return
+        self.nav.setCurrentRow([k for k, _ in self.VIEW_TITLES].index(key))
+
+    def current_view(self) -> str | None:
+        if self.shop is None:
+            return None
+        return self.VIEW_TITLES[self.nav.currentRow()][0]
+
+    def refresh(self) -> None:
+        for view in self.views.values():
+            if hasattr(view, "reload"):
+                view.reload()
+
+    def open_import(self, kind: str = "orders", path: str | None = None) -> None:
+        if self.shop is None:
+            self.show_error("Open or create a shop first, then import files into it.")
+            return
+        from gui.import_wizard import ImportWizard
+        if self.job is not None and self.job.running:
+            self.show_error(f"Please wait: {self.job_bar.title.lower()} is still running.")
+            return
+        wizard = ImportWizard(self.shop, kind=kind, parent=self)
+        if path:
+            wizard.choose_file(path)
+        wizard.imported.connect(self.shop.changed)
+        self.wizard = wizard
+        wizard.open()
+
+    # ---- background jobs -------------------------------------------------------------------
+    def run_job(self, fn: Callable[[Any, Any], Any], title: str,
+                on_success: Callable[[Any], None] | None = None, *, notify: bool = True) -> Job | None:
+        """Run `fn(progress, cancel)` in the background with progress in the status bar."""
+        if self.job is not None and self.job.running:
+            self.show_error(f"Please wait: {self.job_bar.title.lower()} is still running.")
+            return None
+        job = Job(fn, title, self)
+        self.job = job
+        self.job_bar.follow(job, title)
+        shop = self.shop
+
+        def success(result):
+            self.statusBar().showMessage(f"{title}: done.", 8000)
+            if shop is not None and shop is self.shop:
+                shop.changed.emit()
+            if on_success:
+                on_success(result)
+
+        job.succeeded.connect(success)
+        job.failed.connect(lambda msg: self.show_error(msg, title=f"{title}: it did not work"))
+        job.cancelled.connect(lambda: self.statusBar().showMessage(
+            f"{title}: cancelled. Nothing was changed.", 8000))
+        job.finished.connect(self.job_changed)
+        job.start()
+        self.job_changed.emit()
+        return job
+
+    # ---- drag and drop ---------------------------------------------------------------------
+    def dragEnterEvent(self, event) -> None:
+        urls = event.mimeData().urls()
+        if urls and urls[0].isLocalFile():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        urls = event.mimeData().urls()
+        if not urls:
+            return
+        path = urls[0].toLocalFile()
+        if path.lower().endswith((".shopwise", ".db")):
+            self.open_shop(path)
+        else:
+            self.open_import("orders", path)
+        event.acceptProposedAction()
+
+    # ---- messages and the rest ---------------------------------------------------------------
+    def show_error(self, message: str, title: str = "Shopwise") -> None:
+        log.warning("Shown to owner: %s", message)
+        box = QMessageBox(QMessageBox.Icon.Warning, title, message, QMessageBox.StandardButton.Ok, self)
+        box.setObjectName("error_box")
+        box.open()
+        self.last_error = message
+
+    def open_log_folder(self) -> None:
+        folder = errors.LOG_FILE.parent if errors.LOG_FILE else self.data_dir
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+
+    def about(self) -> None:
+        QMessageBox.about(self, "About Shopwise",
+                          "<b>Shopwise</b><br>Suggestions and reasons for your shop's customers, "
+                          "made on this computer.<br><br>Demo data: UCI Online Retail, Chen, Sain and "
+                          "Guo 2012, CC BY 4.0.")
+
+    def closeEvent(self, event) -> None:
+        if not self._may_leave_shop():
+            event.ignore()
+            return
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        if self.shop is not None:
+            self.settings.setValue("window/view", self.current_view())
+            self.settings.setValue("last_shop", str(self.shop.path))
+        self.settings.sync()
+        if self.shop is not None:
+            self.shop.close()
+            self.shop = None
+        super().closeEvent(event)
+
+
+def run_app(argv: list[str] | None = None) -> int:
+    QApplication.setApplicationName("Shopwise")
+    QApplication.setOrganizationName("Shopwise")
+    QApplication.setOrganizationDomain("shopwise.local")
+    QApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
+    data = app_data_dir()
+    errors.setup_logging(data)
+    # The engine keeps models and adapters in the same app data folder as the window's log.
+    os.environ.setdefault("SHOPWISE_DATA_DIR", str(data / "engine"))
+    window = MainWindow()
+    errors.install_excepthook(lambda msg: window.show_error(msg))
     window.show()
     return app.exec()

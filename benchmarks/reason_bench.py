@@ -1,0 +1,150 @@
+"""Reasoner speed on this machine: training throughput (real, non-padding tokens/s), generation
+(reasons/s) and peak memory, against a plain newcomer setup on the same data.
+
+Baseline: `Trainer` on examples padded to max_length (right padding, loss on every token, LoRA on all
+layers, logits over every position); `generate` one recommendation at a time.
+Ours: the engine's `train()` (left padding per batch grouped by length, logits only over the reason
+window, LoRA on the top layers) and `generate_reasons()` (batched, KV cache, top-k sampling).
+Each phase runs in its own process, so peak memory (max RSS) is per phase.
+
+    python benchmarks/reason_bench.py [--steps 6] [--batch 4] [--recs 32]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ["HF_HUB_OFFLINE"] = os.environ["TRANSFORMERS_OFFLINE"] = "1"
+REVIEWS = ROOT.parent.parent / "shared" / "data" / "amazon-reviews-musical-instruments" / \
+    "Musical_instruments_reviews.partial_noheader.csv"
+
+
+def shop(folder: Path):
+    from engine.db import open_shop
+    from engine.reasons.demo import build_demo_shop
+    path = folder / "bench.db"
+    new = not path.exists()
+    db = open_shop(path)
+    if new:
+        build_demo_shop(db, customers=40, reviews_file=REVIEWS if REVIEWS.exists() else None)
+    return db
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def train_baseline(db, steps: int, batch: int) -> dict:
+    import torch
+    from peft import LoraConfig, get_peft_model
+    from transformers import AutoModelForCausalLM, Trainer, TrainingArguments
+    from engine.reasons import data, model as M
+    from engine.reasons.train import LORA_TARGETS
+    examples, _ = data.build(db)
+    base = M.base_model_dir(db)
+    tok = M.load_tokenizer(base)
+    rows = []
+    for ex in examples[:steps * batch]:
+        enc = tok(ex.prompt + ex.target + "<|im_end|>", padding="max_length", max_length=256, truncation=True)
+        rows.append({"input_ids": enc["input_ids"], "attention_mask": enc["attention_mask"],
+                     "labels": [t if m else -100 for t, m in zip(enc["input_ids"], enc["attention_mask"])]})
+    real = sum(sum(r["attention_mask"]) for r in rows)
+    model = get_peft_model(AutoModelForCausalLM.from_pretrained(str(base)),
+                           LoraConfig(r=8, lora_alpha=16, target_modules=LORA_TARGETS, task_type="CAUSAL_LM"))
+    args = TrainingArguments(output_dir=tempfile.mkdtemp(), max_steps=steps, per_device_train_batch_size=batch,
+                             report_to="none", use_cpu=True, save_strategy="no", disable_tqdm=True,
+                             logging_steps=steps)
+    trainer = Trainer(model=model, args=args, train_dataset=[{k: torch.tensor(v) for k, v in r.items()} for r in rows])
+    t = time.perf_counter()
+    trainer.train()
+    s = time.perf_counter() - t
+    return {"seconds": round(s, 1), "real_tokens": real, "tokens_per_second": round(real / s, 1)}
+
+
+def train_ours(db, steps: int, batch: int) -> dict:
+    from engine.reasons import train
+    from engine.reasons.train import PRESETS
+    PRESETS["bench"] = {"steps": steps, "batch_size": batch, "lr": 1e-3, "rank": 8}
+    run = train(db, preset="bench")
+    return json.loads(db.execute("SELECT metrics FROM training_runs WHERE id = ?", [run]).fetchone()[0])
+
+
+def generate_baseline(db, recs: int) -> dict:
+    import torch
+    from engine.reasons import model as M, prompt, store
+    base = M.base_model_dir(db)
+    tok, model = M.load_tokenizer(base), M.load_model(base)
+    rs = store.recommendations(db)[:recs]
+    t = time.perf_counter()
+    for r in rs:
+        enc = tok(prompt.build(r["evidence"]), return_tensors="pt", add_special_tokens=False)
+        with torch.no_grad():
+            model.generate(**enc, do_sample=True, temperature=0.8, top_p=0.95, max_new_tokens=48,
+                           pad_token_id=tok.pad_token_id, eos_token_id=tok.convert_tokens_to_ids("<|im_end|>"))
+    s = time.perf_counter() - t
+    return {"reasons": len(rs), "seconds": round(s, 1), "reasons_per_second": round(len(rs) / s, 2)}
+
+
+def generate_ours(db, recs: int, candidates: int) -> dict:
+    from engine.reasons import generate_reasons, store
+    from engine.reasons.generate import load_generator
+    gen = load_generator(db, adapter=None)
+    ids = [r["id"] for r in store.recommendations(db)[:recs]]
+    out = generate_reasons(db, ids=ids, candidates=candidates, batch_size=32, generator=gen)
+    out["candidates_per_second"] = round(out["reasons_per_second"] * candidates, 2)
+    return out
+
+
+def phase(name: str, folder: Path, a) -> dict:
+    db = shop(folder)
+    if name == "train_baseline":
+        out = train_baseline(db, a.steps, a.batch)
+    elif name == "train_ours":
+        out = train_ours(db, a.steps, a.batch)
+    elif name == "generate_baseline":
+        out = generate_baseline(db, max(4, a.recs // 4))
+    elif name.startswith("generate_ours"):
+        out = generate_ours(db, a.recs, int(name.rsplit("_", 1)[1]))
+    out["peak_mb"] = round(peak_mb())
+    return out
+
+
+def main() -> None:
+    p = argparse.ArgumentParser()
+    p.add_argument("--steps", type=int, default=6)
+    p.add_argument("--batch", type=int, default=4)
+    p.add_argument("--recs", type=int, default=64)
+    p.add_argument("--phase")
+    p.add_argument("--folder")
+    a = p.parse_args()
+    if a.phase:
+        print("RESULT " + json.dumps(phase(a.phase, Path(a.folder), a)), flush=True)
+        return
+    folder = Path(tempfile.mkdtemp(prefix="reason-bench-"))
+    os.environ.setdefault("SHOPWISE_DATA_DIR", str(Path.home() / ".local" / "share" / "Shopwise"))
+    results = {}
+    for name in ["train_baseline", "train_ours", "generate_baseline", "generate_ours_1", "generate_ours_4"]:
+        out = subprocess.run([sys.executable, __file__, "--phase", name, "--folder", str(folder),
+                              "--steps", str(a.steps), "--batch", str(a.batch), "--recs", str(a.recs)],
+                             capture_output=True, text=True)
+        line = [x for x in out.stdout.splitlines() if x.startswith("RESULT ")]
+        results[name] = json.loads(line[-1][7:]) if line else {"error": out.stderr[-2000:]}
+        print(name, results[name], flush=True)
+    tb, to = results["train_baseline"], results["train_ours"]
+    if "tokens_per_second" in tb and "tokens_per_second" in to:
+        print(f"training speed-up (real tokens/s): {to['tokens_per_second'] / tb['tokens_per_second']:.2f}x")
+    print(json.dumps(results, indent=1))
+
+
+if __name__ == "__main__":
+    main()

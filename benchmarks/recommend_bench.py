@@ -1,0 +1,298 @@
+"""Recommendation benchmark: the per-shop selected model against strong baselines.
+
+For each real file (imported with engine.importer into a fresh shop): test =
+each customer's last basket (customers with >= 2 baskets), tuning/selection =
+the second-to-last basket. Baselines are tuned on that validation split too:
+popularity, P-TopFreq, item-kNN (k), EASE (lambda) and implicit's ALS
+(factors, regularization, alpha). 95% intervals: bootstrap over customers;
+the difference to the best baseline is a paired bootstrap.
+Then the speed and memory of a full run on an Online-Retail-sized shop.
+
+    python benchmarks/recommend_bench.py [--quick] [--no-doc]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from engine.db import open_shop, transaction  # noqa: E402
+from engine.importer import import_orders  # noqa: E402
+from engine.recommend import data as D  # noqa: E402
+from engine.recommend.base import Model  # noqa: E402
+from engine.recommend.evaluate import bootstrap_ci, evaluate  # noqa: E402
+from engine.recommend.select import make, select  # noqa: E402
+
+DATA = ROOT.parent.parent / "shared" / "data"
+if not DATA.exists():
+    DATA = Path("/work/shared/data")
+FILES = {
+    "Groceries": "groceries-kaggle/Groceries_dataset.csv",
+    "Online Retail sample": "online-retail-uci-sample/online_retail_sample.csv",
+    "Amazon Musical Instruments": "amazon-reviews-musical-instruments/"
+                                  "Musical_instruments_reviews.partial_noheader.csv",
+}
+DOC = ROOT / "docs" / "recommendations.md"
+
+
+class ALS(Model):
+    """implicit's ALS (benchmark only): confidence = 1 + alpha * baskets with the item."""
+    name = "als"
+
+    def __init__(self, factors=64, regularization=0.01, alpha=10.0):
+        super().__init__(factors=factors, regularization=regularization, alpha=alpha)
+
+    def _fit(self, data):
+        from implicit.cpu.als import AlternatingLeastSquares
+        m = AlternatingLeastSquares(factors=self.params["factors"], alpha=self.params["alpha"],
+                                    regularization=self.params["regularization"], iterations=15,
+                                    random_state=0, num_threads=2)
+        from threadpoolctl import threadpool_limits
+        with threadpool_limits(1, "blas"):      # what implicit asks for; its own threads do the work
+            m.fit(self.history.astype(np.float32), show_progress=False)
+        self.u, self.v = np.asarray(m.user_factors), np.asarray(m.item_factors)
+
+    def score(self, users):
+        return self.u[users] @ self.v.T + self.pop_tiebreak()
+
+
+BASELINE_GRIDS = {
+    "popularity": [{}],
+    "p-topfreq": [{"half_life": None}],
+    "item-knn": [{"k": k} for k in (20, 50, 100, 200, 400)],
+    "ease": [{"lam": lam} for lam in (10.0, 100.0, 500.0, 2000.0, 5000.0)],
+    "als": [{"factors": f, "regularization": r, "alpha": a}
+            for f in (32, 64, 128) for r in (0.01, 0.1) for a in (1.0, 10.0, 40.0)],
+}
+
+
+def build(name, params):
+    return ALS(**params) if name == "als" else make(name, params)
+
+
+def tune(name, vtrain, val):
+    """The baseline's best parameters on the validation split (raw: no one-off rule)."""
+    best = None
+    for params in BASELINE_GRIDS[name]:
+        r = evaluate(build(name, params), vtrain, val, ks=(10,), min_repeat_share=0.0)
+        if best is None or r["ndcg@10"] > best[1]:
+            best = (params, r["ndcg@10"])
+    return best[0]
+
+
+def shop_for(path: Path, tmp: Path):
+    db = open_shop(tmp / (path.stem + ".db"))
+    t = time.time()
+    import_orders(db, path)
+    return db, time.time() - t
+
+
+def paired_diff_ci(a, b, n=1000, seed=0):
+    d = a - b
+    d = d[~np.isnan(d)]
+    rng = np.random.default_rng(seed)
+    means = d[rng.integers(0, len(d), size=(n, len(d)))].mean(axis=1)
+    return float(d.mean()), float(np.percentile(means, 2.5)), float(np.percentile(means, 97.5))
+
+
+def bench_dataset(label, path, tmp, quick=False):
+    db, import_s = shop_for(path, tmp)
+    data = D.load(db)
+    train, test = D.holdout_last(data)
+    vtrain, val = D.holdout_last(train)
+    t = time.time()
+    choice = select(train)                      # the shop's own selection, blind to the test basket
+    select_s = time.time() - t
+    rows = []
+    auto = evaluate(make(choice["model"], choice["params"]), train, test,
+                    min_repeat_share=choice["min_repeat_share"], keep_per_user=True)
+    rows.append({"model": f"auto: {choice['model']}", "params": {**choice["params"],
+                 "one_off_rule": choice["min_repeat_share"] > 0}, **auto})
+    for name in BASELINE_GRIDS:
+        if quick and name == "als":
+            continue
+        params = tune(name, vtrain, val)
+        r = evaluate(build(name, params), train, test, min_repeat_share=0.0, keep_per_user=True)
+        rows.append({"model": name, "params": params, **r})
+    for r in rows:
+        pu = r.pop("per_user")
+        r["ci"] = {m: bootstrap_ci(pu[m]) for m in ("ndcg@10", "recall@10")}
+        r["_pu"] = pu
+    best = max(rows[1:], key=lambda r: r["ndcg@10"])
+    diffs = {m: paired_diff_ci(rows[0]["_pu"][m], best["_pu"][m]) for m in ("ndcg@10", "recall@10")}
+    for r in rows:
+        r.pop("_pu")
+    db.conn.close()
+    return {"dataset": label, "customers": int(data.n_users), "items": int(data.n_items),
+            "baskets": int(len(data.b_user)), "test_users": len(test), "import_s": import_s,
+            "select_s": select_s, "selection": {k: v for k, v in choice.items() if k != "validation"},
+            "rows": rows, "best_baseline": best["model"], "diff_vs_best": diffs}
+
+
+# ---------- speed on an Online-Retail-sized shop ----------
+
+def synthetic_shop(path: Path, n_customers=4400, n_items=4000, n_orders=18_500, lines=21, seed=0):
+    """Test data shaped like the full Online Retail file (written directly, not imported)."""
+    rng = np.random.default_rng(seed)
+    db = open_shop(path)
+    pop = 1 / np.arange(1, n_items + 1) ** 0.8
+    pop /= pop.sum()
+    favourites = rng.choice(n_items, size=(n_customers, 30), p=pop)
+    with transaction(db):
+        db["imports"].insert({"id": 1, "kind": "orders", "file_name": "synthetic", "sha256": "s",
+                              "started_at": "2024-01-01", "status": "done"})
+        db.conn.executemany("INSERT INTO products (id, name, name_key, category) VALUES (?, ?, ?, ?)",
+                            [(i + 1, f"product {i}", f"product {i}", f"cat{i % 40}") for i in range(n_items)])
+        db.conn.executemany("INSERT INTO customers (id, key_kind, external_key) VALUES (?, 'id', ?)",
+                            [(c + 1, str(c)) for c in range(n_customers)])
+        activity = rng.lognormal(0.0, 1.0, size=n_customers)   # a few customers order a lot
+        cust = np.concatenate([np.arange(n_customers),          # everyone orders at least once
+                               rng.choice(n_customers, size=n_orders - n_customers,
+                                          p=activity / activity.sum())])
+        days = rng.integers(0, 365, size=n_orders)
+        db.conn.executemany(
+            "INSERT INTO orders (id, import_id, source, external_id, customer_id, ordered_at, status) "
+            "VALUES (?, 1, 's', ?, ?, ?, 'completed')",
+            [(o + 1, str(o), int(cust[o]) + 1, D.day_iso(15000 + int(days[o])) + " 12:00:00")
+             for o in range(n_orders)])
+        out = []
+        sizes = np.maximum(1, rng.poisson(lines, size=n_orders))
+        others = iter(rng.choice(n_items, size=int(sizes.sum()), p=pop))
+        for o in range(n_orders):
+            k = int(sizes[o])
+            own = favourites[cust[o], rng.integers(0, 30, size=k // 2)]
+            other = [next(others) for _ in range(k - k // 2)]
+            for i in np.unique(np.concatenate([own, other])):
+                out.append((o + 1, int(i) + 1, 1.0, 2.0, 0))
+        db.conn.executemany("INSERT INTO order_lines (order_id, product_id, quantity, unit_price, "
+                            "is_return) VALUES (?, ?, ?, ?, ?)", out)
+    db.conn.close()
+    return len(out)
+
+
+def timed_run(path: str, model: str, params: str) -> dict:
+    """In a fresh process: fit `model` on the shop, recommend for all, store with evidence."""
+    import engine.recommend as R
+    db = open_shop(path)
+    choice = {"model": model, "params": json.loads(params), "min_repeat_share": 0.1,
+              "validation": [], "validation_users": 0, "fingerprint": R._fingerprint(db)}
+    with transaction(db):
+        R._save_selection(db, choice)
+    t = time.time()
+    R.run_recommendations(db, limit=10)
+    use = resource.getrusage(resource.RUSAGE_SELF)
+    return {"model": model, "load_avg": os.getloadavg()[0], "seconds": time.time() - t,
+            "cpu_s": use.ru_utime + use.ru_stime,
+            "peak_rss_mb": use.ru_maxrss / 1024}
+
+
+def bench_speed(tmp: Path) -> dict:
+    path = tmp / "retail_sized.db"
+    t = time.time()
+    n_lines = synthetic_shop(path)
+    out = {"lines": n_lines, "build_s": time.time() - t, "runs": []}
+    for model, params in [("popularity", {}), ("p-topfreq", {"half_life": None}), ("item-knn", {"k": 200}),
+                          ("ease", {"lam": 500.0}), ("tifu-knn", {"decay": 0.9, "k": 300, "alpha": 0.3}),
+                          ("blend", {"base": "ease", "w": 0.3, "lam": 500.0})]:
+        res = subprocess.run([sys.executable, __file__, "--timed-run", str(path), model, json.dumps(params)],
+                             capture_output=True, text=True, check=True)
+        out["runs"].append(json.loads(res.stdout.strip().splitlines()[-1]))
+    db = open_shop(path)
+    t = time.time()
+    choice = select(D.load(db))
+    out["select_s"] = time.time() - t
+    out["selected"] = choice["model"]
+    db.conn.close()
+    return out
+
+
+# ---------- report ----------
+
+def fmt_ci(r, m):
+    lo, hi = r["ci"][m]
+    return f"{r[m]:.3f} [{lo:.3f}, {hi:.3f}]"
+
+
+def f3(v):
+    return "-" if v is None else f"{v:.3f}"
+
+
+def markdown(results, speed) -> str:
+    out = []
+    for d in results:
+        s = d["selection"]
+        out.append(f"### {d['dataset']}\n\n{d['customers']} customers, {d['items']} items, {d['baskets']} "
+                   f"baskets; {d['test_users']} test customers. Selected on validation: **{s['model']}** "
+                   f"{s['params']} (one-off rule {'on' if s['min_repeat_share'] > 0 else 'off'}); "
+                   f"selection took {d['select_s']:.1f} s.\n")
+        out.append("| model | params | NDCG@10 [95% CI] | Recall@10 [95% CI] | Hit@10 | Recall@10 repeat | "
+                   "Recall@10 new | NDCG@5 | Recall@5 | coverage@10 |")
+        out.append("|---|---|---|---|---|---|---|---|---|---|")
+        for r in d["rows"]:
+            out.append(f"| {r['model']} | `{json.dumps(r['params'])}` | {fmt_ci(r, 'ndcg@10')} | "
+                       f"{fmt_ci(r, 'recall@10')} | {f3(r['hit@10'])} | {f3(r['recall_repeat@10'])} | "
+                       f"{f3(r['recall_new@10'])} | {f3(r['ndcg@5'])} | {f3(r['recall@5'])} | "
+                       f"{f3(r['coverage@10'])} |")
+        dn, dr = d["diff_vs_best"]["ndcg@10"], d["diff_vs_best"]["recall@10"]
+        out.append(f"\nAuto minus the best baseline ({d['best_baseline']}), paired bootstrap: "
+                   f"NDCG@10 {dn[0]:+.4f} [{dn[1]:+.4f}, {dn[2]:+.4f}], "
+                   f"Recall@10 {dr[0]:+.4f} [{dr[1]:+.4f}, {dr[2]:+.4f}].\n")
+    if speed:
+        out.append(f"### Speed: Online-Retail-sized shop\n\nSynthetic shop written straight into SQLite: "
+                   f"4,400 customers, 4,000 products, 18,500 orders, {speed['lines']:,} lines. "
+                   f"Full `run_recommendations` (fit, recommend 10 for every customer, evidence, store), "
+                   f"each in a fresh process on this machine ({os.cpu_count()} cores):\n")
+        out.append("| model | wall seconds | CPU seconds (whole process) | peak memory (MB, whole process) | "
+                   "machine load average |\n|---|---|---|---|---|")
+        for r in speed["runs"]:
+            out.append(f"| {r['model']} | {r['seconds']:.1f} | {r['cpu_s']:.1f} | {r['peak_rss_mb']:.0f} | "
+                       f"{r['load_avg']:.1f} |")
+        out.append(f"\nModel selection on that shop (all candidates on the validation split, done once and "
+                   f"cached until the orders change): {speed['select_s']:.1f} s (picked {speed['selected']}).\n")
+    return "\n".join(out)
+
+
+def write_doc(text: str) -> None:
+    doc = DOC.read_text() if DOC.exists() else "<!-- bench:start -->\n<!-- bench:end -->\n"
+    a, b = doc.index("<!-- bench:start -->"), doc.index("<!-- bench:end -->")
+    DOC.write_text(doc[:a] + "<!-- bench:start -->\n" + text + "\n" + doc[b:])
+
+
+def main():
+    if len(sys.argv) > 1 and sys.argv[1] == "--timed-run":
+        print(json.dumps(timed_run(*sys.argv[2:5])))
+        return
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--quick", action="store_true", help="no ALS, no speed run")
+    ap.add_argument("--no-doc", action="store_true")
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        results = []
+        for label, rel in FILES.items():
+            t = time.time()
+            results.append(bench_dataset(label, DATA / rel, tmp, args.quick))
+            print(f"{label}: {time.time() - t:.0f} s", file=sys.stderr)
+        speed = None if args.quick else bench_speed(tmp)
+    text = markdown(results, speed)
+    print(text)
+    (ROOT / "benchmarks" / "recommend_results.json").write_text(json.dumps(
+        {"datasets": results, "speed": speed}, indent=1, default=float))
+    if not args.no_doc:
+        write_doc(text)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,75 @@
+"""Take the screenshots in docs/screenshots from a fresh demo shop (run under a real or virtual display).
+
+    xvfb-run -s "-screen 0 1280x800x24" python docs/make_screenshots.py [OUT_FOLDER]
+"""
+
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from PySide6.QtCore import QSettings, QStandardPaths  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+
+def main(out: Path) -> None:
+    QStandardPaths.setTestModeEnabled(True)
+    app = QApplication(sys.argv)
+    from gui.app import DEMO_FILE, MainWindow
+    out.mkdir(parents=True, exist_ok=True)
+    data = Path(tempfile.mkdtemp())
+    w = MainWindow(settings=QSettings(str(data / "s.ini"), QSettings.Format.IniFormat), data_dir=data)
+    w.resize(1200, 760)
+    w.show()
+
+    def spin(seconds):
+        end = time.time() + seconds
+        while time.time() < end:
+            app.processEvents()
+            time.sleep(0.02)
+
+    def wait():
+        while w.job is not None and w.job.running:
+            spin(0.1)
+        spin(0.6)
+
+    def shot(widget, name):
+        spin(0.3)
+        widget.grab().save(str(out / f"{name}.png"))
+        print("saved", out / f"{name}.png")
+
+    shot(w, "1-start")
+    w.open_demo()
+    spin(0.5)
+    shot(w, "2-importing")
+    wait()
+    dash = w.views["dashboard"]
+    if dash.recommend_button.isEnabled():
+        dash.recommend_button.click()
+        wait()
+    shot(w, "3-overview")
+    w.show_view("customers")
+    shot(w, "4-customers")
+    w.show_view("training")
+    shot(w, "6-reason-writer")
+    w.show_view("export")
+    shot(w, "7-export")
+    w.open_import("orders")
+    wizard = w.wizard
+    shot(wizard, "5a-import-choose")
+    wizard.choose_file(str(DEMO_FILE))
+    spin(2)
+    shot(wizard, "5b-import-check")
+    wizard.start_import()
+    while wizard.job.running:
+        spin(0.1)
+    shot(wizard, "5c-import-result")
+    wizard.accept()
+    w.close()
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs" / "screenshots")

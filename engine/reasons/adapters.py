@@ -1,0 +1,60 @@
+"""LoRA adapters: saved atomically, versioned in the `adapters` table, activated and rolled back."""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from pathlib import Path
+
+from engine.db import transaction
+
+from .store import now
+
+COLUMNS = ["id", "path", "base_model", "created_at", "training_run_id", "is_active"]
+
+
+def list_adapters(db) -> list[dict]:
+    rows = db.execute(f"SELECT {', '.join(COLUMNS)} FROM adapters ORDER BY id").fetchall()
+    return [dict(zip(COLUMNS, r)) for r in rows]
+
+
+def active_adapter(db) -> dict | None:
+    return next((a for a in list_adapters(db) if a["is_active"]), None)
+
+
+def activate_adapter(db, adapter_id: int | None) -> None:
+    """Make this adapter the one used for generation (None: the untuned base model)."""
+    if adapter_id is not None and not db.execute("SELECT 1 FROM adapters WHERE id = ?", [adapter_id]).fetchone():
+        raise KeyError(f"no adapter {adapter_id}")
+    with transaction(db):
+        db.execute("UPDATE adapters SET is_active = (id IS ?)", [adapter_id])
+
+
+def rollback_adapter(db) -> int | None:
+    """Activate the adapter made before the active one (or the base model); returns the new active id."""
+    current = active_adapter(db)
+    older = [a["id"] for a in list_adapters(db) if current is None or a["id"] < current["id"]]
+    target = older[-1] if current is not None and older else None
+    activate_adapter(db, target)
+    return target
+
+
+def save_adapter(model, folder: Path) -> Path:
+    """Write the adapter into a temporary folder, then rename it into place (never half-written)."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    tmp = folder.parent / f".tmp-{folder.name}-{uuid.uuid4().hex[:8]}"
+    try:
+        model.save_pretrained(str(tmp))
+        tmp.rename(folder)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return folder
+
+
+def register_adapter(db, path: Path, base_model: str, run_id: int, activate: bool = True) -> int:
+    """Record a saved adapter (inside the caller's transaction) and make it active."""
+    adapter_id = db["adapters"].insert({"path": str(path), "base_model": base_model, "created_at": now(),
+                                        "training_run_id": run_id, "is_active": 0}).last_pk
+    if activate:
+        db.execute("UPDATE adapters SET is_active = (id = ?)", [adapter_id])
+    return adapter_id

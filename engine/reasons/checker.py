@@ -1,0 +1,116 @@
+"""The faithfulness checker: a reason may only say what the evidence supports.
+
+Rules: every number in the text matches a number in the evidence (as written
+or rounded, shares also as percentages); every product named exists in the
+evidence or the catalogue (a run of capitalised words that is no known name
+counts as an invented product); the length stays within limits.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from . import numbers
+
+MIN_WORDS, MAX_WORDS, MAX_CHARS = 4, 50, 300
+CAPITALISED_RUN = re.compile(r"\b[A-Z][\w'&-]*(?:\s+(?:of|and|for|with|&|[A-Z][\w'&-]*))*\s+[A-Z][\w'&-]*")
+FEATURE_WORDS = {
+    "reorder": ("again", "reorder", "restock", "top up", "running low", "run low", "refill",
+                "last bought", "every", "due", "time for", "usual"),
+    "co_purchase": ("also bought", "also buy", "together", "pair", "go with", "goes with", "customers who"),
+}
+
+
+@dataclass
+class Check:
+    ok: bool
+    problems: list[str] = field(default_factory=list)
+    products: list[str] = field(default_factory=list)   # known products the text names
+    invented: list[str] = field(default_factory=list)   # capitalised names nobody knows
+
+
+def _walk(obj):
+    if isinstance(obj, dict):
+        for v in obj.values():
+            yield from _walk(v)
+    elif isinstance(obj, (list, tuple)):
+        for v in obj:
+            yield from _walk(v)
+    else:
+        yield obj
+
+
+def allowed_numbers(ev: dict) -> set[str]:
+    out: set[str] = set()
+    for v in _walk(ev):
+        if isinstance(v, bool) or v is None:
+            continue
+        if isinstance(v, (int, float)):
+            out |= numbers.variants(v)
+        elif isinstance(v, str):
+            out |= set(numbers.in_text(v))
+    return out
+
+
+def evidence_names(ev: dict) -> set[str]:
+    names = {ev.get("product", {}).get("name")}
+    names |= {c.get("name") for c in ev.get("contributors") or []}
+    if ev.get("co_purchase"):
+        names.add(ev["co_purchase"].get("with_name"))
+    return {n for n in names if n}
+
+
+def labels(ev: dict) -> set[str]:
+    p = ev.get("product", {})
+    out = {p.get("category"), p.get("vendor"), *(p.get("tags") or []), *(ev.get("customer_tags") or [])}
+    if ev.get("affinity"):
+        out.add(ev["affinity"].get("label"))
+    return {x for x in out if x}
+
+
+def _contains(text_cf: str, name: str) -> bool:
+    return re.search(r"(?<!\w)" + re.escape(name.casefold()) + r"(?!\w)", text_cf) is not None
+
+
+def check(text: str, ev: dict, catalogue: set[str] | frozenset = frozenset()) -> Check:
+    problems = []
+    words = text.split()
+    if not MIN_WORDS <= len(words) <= MAX_WORDS or len(text) > MAX_CHARS:
+        problems.append(f"length {len(words)} words")
+    if "<|" in text or "|>" in text or "\n\n" in text:
+        problems.append("markup")
+    allowed = allowed_numbers(ev)
+    known = sorted(evidence_names(ev) | set(catalogue), key=len, reverse=True)
+    cf = text.casefold()
+    named = [n for n in known if _contains(cf, n)]
+    # Numbers inside a named product ("Strings 10-46") are part of the name, not claims.
+    rest = text
+    for n in named + sorted(labels(ev), key=len, reverse=True):
+        rest = re.sub(re.escape(n), " ", rest, flags=re.IGNORECASE)
+    bad = [x for x in numbers.in_text(rest) if x not in allowed]
+    if bad:
+        problems.append("numbers not in evidence: " + ", ".join(bad))
+    invented = [m for m in CAPITALISED_RUN.findall(rest) if len(m.split()) >= 2]
+    if invented:
+        problems.append("unknown products: " + ", ".join(invented))
+    return Check(not problems, problems, named, invented)
+
+
+def mentions_feature(text: str, ev: dict, feature: str) -> bool:
+    """Does the text talk about the given feature of the evidence (PETER's feature matching)?"""
+    cf = text.casefold()
+    said = lambda *xs: any(x and _contains(cf, str(x)) for x in xs)  # noqa: E731
+    nums = set(numbers.in_text(text))
+    if feature == "reorder" and (r := ev.get("reorder")):
+        return bool(nums & (numbers.variants(r["times_bought"]) | numbers.variants(r["typical_days_between"])
+                            | numbers.variants(r["due_in_days"]))) or any(w in cf for w in FEATURE_WORDS["reorder"])
+    if feature == "co_purchase" and (c := ev.get("co_purchase")):
+        return said(c["with_name"]) or numbers.pct(c["confidence"]).rstrip("%") in nums \
+            or any(w in cf for w in FEATURE_WORDS["co_purchase"])
+    if feature == "contributor":
+        return said(*[c["name"] for c in ev.get("contributors") or []])
+    if feature == "affinity" and (a := ev.get("affinity")):
+        return said(a["label"])
+    p = ev.get("product", {})
+    return said(p.get("name"), p.get("category"), *(p.get("tags") or []))

@@ -1,0 +1,114 @@
+"""Command-line commands of the reasoner; the main CLI calls `add_commands(subparsers)`."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from engine.jobs import CancelToken, Cancelled, Progress
+
+
+def _db(args):
+    from engine.db import open_shop
+    return open_shop(args.db, create=False)
+
+
+def _print_progress(p: Progress) -> None:
+    frac = f"{100 * p.fraction:3.0f}% " if p.fraction is not None else ""
+    print(f"\r{frac}{p.message}".ljust(60), end="", file=sys.stderr, flush=True)
+
+
+def _run(fn):
+    """Ctrl-C cancels the job cleanly; a missing model gives its fix, not a traceback."""
+    def handler(args) -> int:
+        from .model import ModelMissing
+        token = CancelToken()
+        try:
+            return fn(args, token)
+        except KeyboardInterrupt:
+            token.cancel()
+            print("\nCancelled.", file=sys.stderr)
+            return 130
+        except Cancelled:
+            print("\nCancelled; nothing changed.", file=sys.stderr)
+            return 130
+        except ModelMissing as exc:
+            print(f"\n{exc}", file=sys.stderr)
+            return 2
+    return handler
+
+
+def cmd_train(args, token) -> int:
+    from .device import detect_device
+    from .train import estimate_training_seconds, train
+    dev = detect_device()
+    print(f"Training on {dev.description}, about {estimate_training_seconds(args.preset, args.steps, dev) / 60:.0f} min.",
+          file=sys.stderr)
+    run_id = train(_db(args), preset=args.preset, steps=args.steps, progress=_print_progress, cancel=token,
+                   resume=args.resume)
+    print(f"\nTraining run {run_id} finished; its adapter is now active.")
+    return 0
+
+
+def cmd_generate(args, token) -> int:
+    from .generate import generate_reasons
+    out = generate_reasons(_db(args), run_id=args.run, progress=_print_progress, cancel=token,
+                           candidates=args.candidates)
+    print(f"\n{out}")
+    return 0
+
+
+def cmd_evaluate(args, token) -> int:
+    from .evaluate import evaluate, format_table
+    rows = evaluate(_db(args), candidates=args.candidates, limit=args.limit, progress=_print_progress, cancel=token)
+    print("\n" + format_table(rows))
+    return 0
+
+
+def cmd_adapters(args, token) -> int:
+    from .adapters import activate_adapter, list_adapters, rollback_adapter
+    db = _db(args)
+    if args.action == "activate":
+        activate_adapter(db, args.id)
+    elif args.action == "rollback":
+        now = rollback_adapter(db)
+        print(f"Active: {'adapter ' + str(now) if now else 'base model (no adapter)'}")
+    for a in list_adapters(db):
+        print(f"{'*' if a['is_active'] else ' '} {a['id']:>3}  {a['created_at']}  run {a['training_run_id']}  {a['path']}")
+    return 0
+
+
+def add_commands(subparsers) -> None:
+    """Register train, generate-reasons, evaluate-reasons and adapters on an argparse subparsers object."""
+    def sub(name, fn, help):
+        p = subparsers.add_parser(name, help=help)
+        p.add_argument("--db", default=os.environ.get("SHOPWISE_DB", "shop.db"), help="shop file")
+        p.set_defaults(func=_run(fn))
+        return p
+
+    p = sub("train", cmd_train, "fine-tune the reason writer on this shop's data")
+    p.add_argument("--preset", choices=["quick", "standard", "thorough"], default="quick")
+    p.add_argument("--steps", type=int, default=None, help="training steps (overrides the preset)")
+    p.add_argument("--resume", type=int, default=None, metavar="RUN", help="resume a cancelled run")
+    p = sub("generate-reasons", cmd_generate, "write a reason for every recommendation")
+    p.add_argument("--run", type=int, default=None, help="recommendation run (default: latest)")
+    p.add_argument("--candidates", type=int, default=4)
+    p = sub("evaluate-reasons", cmd_evaluate, "compare template, base model and LoRA on held-out data")
+    p.add_argument("--candidates", type=int, default=4)
+    p.add_argument("--limit", type=int, default=None, help="at most this many held-out recommendations")
+    p = sub("adapters", cmd_adapters, "list, activate or roll back trained adapters")
+    p.add_argument("action", nargs="?", choices=["list", "activate", "rollback"], default="list")
+    p.add_argument("id", nargs="?", type=int, help="adapter id for activate")
+
+
+def main(argv=None) -> int:
+    """Stand-alone entry for trying the commands before the main CLI wires them."""
+    parser = argparse.ArgumentParser(prog="shopwise-reasons")
+    add_commands(parser.add_subparsers(required=True))
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,110 @@
+"""Training data from the shop's own data, in three weighted, de-duplicated layers.
+
+(a) the owner's approved or edited reasons (weight 3), (b) real review text
+for reviewed items, kept only where the checker finds it faithful (weight 1),
+(c) silver reasons from evidence in many phrasings (weight 1). Held-out
+recommendations never enter training.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from dataclasses import dataclass
+
+from . import prompt, silver, store
+from .checker import check
+
+WEIGHTS = {"owner": 3, "review": 1, "silver": 1}
+
+
+@dataclass(frozen=True)
+class Example:
+    prompt: str
+    target: str
+    source: str   # "owner" | "review" | "silver"
+
+
+def owner_examples(db) -> list[Example]:
+    rows = db.execute(
+        "SELECT r.text, rec.evidence, rec.kind FROM reasons r JOIN recommendations rec"
+        " ON rec.id = r.recommendation_id WHERE r.status IN ('approved', 'edited')"
+        " AND rec.id % 5 != 0").fetchall()
+    out = []
+    for text, ev, kind in rows:
+        ev = json.loads(ev or "{}")
+        ev.setdefault("kind", kind)
+        out.append(Example(prompt.build(ev), text.strip(), "owner"))
+    return out
+
+
+def _first_sentences(text: str, max_chars: int = 200) -> str:
+    parts, out = re.split(r"(?<=[.!?])\s+", (text or "").strip()), ""
+    for p in parts:
+        if len(out) + len(p) > max_chars:
+            break
+        out = f"{out} {p}".strip()
+    return out
+
+
+def product_evidence(db, product_id: int) -> dict:
+    row = db.execute("SELECT id, name, sku, category, vendor, tags, price FROM products WHERE id = ?",
+                     [product_id]).fetchone()
+    p = dict(zip(["id", "name", "sku", "category", "vendor", "tags", "price"], row))
+    p["tags"] = [t.strip() for t in (p["tags"] or "").split(",") if t.strip()]
+    return {"kind": "discover", "product": {k: v for k, v in p.items() if v not in (None, [])}}
+
+
+def review_examples(db, catalogue) -> list[Example]:
+    """Reviews as targets: the matching recommendation's evidence, else the product's facts."""
+    recs = {(r[0], r[1]): (r[2], json.loads(r[3] or "{}"))
+            for r in db.execute("SELECT customer_id, product_id, id, evidence FROM recommendations")}
+    out = []
+    for cust, prod, summary, text in db.execute(
+            "SELECT customer_id, product_id, summary, text FROM reviews").fetchall():
+        rec_id, ev = recs.get((cust, prod), (None, None))
+        if rec_id is not None and store.is_held_out(rec_id):
+            continue
+        ev = ev or product_evidence(db, prod)
+        for target in (_first_sentences(text), (summary or "").strip()):
+            if target and check(target, ev, catalogue).ok:
+                out.append(Example(prompt.build(ev, "product"), target, "review"))
+                break
+    return out
+
+
+def silver_examples(recs: list[dict], per_feature: int, seed: int) -> list[Example]:
+    rng, out = random.Random(seed), []
+    for rec in recs:
+        ev = rec["evidence"]
+        for feature in prompt.features(ev)[:3]:
+            for _ in range(per_feature):
+                out.append(Example(prompt.build(ev, feature), silver.silver_reason(ev, feature, rng), "silver"))
+    return out
+
+
+def build(db, per_feature: int = 2, max_examples: int = 4000, seed: int = 0) -> tuple[list[Example], dict]:
+    """Weighted, de-duplicated training examples and a summary of the data (sizes, variety)."""
+    catalogue = store.catalogue_names(db)
+    recs = [r for r in store.recommendations(db) if not store.is_held_out(r["id"])]
+    layers = {"owner": owner_examples(db), "review": review_examples(db, catalogue),
+              "silver": silver_examples(recs, per_feature, seed)}
+    seen, unique = set(), []
+    for name, examples in layers.items():
+        for ex in examples:
+            key = (ex.prompt, ex.target.casefold())
+            if key not in seen:
+                seen.add(key)
+                unique.append(ex)
+    rng = random.Random(seed)
+    rng.shuffle(unique)
+    # Owner's words always stay; the rest is capped so training stays affordable.
+    unique.sort(key=lambda ex: ex.source != "owner")
+    unique = unique[:max_examples]
+    weighted = [ex for ex in unique for _ in range(WEIGHTS[ex.source])]
+    rng.shuffle(weighted)
+    targets = [ex.target for ex in unique]
+    summary = {"layers": {k: len(v) for k, v in layers.items()}, "unique": len(unique),
+               "weighted": len(weighted), "variety": silver.variety(targets)}
+    return weighted, summary

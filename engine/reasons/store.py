@@ -1,0 +1,75 @@
+"""Reading recommendations and writing reasons in the shop database."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from engine.db import transaction
+
+STATUSES = ("draft", "approved", "edited", "rejected")
+
+
+def now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def latest_run_id(db) -> int | None:
+    row = db.execute("SELECT max(id) FROM recommendation_runs").fetchone()
+    return row[0] if row else None
+
+
+def is_held_out(rec_id: int) -> bool:
+    """One recommendation in five is kept out of training, for evaluation."""
+    return rec_id % 5 == 0
+
+
+def recommendations(db, run_id: int | None = None, ids: list[int] | None = None) -> list[dict]:
+    sql = "SELECT id, run_id, customer_id, product_id, kind, rank, score, evidence FROM recommendations"
+    if ids is not None:
+        sql += f" WHERE id IN ({','.join(str(int(i)) for i in ids) or 'NULL'})"
+    elif run_id is not None:
+        sql += f" WHERE run_id = {int(run_id)}"
+    cols = ["id", "run_id", "customer_id", "product_id", "kind", "rank", "score", "evidence"]
+    out = []
+    for row in db.execute(sql + " ORDER BY id").fetchall():
+        rec = dict(zip(cols, row))
+        rec["evidence"] = json.loads(rec["evidence"] or "{}")
+        rec["evidence"].setdefault("kind", rec["kind"])
+        out.append(rec)
+    return out
+
+
+def catalogue_names(db) -> frozenset[str]:
+    return frozenset(r[0] for r in db.execute("SELECT name FROM products").fetchall())
+
+
+def save_reasons(db, rows: list[dict]) -> None:
+    """Replace the draft reasons of these recommendations; owner-reviewed ones stay."""
+    t = now()
+    with transaction(db):
+        for r in rows:
+            db.execute("DELETE FROM reasons WHERE recommendation_id = ? AND status = 'draft'",
+                       [r["recommendation_id"]])
+            db.execute("INSERT INTO reasons (recommendation_id, text, provenance, adapter_id, status,"
+                       " created_at, updated_at) VALUES (?, ?, ?, ?, 'draft', ?, ?)",
+                       [r["recommendation_id"], r["text"], r["provenance"], r.get("adapter_id"), t, t])
+
+
+def reviewed_ids(db) -> set[int]:
+    return {r[0] for r in db.execute(
+        "SELECT recommendation_id FROM reasons WHERE status IN ('approved', 'edited')").fetchall()}
+
+
+def set_reason(db, reason_id: int, text: str | None = None, status: str | None = None) -> None:
+    """The owner edits, approves or rejects a reason (editing the text makes it 'edited')."""
+    if status is not None and status not in STATUSES:
+        raise ValueError(f"status must be one of {STATUSES}")
+    row = db.execute("SELECT text FROM reasons WHERE id = ?", [reason_id]).fetchone()
+    if row is None:
+        raise KeyError(f"no reason {reason_id}")
+    if text is not None and text.strip() != row[0] and status in (None, "approved"):
+        status = "edited"
+    with transaction(db):
+        db.execute("UPDATE reasons SET text = coalesce(?, text), status = coalesce(?, status),"
+                   " updated_at = ? WHERE id = ?", [text and text.strip(), status, now(), reason_id])

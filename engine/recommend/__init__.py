@@ -1,0 +1,190 @@
+"""Recommendations: reorder and discover, with evidence, measured per shop.
+
+The API the GUI and CLI call (all take an open shop database):
+
+    evaluate_shop(db, progress=None, cancel=None) -> dict   compare all models, store, pick the default
+    run_recommendations(db, limit=10, progress=None, cancel=None) -> run_id
+    recommendations_for(db, customer_id, run_id=None) -> list[dict]   from the latest run
+    bundles(db, min_support=None, limit=50) -> list[dict]
+    customer_tags(db, customer_id, limit=5) -> list[dict]
+
+Long jobs report `engine.jobs.Progress` to `progress` and stop at
+`cancel.check()`; a cancelled job leaves the database exactly as it was.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+
+import numpy as np
+
+from ..db import transaction
+from ..jobs import Progress, no_progress
+from . import data as D
+from .bundles import find_bundles
+from .catalogue import load_products
+from .evaluate import KS, evaluate, rank
+from .explain import EvidenceBuilder
+from .select import make, select
+from .tags import interest_tags
+
+SELECTION_KEY = "recommend.selection"
+
+
+class NotEnoughData(Exception):
+    """The shop has no completed orders to learn from yet."""
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _fingerprint(db) -> str:
+    r = db.execute("SELECT count(*), max(id), max(ordered_at) FROM orders").fetchone()
+    n = db.execute("SELECT count(*), max(id) FROM order_lines").fetchone()
+    return json.dumps([*r, *n])
+
+
+def _load(db) -> D.Interactions:
+    data = D.load(db)
+    if data.n_items == 0:
+        raise NotEnoughData("No completed orders of known customers yet: import orders that name "
+                            "their customers first (bundles work without customers).")
+    return data
+
+
+def selection(db, data=None, progress=None, cancel=None) -> dict:
+    """The shop's chosen model (cached in settings until the orders change)."""
+    fp = _fingerprint(db)
+    row = db.execute("SELECT value FROM settings WHERE key = ?", [SELECTION_KEY]).fetchone()
+    if row:
+        saved = json.loads(row[0])
+        if saved.get("fingerprint") == fp:
+            return saved
+    choice = select(data if data is not None else _load(db), progress, cancel)
+    choice["fingerprint"] = fp
+    return choice
+
+
+def _save_selection(db, choice: dict) -> None:
+    db["settings"].upsert({"key": SELECTION_KEY, "value": json.dumps(choice)}, pk="key")
+
+
+def evaluate_shop(db, progress=None, cancel=None, days: int = 30, store: bool = True) -> dict:
+    """Every candidate model on the last-basket test split (and a last-`days` split),
+    next to the one the validation split selects. Stored in `evaluations`."""
+    progress = progress or no_progress
+    data = _load(db)
+    choice = selection(db, data, progress, cancel)
+    rows = []
+    splits = {"last_basket": D.holdout_last(data), f"last_{days}_days": D.holdout_days(data, days)}
+    seen = set()
+    for name, params in [(c["model"], c["params"]) for c in choice["validation"]] or [("popularity", {})]:
+        key = (name, json.dumps(params, sort_keys=True))
+        if key in seen:
+            continue
+        seen.add(key)
+        for rule in ({0.1, 0.0} if name != "popularity" else {choice["min_repeat_share"]}):
+            for split, (train, targets) in splits.items():
+                if cancel is not None:
+                    cancel.check()
+                progress(Progress(len(rows), None, f"Testing {name} on {split}"))
+                r = evaluate(make(name, params), train, targets, KS, min_repeat_share=rule)
+                rows.append({"model": name, "params": params, "min_repeat_share": rule, "split": split,
+                             "selected": (name == choice["model"] and params == choice["params"]
+                                          and rule == choice["min_repeat_share"]), **r})
+    results = {"as_of": D.day_iso(data.last_day()), "selection": choice, "results": rows}
+    if store:
+        with transaction(db):
+            db["evaluations"].insert({"kind": "recommend", "created_at": _now(),
+                                      "results": json.dumps(results)})
+            _save_selection(db, choice)
+    return results
+
+
+def run_recommendations(db, limit: int = 10, progress=None, cancel=None) -> int:
+    """Fit the shop's selected model, recommend for every customer, store with evidence."""
+    progress = progress or no_progress
+    data = _load(db)
+    choice = selection(db, data, progress, cancel)
+    progress(Progress(0, None, f"Fitting {choice['model']}"))
+    model = make(choice["model"], choice["params"]).fit(data)
+    products = load_products(db)
+    as_of = D.day_number(db.execute("SELECT max(ordered_at) FROM orders").fetchone()[0])
+    ev = EvidenceBuilder(data, products, as_of, choice["model"])
+    user_of = {int(c): u for u, c in enumerate(data.user_ids)}
+    customers = [r[0] for r in db.execute("SELECT id FROM customers ORDER BY id")]
+    users = np.arange(data.n_users)
+    items, scores = rank(model, data, users, limit, choice["min_repeat_share"])
+    pop_items = np.argsort(-model.popularity, kind="stable")[:limit]
+    counts = data.counts()
+    rows = []
+    for n, cid in enumerate(customers):
+        if n % 200 == 0:
+            if cancel is not None:
+                cancel.check()
+            progress(Progress(n, len(customers), "Writing evidence"))
+        u = user_of.get(cid)
+        if u is None:
+            recs = [(int(i), float(model.popularity[i])) for i in pop_items]
+            tags = []
+        else:
+            recs = [(int(i), float(s)) for i, s in zip(items[u], scores[u]) if np.isfinite(s)]
+            tags = interest_tags(data.item_ids[counts.indices[counts.indptr[u]:counts.indptr[u + 1]]].tolist(),
+                                 products, labels_of=ev.labels, words_of=ev.words)
+        for r, e in enumerate(ev.for_user(u, recs, model, tags)):
+            rows.append({"customer_id": cid, "product_id": e["product"]["id"], "kind": e["kind"],
+                         "rank": r + 1, "score": e["score"], "evidence": json.dumps(e)})
+    with transaction(db):
+        run_id = db["recommendation_runs"].insert({
+            "model": choice["model"], "created_at": _now(),
+            "params": json.dumps({"params": choice["params"], "limit": limit,
+                                  "min_repeat_share": choice["min_repeat_share"],
+                                  "as_of": D.day_iso(as_of)}),
+            "scores": json.dumps({k: v for k, v in choice.items() if k != "fingerprint"}),
+        }).last_pk
+        for a in range(0, len(rows), 5000):
+            if cancel is not None:
+                cancel.check()
+            for r in rows[a:a + 5000]:
+                r["run_id"] = run_id
+            db["recommendations"].insert_all(rows[a:a + 5000], batch_size=1000)
+        _save_selection(db, choice)
+    progress(Progress(len(customers), len(customers), "Done"))
+    return run_id
+
+
+def latest_run(db) -> int | None:
+    r = db.execute("SELECT max(id) FROM recommendation_runs").fetchone()
+    return r[0]
+
+
+def recommendations_for(db, customer_id: int, run_id: int | None = None) -> list[dict]:
+    """[{product_id, name, kind, rank, score, evidence}] of the latest run (or `run_id`)."""
+    run_id = run_id or latest_run(db)
+    if run_id is None:
+        return []
+    q = """SELECT r.id, r.product_id, p.name, r.kind, r.rank, r.score, r.evidence
+           FROM recommendations r JOIN products p ON p.id = r.product_id
+           WHERE r.run_id = ? AND r.customer_id = ? ORDER BY r.rank"""
+    return [{"id": i, "product_id": p, "name": n, "kind": k, "rank": rk, "score": s,
+             "evidence": json.loads(e)} for i, p, n, k, rk, s, e in db.execute(q, [run_id, customer_id])]
+
+
+def bundles(db, min_support: int | None = None, limit: int = 50) -> list[dict]:
+    """Frequently bought together sets, with product names."""
+    names = dict(db.execute("SELECT id, name FROM products").fetchall())
+    out = find_bundles(db, min_support, limit)
+    for b in out:
+        b["names"] = [names.get(p) for p in b["products"]]
+    return out
+
+
+def customer_tags(db, customer_id: int, limit: int = 5) -> list[dict]:
+    """[{label, kind, share}]: the categories, tags and words of what the customer buys."""
+    pids = [r[0] for r in db.execute(
+        """SELECT DISTINCT l.product_id FROM orders o JOIN order_lines l ON l.order_id = o.id
+           WHERE o.customer_id = ? AND o.status = 'completed' AND l.is_return = 0
+             AND l.quantity > 0""", [customer_id])]
+    return interest_tags(pids, load_products(db), limit)

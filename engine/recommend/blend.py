@@ -1,0 +1,40 @@
+"""Best sellers, personalised: popularity blended with a personal model.
+
+score = (1 - w) * popularity / max popularity + w * (the base model's score,
+rescaled to 0..1 per customer). Small w keeps the best sellers on top and lets
+the customer's own history reorder them.
+"""
+
+import numpy as np
+
+from .base import Model
+
+
+class Blend(Model):
+    name = "blend"
+
+    def __init__(self, base: str = "ease", w: float = 0.3, **base_params):
+        super().__init__(base=base, w=w, **base_params)
+        self.base_params = base_params
+
+    def _fit(self, data):
+        from .select import make
+        self.base = make(self.params["base"], self.base_params).fit(data)
+        self.pop = (self.popularity / max(self.popularity.max(), 1.0)).astype(np.float32)
+
+    def _parts(self, users):
+        s = self.base.score(users)
+        s = s - s.min(axis=1, keepdims=True)
+        s = s / np.maximum(s.max(axis=1, keepdims=True), 1e-9)
+        w = self.params["w"]
+        return (1 - w) * self.pop, w * s
+
+    def score(self, users):
+        pop, own = self._parts(users)
+        return pop + own
+
+    def explain(self, user, item, k=3):
+        pop, own = self._parts(np.array([user]))
+        total = pop[item] + own[0, item]
+        share = float(own[0, item] / total) if total > 0 else 0.0
+        return [(j, w * share) for j, w in self.base.explain(user, item, k)]

@@ -1,0 +1,121 @@
+"""The `evaluate` and `recommend` subcommands.
+
+engine/cli.py registers them: `add_commands(commands)` on its subparsers; each
+subcommand sets `handler`, a function of the parsed args returning the exit code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from ..db import ShopFileError, open_shop
+from ..jobs import Progress
+
+
+def _db_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--db", default=os.environ.get("SHOPWISE_DB", "shop.db"),
+                   help="shop file (default: $SHOPWISE_DB or shop.db)")
+
+
+def add_commands(subparsers) -> None:
+    p = subparsers.add_parser("evaluate", help="compare all recommendation models on this shop")
+    _db_arg(p)
+    p.add_argument("--days", type=int, default=30, help="length of the 'last N days' test split")
+    p.set_defaults(handler=cmd_evaluate)
+    p = subparsers.add_parser("recommend", help="recommend products with the shop's best model")
+    _db_arg(p)
+    p.add_argument("--customer", type=int, help="show only this customer id")
+    p.add_argument("--limit", type=int, default=10, help="products per customer (default 10)")
+    p.set_defaults(handler=cmd_recommend)
+
+
+def _print_progress(p: Progress) -> None:
+    if p.message:
+        print(f"  {p.message}", file=sys.stderr)
+
+
+def _open(path: str):
+    if not os.path.exists(path):
+        raise ShopFileError(f"{path}: no shop file here.")
+    return open_shop(path, create=False)
+
+
+def _fmt(v) -> str:
+    return "-" if v is None else f"{v:.3f}"
+
+
+def cmd_evaluate(args) -> int:
+    from . import NotEnoughData, evaluate_shop
+    try:
+        db = _open(args.db)
+        res = evaluate_shop(db, progress=_print_progress, days=args.days)
+    except (ShopFileError, NotEnoughData) as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    sel = res["selection"]
+    print(f"Shop as of {res['as_of']}. Selected on the validation split (second-to-last basket, "
+          f"{sel['validation_users']} customers): {sel['model']} {sel['params']} "
+          f"(one-off rule {'on' if sel['min_repeat_share'] > 0 else 'off'})")
+    if sel.get("note"):
+        print(f"Note: {sel['note']}")
+    cols = ["ndcg@10", "recall@10", "hit@10", "recall_repeat@10", "recall_new@10", "ndcg@5",
+            "recall@5", "coverage@10"]
+    print(f"{'':2}{'model':<34}{'one-off':<8}{'split':<14}{'users':>6} "
+          + " ".join(f"{c.replace('recall_', 'r_'):>11}" for c in cols))
+    for r in res["results"]:
+        name = " ".join([r["model"]] + [f"{k}={v}" for k, v in r["params"].items()])
+        print(f"{'*' if r['selected'] else ' ':2}{name[:33]:<34}{'on' if r['min_repeat_share'] > 0 else 'off':<8}"
+              f"{r['split']:<14}{r['users']:>6} " + " ".join(f"{_fmt(r.get(c)):>11}" for c in cols))
+    print("* = the model this shop uses. one-off on: items a customer bought once that few buyers\n"
+          "ever rebuy are not recommended again. Results stored in the evaluations table.")
+    return 0
+
+
+def _summary(e: dict) -> str:
+    parts = []
+    if e.get("reorder"):
+        r = e["reorder"]
+        cyc = (f"every ~{r['typical_days_between']:.0f} d, " if r["typical_days_between"] is not None else "")
+        parts.append(f"bought {r['times_bought']}x, {cyc}last {r['days_since_last']} d ago")
+    if e.get("co_purchase"):
+        c = e["co_purchase"]
+        parts.append(f"{c['confidence']:.0%} of {c['customers_with']} buyers of {c['with_name']} bought it")
+    if e.get("contributors") and e["kind"] == "discover":
+        parts.append("because of " + ", ".join(str(c["name"]) for c in e["contributors"][:2]))
+    if e.get("affinity"):
+        parts.append(f"{e['affinity']['label']} ({e['affinity']['share']:.0%} of their items)")
+    parts.append(f"{e['popularity']['customers']} customers bought it")
+    return "; ".join(parts)
+
+
+def cmd_recommend(args) -> int:
+    from . import NotEnoughData, recommendations_for, run_recommendations
+    try:
+        db = _open(args.db)
+        if args.customer is not None and not db.execute(
+                "SELECT 1 FROM customers WHERE id = ?", [args.customer]).fetchone():
+            print(f"No customer with id {args.customer} in this shop.", file=sys.stderr)
+            return 1
+        run_id = run_recommendations(db, limit=args.limit, progress=_print_progress)
+    except (ShopFileError, NotEnoughData) as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    run = db.execute("SELECT model, params FROM recommendation_runs WHERE id = ?", [run_id]).fetchone()
+    print(f"Run {run_id}: model {run[0]} {run[1]}")
+    ids = ([args.customer] if args.customer is not None else
+           [r[0] for r in db.execute("SELECT DISTINCT customer_id FROM recommendations WHERE run_id = ? "
+                                     "ORDER BY customer_id LIMIT 5", [run_id])])
+    for cid in ids:
+        name = db.execute("SELECT coalesce(name, external_key) FROM customers WHERE id = ?", [cid]).fetchone()[0]
+        recs = recommendations_for(db, cid, run_id)
+        print(f"\nCustomer {cid} ({name}):")
+        if not recs:
+            print("  nothing to recommend")
+        for r in recs:
+            print(f"  {r['rank']:>2}. [{r['kind']:<8}] {r['name'][:40]:<40} {r['score']:>9.3f}  "
+                  f"{_summary(r['evidence'])}")
+    if args.customer is None:
+        print("\n(first 5 customers shown; use --customer ID for one customer)")
+    return 0

@@ -1,0 +1,126 @@
+"""Fills the evidence (engine/evidence.py) for each recommendation from the shop data.
+
+All figures are computed on the full purchase history (completed orders of
+known customers, non-return lines) at the shop's reference date:
+  - co-purchase: customer counts ("N% of customers who bought A also bought B"),
+    support over all customers with a purchase;
+  - popularity: customers who bought the product; rank 1 = bought by most
+    (1 + number of products bought by strictly more customers);
+  - reorder: this customer's distinct orders holding the product;
+  - affinity: share of the customer's distinct purchased products with a label.
+Fields added to the contract: "kind_reason" (why reorder/discover), "note".
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+
+from .catalogue import labels
+from .data import Interactions, day_iso
+from .reorder import cycle
+from .tags import name_words
+
+
+class EvidenceBuilder:
+    def __init__(self, data: Interactions, products: dict[int, dict], as_of: int, model_name: str):
+        self.data, self.products, self.as_of, self.model_name = data, products, as_of, model_name
+        self.x = data.binary()
+        self.co = (self.x.T @ self.x).tocsc()
+        self.co.sort_indices()
+        self.buyers = np.asarray(self.x.sum(axis=0)).ravel().astype(np.int64)
+        sorted_desc = np.sort(self.buyers)[::-1]
+        self.rank = 1 + np.searchsorted(-sorted_desc, -self.buyers, side="left")
+        self.n_customers = data.n_users
+        self.labels = {pid: labels(f) for pid, f in products.items()}
+        self.words = {pid: name_words(f["name"]) for pid, f in products.items()}
+        n_per = data.baskets_per_user()
+        self.start = np.concatenate([[0], np.cumsum(n_per)])
+
+    def both(self, cands: np.ndarray, b: int) -> np.ndarray:
+        """Customers who bought each of `cands` and also b."""
+        rows = self.co.indices[self.co.indptr[b]:self.co.indptr[b + 1]]
+        vals = self.co.data[self.co.indptr[b]:self.co.indptr[b + 1]]
+        if len(rows) == 0:
+            return np.zeros(len(cands), dtype=np.int64)
+        j = np.minimum(np.searchsorted(rows, cands), len(rows) - 1)
+        return np.where(rows[j] == cands, vals[j], 0).astype(np.int64)
+
+    def co_purchase(self, user_items: np.ndarray, item: int, prefer: list[int]) -> dict | None:
+        """The customer's past item A most often bought with `item` (by confidence; at
+        least 2 customers with both and lift > 1); the model's contributors are tried first."""
+        def strongest(cands):
+            cands = np.asarray(cands, dtype=np.int64)
+            cands = cands[cands != item]
+            if len(cands) == 0:
+                return None
+            both = self.both(cands, item).astype(np.int64)
+            ok = (both >= 2) & (both * self.n_customers > self.buyers[cands] * self.buyers[item])  # lift > 1
+            if not ok.any():
+                return None
+            conf = np.where(ok, both / np.maximum(self.buyers[cands], 1), -1.0)
+            best = np.lexsort((-both, -conf))[0]   # highest confidence, then most customers
+            return int(cands[best]), float(conf[best]), int(both[best])
+        best = strongest(prefer) or strongest(user_items)
+        if best is None:
+            return None
+        a, conf, both = best
+        n = self.n_customers
+        pa = self.products.get(int(self.data.item_ids[a]), {})
+        return {"with_product_id": int(self.data.item_ids[a]), "with_name": pa.get("name"),
+                "customers_with": int(self.buyers[a]), "customers_both": both,
+                "confidence": conf, "support": both / n,
+                "lift": float(conf / (self.buyers[item] / n))}
+
+    def user_days(self, user: int) -> dict[int, list[int]]:
+        """{item: days of this customer's orders holding it}."""
+        bs = self.data.baskets
+        out: dict[int, list[int]] = {}
+        for b in range(self.start[user], self.start[user + 1]):
+            day = int(self.data.b_day[b])
+            for i in bs.indices[bs.indptr[b]:bs.indptr[b + 1]]:
+                out.setdefault(int(i), []).append(day)
+        return out
+
+    def for_user(self, user: int | None, recs: list[tuple[int, float]], model,
+                 tags: list[dict]) -> list[dict]:
+        """Evidence for each (item index, score) recommended to user (None: no history)."""
+        days = self.user_days(user) if user is not None else {}
+        user_items = np.array(sorted(days), dtype=np.int64)
+        owned = [int(p) for p in self.data.item_ids[user_items] if int(p) in self.products]
+        label_counts = Counter(l for p in owned for l in self.labels[p])
+        out = []
+        for item, score in recs:
+            pid = int(self.data.item_ids[item])
+            facts = self.products.get(pid, {"id": pid, "name": f"product {pid}"})
+            contrib = model.explain(user, item) if user is not None else []
+            ev = {
+                "kind": "reorder" if item in days else "discover",
+                "model": self.model_name, "score": float(score), "as_of": day_iso(self.as_of),
+                "product": facts,
+                "contributors": [{"product_id": int(self.data.item_ids[j]),
+                                  "name": self.products.get(int(self.data.item_ids[j]), {}).get("name"),
+                                  "weight": w} for j, w in contrib],
+                "co_purchase": self.co_purchase(user_items, item, [j for j, _ in contrib]),
+                "reorder": cycle(days.get(item, []), self.as_of),
+                "affinity": self.affinity(label_counts, len(owned), self.labels.get(pid, [])),
+                "customer_tags": [t["label"] for t in tags],
+                "popularity": {"customers": int(self.buyers[item]), "rank": int(self.rank[item])},
+            }
+            ev["kind_reason"] = ("bought before" if ev["kind"] == "reorder"
+                                 else "never bought by this customer")
+            if user is None:
+                ev["note"] = "no purchases by this customer yet: best sellers"
+            out.append(ev)
+        return out
+
+    @staticmethod
+    def affinity(label_counts: Counter, n_owned: int, item_labels: list[str]) -> dict | None:
+        """The item's label most common among the customer's distinct products."""
+        best = None
+        for label in item_labels:
+            share = label_counts.get(label, 0) / n_owned if n_owned else 0.0
+            if share > 0 and (best is None or share > best["share"]):
+                best = {"label": label, "share": share}
+        return best

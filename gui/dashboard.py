@@ -1,0 +1,251 @@
+"""Overview: counts, last import, model status, sales per month, best sellers, next steps."""
+
+from __future__ import annotations
+
+import json
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFrame, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget,
+)
+
+from engine import queries
+
+from gui.charts import MonthChart, TopChart
+from gui.jobs import Job
+from gui.shop import Shop, optional
+
+
+def when(iso: str | None) -> str:
+    """'2011-12-09 12:50' from an ISO timestamp, '' for none."""
+    if not iso:
+        return ""
+    return iso[:16].replace("T", " ")
+
+
+def count_words(n: int, one: str, many: str | None = None) -> str:
+    return f"{n:,} {one if n == 1 else (many or one + 's')}"
+
+
+class Card(QFrame):
+    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setObjectName("card")
+        lay = QVBoxLayout(self)
+        self.value = QLabel("–")
+        font = self.value.font()
+        font.setPointSizeF(font.pointSizeF() * 1.9)
+        font.setBold(True)
+        self.value.setFont(font)
+        self.title = QLabel(title)
+        self.title.setStyleSheet("color: palette(placeholder-text);")
+        lay.addWidget(self.value)
+        lay.addWidget(self.title)
+
+
+class DashboardView(QWidget):
+    loaded = Signal()
+
+    def __init__(self, shop: Shop, window=None) -> None:
+        super().__init__()
+        self.shop = shop
+        self.window_ = window
+        self.data: dict | None = None
+        self._loader: Job | None = None
+        self._again = False
+
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        body = QWidget()
+        scroll.setWidget(body)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+        lay = QVBoxLayout(body)
+        lay.setContentsMargins(18, 14, 18, 14)
+
+        title = QLabel(shop.name)
+        f = title.font()
+        f.setPointSizeF(f.pointSizeF() * 1.6)
+        f.setBold(True)
+        title.setFont(f)
+        lay.addWidget(title)
+        self.period = QLabel()
+        self.period.setStyleSheet("color: palette(placeholder-text);")
+        lay.addWidget(self.period)
+
+        cards = QHBoxLayout()
+        self.cards = {}
+        for key, label in [("customers", "Customers"), ("products", "Products"), ("orders", "Orders"),
+                           ("recommendations", "Suggestions"), ("reasons_approved", "Reasons approved")]:
+            self.cards[key] = Card(label)
+            cards.addWidget(self.cards[key])
+        lay.addLayout(cards)
+
+        status = QGroupBox("Status")
+        grid = QGridLayout(status)
+        self.import_label = QLabel()
+        self.model_label = QLabel()
+        self.reason_label = QLabel()
+        for lbl in (self.import_label, self.model_label, self.reason_label):
+            lbl.setWordWrap(True)
+            lbl.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        grid.addWidget(QLabel("<b>Last import</b>"), 0, 0, Qt.AlignmentFlag.AlignTop)
+        grid.addWidget(self.import_label, 0, 1)
+        grid.addWidget(QLabel("<b>Suggestions</b>"), 1, 0, Qt.AlignmentFlag.AlignTop)
+        grid.addWidget(self.model_label, 1, 1)
+        grid.addWidget(QLabel("<b>Reason writer</b>"), 2, 0, Qt.AlignmentFlag.AlignTop)
+        grid.addWidget(self.reason_label, 2, 1)
+        grid.setColumnStretch(1, 1)
+        lay.addWidget(status)
+
+        steps = QHBoxLayout()
+        self.import_button = QPushButton("Import orders…")
+        self.recommend_button = QPushButton("Make suggestions")
+        self.recommend_button.setToolTip("Work out, for every customer, what to offer next (Ctrl+R)")
+        self.recommend_button.setShortcut("Ctrl+R")
+        self.reasons_button = QPushButton("Write reasons")
+        self.reasons_button.setToolTip("Write a short personal reason for each suggestion")
+        self.import_button.clicked.connect(lambda: window and window.open_import("orders"))
+        self.recommend_button.clicked.connect(self.recommend)
+        self.reasons_button.clicked.connect(self.write_reasons)
+        self.hint = QLabel()
+        self.hint.setWordWrap(True)
+        for b in (self.import_button, self.recommend_button, self.reasons_button):
+            steps.addWidget(b)
+        steps.addWidget(self.hint, 1)
+        lay.addLayout(steps)
+
+        charts = QHBoxLayout()
+        sales_box = QGroupBox("Sales per month")
+        QVBoxLayout(sales_box).addWidget(sales_chart := MonthChart())
+        top_box = QGroupBox("Best sellers (items sold)")
+        QVBoxLayout(top_box).addWidget(top_chart := TopChart())
+        self.sales_chart, self.top_chart = sales_chart, top_chart
+        charts.addWidget(sales_box, 3)
+        charts.addWidget(top_box, 2)
+        lay.addLayout(charts, 1)
+        self.reload()
+
+    # Loading runs on a worker thread: on a large shop the sums take a moment.
+    def reload(self) -> None:
+        if self._loader is not None and self._loader.running:
+            self._again = True
+            return
+        shop = self.shop
+
+        def load(progress, cancel):
+            with shop.worker_db() as db:
+                return {"dash": queries.dashboard(db), "months": queries.sales_per_month(db),
+                        "top": queries.top_products(db, 10)}
+
+        self._loader = Job(load, "overview")  # no parent: it outlives a closed view until done
+        self._loader.succeeded.connect(self._show)
+        self._loader.finished.connect(self._maybe_again)
+        self._loader.start()
+
+    def _maybe_again(self) -> None:
+        if self._again:
+            self._again = False
+            self.reload()
+
+    def _show(self, result: dict) -> None:
+        d = result["dash"]
+        self.data = d
+        for key, card in self.cards.items():
+            card.value.setText(f"{d[key]:,}")
+        if d["first_order"]:
+            self.period.setText(f"Orders from {d['first_order'][:10]} to {d['last_order'][:10]}")
+        else:
+            self.period.setText("No orders yet. Import your shop's order export to begin.")
+        imp = d["last_import"]
+        if imp:
+            status = {"done": "", "completed": "", "finished": ""}.get(imp["status"], f" ({imp['status']})")
+            text = f"{imp['file_name']} — {when(imp['finished_at'] or imp['started_at'])}{status}"
+            try:
+                counts = json.loads(imp["counts"] or "{}")
+            except ValueError:
+                counts = {}
+            shown = [(counts.get(k), words) for k, words in
+                     (("orders", "orders"), ("lines", "order lines"), ("customers_new", "new customers"),
+                      ("products_new", "new products"), ("products_updated", "products updated"))]
+            shown = [f"{n:,} {words}" for n, words in shown if n]
+            if shown:
+                text += "<br>" + ", ".join(shown)
+            self.import_label.setText(text)
+        else:
+            self.import_label.setText("Nothing imported yet.")
+        run = d["last_run"]
+        if run:
+            self.model_label.setText(f"{count_words(d['recommendations'], 'suggestion')} made on "
+                                     f"{when(run['created_at'])}.")
+            self.model_label.setToolTip(f"Method: {run['model']}")
+        else:
+            self.model_label.setText("No suggestions yet — press “Make suggestions”.")
+        adapter = d["active_adapter"]
+        reasons = f"{count_words(d['reasons'], 'reason')} written, {d['reasons_approved']:,} approved. "
+        if adapter:
+            reasons += f"Uses the version trained on {when(adapter['created_at'])}."
+        else:
+            reasons += "Uses the built-in writer (not trained on your shop yet)."
+        self.reason_label.setText(reasons)
+        self._update_steps(d)
+        if self.window_ is not None and not getattr(self, "_follows_jobs", False):
+            self._follows_jobs = True
+            self.window_.job_changed.connect(lambda: self.data and self._update_steps(self.data))
+        self.sales_chart.set_data([(m["month"], m["revenue"]) for m in result["months"]])
+        self.top_chart.set_data([(t["name"], t["quantity"]) for t in result["top"]])
+        self.loaded.emit()
+
+    def _update_steps(self, d: dict) -> None:
+        recommend = optional("engine.recommend", "run_recommendations")
+        reasons = optional("engine.reasons", "generate_reasons")
+        busy = self.window_ is not None and self.window_.job is not None and self.window_.job.running
+        self.recommend_button.setEnabled(recommend is not None and d["orders"] > 0 and not busy)
+        self.reasons_button.setEnabled(reasons is not None and d["recommendations"] > 0 and not busy)
+        if busy and d["orders"] == 0:
+            self.period.setText(f"{self.window_.job_bar.title}… The numbers appear here when it is done.")
+        elif d["orders"] == 0:
+            self.period.setText("No orders yet. Import your shop's order export to begin.")
+        if busy:
+            hint = f"{self.window_.job_bar.title}… (see the bar at the bottom)"
+        elif d["orders"] == 0:
+            hint = "Step 1: import your orders (or drop the file onto this window)."
+        elif recommend is None:
+            hint = "Suggestions are not part of this version yet."
+        elif d["recommendations"] == 0:
+            hint = "Step 2: press “Make suggestions”."
+        elif reasons is None:
+            hint = "Suggestions are ready: see them under Customers."
+        elif d["reasons"] == 0:
+            hint = "Step 3: press “Write reasons”, then review them under Customers."
+        else:
+            hint = "Review reasons under Customers, then export them."
+        self.hint.setText(hint)
+        self.hint.setStyleSheet("color: palette(placeholder-text);")
+
+    def recommend(self) -> None:
+        recommend = optional("engine.recommend", "run_recommendations")
+        if recommend is None or self.window_ is None:
+            return
+        shop = self.shop
+
+        def work(progress, cancel):
+            with shop.worker_db() as db:
+                return recommend.run_recommendations(db, progress=progress, cancel=cancel)
+
+        self.window_.run_job(work, "Making suggestions")
+
+    def write_reasons(self) -> None:
+        reasons = optional("engine.reasons", "generate_reasons")
+        if reasons is None or self.window_ is None:
+            return
+        shop = self.shop
+
+        def work(progress, cancel):
+            with shop.worker_db() as db:
+                return reasons.generate_reasons(db, progress=progress, cancel=cancel)
+
+        self.window_.run_job(work, "Writing reasons")

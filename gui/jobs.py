@@ -1,0 +1,141 @@
+"""Run engine jobs on a worker thread so the window never freezes.
+
+`Job(fn)` runs `fn(progress, cancel)` on its own QThread. Progress reports are
+throttled (at most ~20 a second reach the GUI thread) so that a fast engine loop
+cannot flood the event queue. The result or the error comes back as a signal on
+the GUI thread; errors arrive already turned into a plain sentence.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import traceback
+from typing import Any, Callable
+
+from PySide6.QtCore import QObject, QThread, Signal
+
+from engine.jobs import CancelToken, Cancelled, Progress
+
+from gui.errors import plain_message
+
+log = logging.getLogger("shopwise.gui")
+
+
+class _Runner(QObject):
+    progressed = Signal(object)      # Progress
+    succeeded = Signal(object)       # the job's return value
+    failed = Signal(str)             # a plain sentence
+    was_cancelled = Signal()
+
+    def __init__(self, fn: Callable[..., Any], cancel: CancelToken, name: str) -> None:
+        super().__init__()
+        self._fn = fn
+        self._cancel = cancel
+        self._name = name
+        self._last_emit = 0.0
+
+    def _progress(self, p: Progress) -> None:
+        now = time.monotonic()
+        finished = p.total is not None and p.done >= p.total
+        if finished or now - self._last_emit >= 0.05:
+            self._last_emit = now
+            self.progressed.emit(p)
+
+    def run(self) -> None:
+        try:
+            result = self._fn(self._progress, self._cancel)
+        except Cancelled:
+            self.was_cancelled.emit()
+        except BaseException as exc:  # noqa: BLE001 - every error must reach the owner in words
+            log.error("Job %r failed:\n%s", self._name, traceback.format_exc())
+            self.failed.emit(plain_message(exc))
+        else:
+            self.succeeded.emit(result)
+        finally:
+            # Leave the thread's event loop now, so that wait() never depends on the GUI thread.
+            QThread.currentThread().quit()
+
+
+class Job(QObject):
+    """One background job. Connect to the signals, then call `start()`."""
+
+    progressed = Signal(object)
+    succeeded = Signal(object)
+    failed = Signal(str)
+    cancelled = Signal()
+    finished = Signal()              # after any of the three outcomes
+
+    def __init__(self, fn: Callable[..., Any], name: str = "job", parent: QObject | None = None):
+        super().__init__(parent)
+        self.name = name
+        self.token = CancelToken()
+        self.started_at = 0.0
+        self._thread = QThread()
+        self._thread.setObjectName(f"shopwise-{name}")
+        self._runner = _Runner(fn, self.token, name)
+        self._runner.moveToThread(self._thread)
+        self._thread.started.connect(self._runner.run)
+        self._runner.progressed.connect(self.progressed)
+        self._runner.succeeded.connect(self._on_success)
+        self._runner.failed.connect(self._on_failure)
+        self._runner.was_cancelled.connect(self._on_cancel)
+        self.running = False
+        _live_jobs.add(self)
+
+    def start(self) -> None:
+        self.running = True
+        self.started_at = time.monotonic()
+        log.info("Job %r started", self.name)
+        self._thread.start()
+
+    def cancel(self) -> None:
+        self.token.cancel()
+
+    def wait(self, ms: int = 30000) -> bool:
+        return self._thread.wait(ms)
+
+    def _done(self) -> None:
+        self.running = False
+        self._thread.quit()
+        self._thread.wait()
+        _live_jobs.discard(self)
+        self.finished.emit()
+
+    def _on_success(self, result: object) -> None:
+        log.info("Job %r finished in %.1f s", self.name, time.monotonic() - self.started_at)
+        self._done()
+        self.succeeded.emit(result)
+
+    def _on_failure(self, message: str) -> None:
+        self._done()
+        self.failed.emit(message)
+
+    def _on_cancel(self) -> None:
+        log.info("Job %r cancelled", self.name)
+        self._done()
+        self.cancelled.emit()
+
+
+# Jobs keep themselves alive while they run, even if the caller drops its reference.
+_live_jobs: set[Job] = set()
+
+
+def running_jobs() -> list[Job]:
+    return [j for j in _live_jobs if j.running]
+
+
+def eta_text(started_at: float, p: Progress) -> str:
+    """'About 2 minutes left' style text, or '' while it cannot be told."""
+    frac = p.fraction
+    elapsed = time.monotonic() - started_at
+    if not frac or frac <= 0.02 or elapsed < 2:
+        return ""
+    left = elapsed * (1 - frac) / frac
+    if left < 10:
+        return "A few seconds left"
+    if left < 90:
+        return f"About {int(round(left / 10.0) * 10)} seconds left"
+    if left < 5400:
+        return f"About {int(round(left / 60))} minutes left"
+    return f"About {left / 3600:.1f} hours left"

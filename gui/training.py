@@ -1,0 +1,270 @@
+"""Reason writer training: device in words, presets with a time estimate, progress, loss, history."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QButtonGroup, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QProgressBar, QPushButton, QRadioButton,
+    QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
+)
+
+from engine import queries
+from engine.jobs import Progress
+
+from gui.charts import LineChart
+from gui.errors import plain_message
+from gui.jobs import eta_text
+from gui.shop import Shop, optional
+
+log = logging.getLogger("shopwise.gui")
+
+# (key, title, what it means, rough minutes on a CPU, on a GPU)
+PRESETS = [
+    ("quick", "Quick", "A short lesson on your shop's words. Good for a first try.", 5, 1),
+    ("standard", "Standard", "A balanced lesson. Recommended.", 20, 4),
+    ("thorough", "Thorough", "The longest lesson, for the most natural reasons.", 60, 12),
+]
+LOSS = re.compile(r"loss\D{0,3}([0-9]+(?:\.[0-9]+)?)", re.IGNORECASE)
+
+
+def device_words(device) -> str:
+    if device is None:
+        return "Unknown"
+    for attr in ("label", "description", "words"):
+        if hasattr(device, attr):
+            return str(getattr(device, attr))
+    if isinstance(device, dict):
+        return str(device.get("label") or device.get("name") or device)
+    text = str(device)
+    return {"cpu": "This computer's processor (no graphics card used)",
+            "cuda": "The graphics card (NVIDIA)", "mps": "The Apple graphics chip"}.get(text, text)
+
+
+class TrainingView(QWidget):
+    def __init__(self, shop: Shop, window=None) -> None:
+        super().__init__()
+        self.shop = shop
+        self.window_ = window
+        self.job = None
+        self.steps: int | None = None   # None: the preset decides (tests set a tiny number)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(18, 14, 18, 14)
+        title = QLabel("Reason writer")
+        f = title.font()
+        f.setPointSizeF(f.pointSizeF() * 1.6)
+        f.setBold(True)
+        title.setFont(f)
+        lay.addWidget(title)
+        intro = QLabel("Shopwise writes a short reason for each suggestion. Training teaches the writer "
+                       "the way your shop talks, using your products and your approved reasons. "
+                       "Training happens on this computer; you can keep working meanwhile.")
+        intro.setWordWrap(True)
+        lay.addWidget(intro)
+        self.unavailable = QLabel("Training the reason writer is not part of this version of Shopwise yet. "
+                                  "Suggestions and their reasons work without it.")
+        self.unavailable.setWordWrap(True)
+        self.unavailable.setStyleSheet("color: palette(placeholder-text); padding: 24px 0;")
+        lay.addWidget(self.unavailable)
+
+        setup = QGroupBox("Train")
+        sl = QVBoxLayout(setup)
+        self.device_label = QLabel()
+        sl.addWidget(self.device_label)
+        self.preset_group = QButtonGroup(self)
+        self.preset_buttons: dict[str, QRadioButton] = {}
+        for key, name, words, _cpu, _gpu in PRESETS:
+            b = QRadioButton()
+            b.setProperty("preset", key)
+            self.preset_group.addButton(b)
+            self.preset_buttons[key] = b
+            sl.addWidget(b)
+        self.preset_buttons["standard"].setChecked(True)
+        row = QHBoxLayout()
+        self.start_button = QPushButton("Start training")
+        self.cancel_button = QPushButton("Cancel")
+        self.start_button.clicked.connect(self.start)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.cancel_button.setEnabled(False)
+        row.addWidget(self.start_button)
+        row.addWidget(self.cancel_button)
+        row.addStretch(1)
+        sl.addLayout(row)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.progress.setValue(0)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        sl.addWidget(self.progress)
+        sl.addWidget(self.status)
+        self.loss_chart = LineChart()
+        self.loss_chart.setToolTip("How far the writer's words are from your shop's: lower is better.")
+        sl.addWidget(self.loss_chart, 1)
+        lay.addWidget(setup, 2)
+
+        hist = QGroupBox("Earlier trainings")
+        hl = QVBoxLayout(hist)
+        self.history = QTreeWidget()
+        self.history.setHeaderLabels(["Started", "Result", "Computer part", "Quality", "In use"])
+        self.history.setRootIsDecorated(False)
+        self.history.header().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.history.itemSelectionChanged.connect(self._update_history_buttons)
+        hl.addWidget(self.history)
+        hrow = QHBoxLayout()
+        self.activate_button = QPushButton("Use this version")
+        self.rollback_button = QPushButton("Go back to the previous version")
+        self.activate_button.clicked.connect(self.activate)
+        self.rollback_button.clicked.connect(self.rollback)
+        hrow.addWidget(self.activate_button)
+        hrow.addWidget(self.rollback_button)
+        hrow.addStretch(1)
+        hl.addLayout(hrow)
+        lay.addWidget(hist, 1)
+        self.setup_box = setup
+        self.history_box = hist
+        lay.addStretch(0)
+        self.reload()
+
+    def reasons(self):
+        return optional("engine.reasons", "train")
+
+    def reload(self) -> None:
+        reasons = self.reasons()
+        available = reasons is not None and hasattr(reasons, "train")
+        self.unavailable.setVisible(not available)
+        self.setup_box.setVisible(available)
+        self.history_box.setVisible(available)
+        device = None
+        if available and hasattr(reasons, "detect_device"):
+            try:
+                device = reasons.detect_device()
+            except Exception:  # noqa: BLE001
+                log.exception("detect_device failed")
+        words = device_words(device) if device is not None else "This computer's processor"
+        self.device_label.setText(f"<b>Trains on:</b> {words}")
+        kind = str(getattr(device, "kind", device or "cpu")).lower()
+        gpu = any(k in kind for k in ("cuda", "gpu", "mps"))
+        for key, name, text, cpu_min, gpu_min in PRESETS:
+            minutes = gpu_min if gpu else cpu_min
+            if available and hasattr(reasons, "estimate_training_seconds"):
+                try:
+                    minutes = max(1, round(reasons.estimate_training_seconds(key, device=device) / 60))
+                except Exception:  # noqa: BLE001 - an estimate is a nicety
+                    log.exception("estimate failed")
+            self.preset_buttons[key].setText(f"{name} — about {minutes} minute{'s' if minutes != 1 else ''}. {text}")
+        self.history.clear()
+        for run in queries.training_history(self.shop.db):
+            metrics = run["metrics"] or {}
+            quality = ", ".join(f"{k.replace('_', ' ')} {v:.3g}" for k, v in metrics.items()
+                                if isinstance(v, (int, float)))
+            item = QTreeWidgetItem([(run["started_at"] or "")[:16].replace("T", " "),
+                                    {"done": "finished", "finished": "finished", "completed": "finished"}
+                                    .get(run["status"], run["status"]),
+                                    device_words(run["device"]) if run["device"] else "", quality,
+                                    "yes" if run["is_active"] else ""])
+            item.setData(0, Qt.ItemDataRole.UserRole, run)
+            self.history.addTopLevelItem(item)
+        self._update_history_buttons()
+
+    def _update_history_buttons(self) -> None:
+        items = self.history.selectedItems()
+        run = items[0].data(0, Qt.ItemDataRole.UserRole) if items else None
+        self.activate_button.setEnabled(bool(run and run["adapter_id"] and not run["is_active"]))
+        active = self.shop.db.execute("SELECT count(*) FROM adapters WHERE is_active = 1").fetchone()[0]
+        self.rollback_button.setEnabled(active > 0)
+
+    def start(self) -> None:
+        reasons = self.reasons()
+        if reasons is None or self.window_ is None:
+            return
+        preset = self.preset_group.checkedButton().property("preset")
+        shop, steps = self.shop, self.steps
+
+        def work(progress, cancel):
+            with shop.worker_db() as db:
+                if steps is not None:
+                    return reasons.train(db, preset, steps=steps, progress=progress, cancel=cancel)
+                return reasons.train(db, preset, progress=progress, cancel=cancel)
+
+        self.loss_chart.set_data([])
+        self.status.setText("Getting ready…")
+        self.progress.setValue(0)
+        job = self.window_.run_job(work, "Training the reason writer", on_success=self._trained)
+        if job is None:
+            return
+        self.job = job
+        job.progressed.connect(self._progress)
+        job.finished.connect(self._finished)
+        job.failed.connect(lambda msg: self.status.setText(msg))
+        job.cancelled.connect(lambda: self.status.setText("Training cancelled. The writer in use is unchanged."))
+        self.start_button.setEnabled(False)
+        self.cancel_button.setEnabled(True)
+
+    def _progress(self, p: Progress) -> None:
+        if p.fraction is not None:
+            self.progress.setValue(int(p.fraction * 1000))
+        m = LOSS.search(p.message or "")
+        if m:
+            value = float(m.group(1))
+            if not self.loss_chart.values or self.loss_chart.values[-1] != value:
+                self.loss_chart.add(value)   # the engine repeats the last logged loss each step
+        eta = eta_text(self.job.started_at, p) if self.job else ""
+        self.status.setText(" — ".join(x for x in (p.message, eta) if x))
+
+    def _trained(self, result) -> None:
+        metrics = getattr(result, "metrics", None) or (result.get("metrics") if isinstance(result, dict) else None)
+        if metrics is None and isinstance(result, int):   # engine.reasons.train returns the run id
+            row = [r for r in queries.training_history(self.shop.db) if r["id"] == result]
+            metrics = row[0]["metrics"] if row else None
+        text = "Training finished. The new version is in use."
+        numbers = [(k, v) for k, v in (metrics or {}).items() if isinstance(v, (int, float))][:4]
+        if numbers:
+            text += " " + ", ".join(f"{k.replace('_', ' ')}: {v:.3g}" for k, v in numbers)
+        self.status.setText(text)
+        self.progress.setValue(1000)
+
+    def _finished(self) -> None:
+        self.start_button.setEnabled(True)
+        self.cancel_button.setEnabled(False)
+        self.reload()
+
+    def cancel(self) -> None:
+        if self.job is not None:
+            self.job.cancel()
+            self.cancel_button.setEnabled(False)
+            self.status.setText("Stopping…")
+
+    def _activate(self, adapter_id: int | None) -> None:
+        reasons = self.reasons()
+        try:
+            if reasons is not None and hasattr(reasons, "activate_adapter"):
+                reasons.activate_adapter(self.shop.db, adapter_id)
+            else:
+                queries.activate_adapter_fallback(self.shop.db, adapter_id)
+        except Exception as exc:  # noqa: BLE001
+            log.exception("activate failed")
+            if self.window_:
+                self.window_.show_error(plain_message(exc))
+        self.reload()
+        self.shop.changed.emit()
+
+    def activate(self) -> None:
+        items = self.history.selectedItems()
+        if items:
+            self._activate(items[0].data(0, Qt.ItemDataRole.UserRole)["adapter_id"])
+
+    def rollback(self) -> None:
+        reasons = self.reasons()
+        if reasons is not None and hasattr(reasons, "rollback_adapter"):
+            try:
+                reasons.rollback_adapter(self.shop.db)
+            except Exception as exc:  # noqa: BLE001
+                log.exception("rollback failed")
+                if self.window_:
+                    self.window_.show_error(plain_message(exc))
+            self.reload()
+            self.shop.changed.emit()
+        else:
+            self._activate(None)

@@ -1,0 +1,118 @@
+"""Overview (counts, status, charts, next step) and Export (engine CSV writer and its screen)."""
+
+import csv
+
+import pytest
+
+from engine.export import EXPORT_COLUMNS, export_recommendations, safe_cell
+from gui_data import fill_shop, make_window, wait_job  # noqa: F401
+
+
+def open_view(make_window, path, key):
+    w = make_window()
+    assert w.open_shop(path, create=True)
+    w.show_view(key)
+    return w, w.views[key]
+
+
+def test_overview_counts_status_and_charts(make_window, tmp_path, qtbot):
+    fill_shop(tmp_path / "s.shopwise", customers=40).conn.close()
+    w, dash = open_view(make_window, tmp_path / "s.shopwise", "dashboard")
+    qtbot.waitUntil(lambda: dash.data is not None, timeout=10000)
+    assert dash.cards["customers"].value.text() == "40"
+    assert dash.cards["orders"].value.text() == "120"
+    assert dash.cards["recommendations"].value.text() == "120"
+    assert "orders.csv" in dash.import_label.text()
+    assert "120 suggestions" in dash.model_label.text()
+    assert "built-in writer" in dash.reason_label.text()
+    assert len(dash.sales_chart.points) == 12 and dash.sales_chart.points[0][0] == "2023-01"
+    assert len(dash.top_chart.items) == 10
+    image = dash.grab()
+    assert not image.isNull()
+
+
+def test_overview_of_an_empty_shop_says_step_one(make_window, tmp_path, qtbot):
+    w, dash = open_view(make_window, tmp_path / "new.shopwise", "dashboard")
+    qtbot.waitUntil(lambda: dash.data is not None, timeout=10000)
+    assert dash.cards["customers"].value.text() == "0"
+    assert "Step 1" in dash.hint.text()
+    assert not dash.recommend_button.isEnabled()
+    assert dash.sales_chart.points == []
+
+
+def read_csv(path):
+    with open(path, newline="", encoding="utf-8-sig") as f:
+        return list(csv.reader(f))
+
+
+def test_safe_cell_neutralises_formulas():
+    for bad in ("=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"):
+        assert safe_cell(bad).startswith("'")
+    assert safe_cell("Paper chain kit") == "Paper chain kit"
+    assert safe_cell(3) == 3 and safe_cell(None) == ""
+
+
+def test_export_per_recommendation_only_approved(tmp_path):
+    db = fill_shop(tmp_path / "s.shopwise", customers=10)
+    out = tmp_path / "out.csv"
+    db.execute("UPDATE reasons SET status = 'edited' WHERE id = 2")   # the owner's own words count too
+    n = export_recommendations(db, out, only_approved=True)
+    rows = read_csv(out)
+    approved = db.execute("SELECT count(*) FROM reasons WHERE status IN ('approved', 'edited')").fetchone()[0]
+    assert n == approved == len(rows) - 1
+    assert rows[0] == [label for _, label, on in EXPORT_COLUMNS if on]
+    assert all(r[2] in ("Time to reorder", "New for them") for r in rows[1:])
+
+    n_all = export_recommendations(db, out, columns=["customer", "product", "reason", "score"])
+    rows = read_csv(out)
+    assert n_all == 30 and rows[0] == ["Customer", "Product", "Reason", "Score"]
+    cells = [c for r in rows for c in r]
+    assert "'=HYPERLINK(\"http://x\")" in cells                  # product name neutralised
+    assert "'=cmd|' /C calc'!A0 time to restock" in cells        # reason neutralised
+    assert not any(c.startswith(("=", "+", "@")) for c in cells)
+    db.conn.close()
+
+
+def test_export_per_customer(tmp_path):
+    db = fill_shop(tmp_path / "s.shopwise", customers=10)
+    out = tmp_path / "out.csv"
+    n = export_recommendations(db, out, columns=["customer_key", "product", "reason"], per="customer")
+    rows = read_csv(out)
+    assert n == 10 and len(rows) == 11
+    assert rows[0] == ["E-mail / phone / customer number", "Product 1", "Reason 1", "Product 2", "Reason 2",
+                       "Product 3", "Reason 3"]
+    db.conn.close()
+
+
+def test_export_rejects_unknown_columns(tmp_path):
+    db = fill_shop(tmp_path / "s.shopwise", customers=2)
+    with pytest.raises(ValueError, match="Unknown export column"):
+        export_recommendations(db, tmp_path / "x.csv", columns=["password"])
+    assert not (tmp_path / "x.csv").exists()
+    db.conn.close()
+
+
+def test_export_screen_writes_the_chosen_file(make_window, tmp_path, qtbot):
+    fill_shop(tmp_path / "s.shopwise", customers=10).conn.close()
+    w, view = open_view(make_window, tmp_path / "s.shopwise", "export")
+    assert "30 suggestions for 10 customers" in view.summary.text()
+    view.all_recs.setChecked(True)
+    view.per_customer.setChecked(True)
+    view.column_boxes["score"].setChecked(True)
+    job = view.export_to(tmp_path / "mailing")
+    wait_job(qtbot, job)
+    out = tmp_path / "mailing.csv"
+    rows = read_csv(out)
+    assert len(rows) == 11 and "Score 1" in rows[0]
+    assert str(out) in view.result.text()
+
+
+def test_export_screen_explains_when_nothing_is_approved(make_window, tmp_path, qtbot):
+    db = fill_shop(tmp_path / "s.shopwise", customers=3)
+    db.execute("UPDATE reasons SET status = 'draft'")
+    db.conn.close()
+    w, view = open_view(make_window, tmp_path / "s.shopwise", "export")
+    assert not view.export_button.isEnabled()
+    assert "approve reasons under Customers" in view.result.text()
+    view.all_recs.setChecked(True)
+    assert view.export_button.isEnabled()

@@ -1,0 +1,105 @@
+"""Reason writer screen: polite when training is missing; with a stand-in engine, progress, loss,
+cancel, history, activate and roll back, and the window keeps responding while it trains."""
+
+import json
+import sys
+import time
+import types
+
+import pytest
+
+from engine.jobs import Progress
+from gui_data import TickRecorder, fill_shop, make_window, wait_job  # noqa: F401
+
+
+def open_training(make_window, path):
+    w = make_window()
+    assert w.open_shop(path, create=True)
+    w.show_view("training")
+    return w, w.views["training"]
+
+
+@pytest.fixture
+def fake_reasons(monkeypatch):
+    """A stand-in for engine.reasons with its API (train, detect_device, adapters): the screen's
+    wiring is tested here; the real training has its own tests."""
+    mod = types.ModuleType("engine.reasons")
+
+    class Device:
+        kind, description = "cpu", "CPU, 2 cores"
+
+    def train(db, preset="quick", steps=None, progress=None, cancel=None):
+        started = "2024-02-01T10:00:00"
+        losses = []
+        for step in range(1, 41):
+            time.sleep(0.03)
+            if step % 5 == 0:
+                losses.append(3.0 / step)
+            cancel.check()
+            loss = f", loss {losses[-1]:.3f}" if losses else ""
+            progress(Progress(step, 40, f"Training step {step}{loss}"))
+        run = db["training_runs"].insert({"started_at": started, "finished_at": started, "status": "done",
+                                          "device": "cpu", "params": json.dumps({"preset": preset}),
+                                          "metrics": json.dumps({"faithful_share": 0.97})}).last_pk
+        db.execute("UPDATE adapters SET is_active = 0")
+        adapter = db["adapters"].insert({"path": "/tmp/a", "created_at": started, "training_run_id": run,
+                                         "is_active": 1}).last_pk
+        db.execute("UPDATE training_runs SET adapter_id = ? WHERE id = ?", [adapter, run])
+        return run
+
+    mod.train = train
+    mod.detect_device = lambda: Device()
+    mod.estimate_training_seconds = lambda preset, device=None: {"quick": 120, "standard": 600,
+                                                                  "thorough": 2400}[preset]
+    monkeypatch.setitem(sys.modules, "engine.reasons", mod)
+    return mod
+
+
+def test_without_the_training_engine_the_screen_says_so(make_window, tmp_path, qtbot, monkeypatch):
+    monkeypatch.setitem(sys.modules, "engine.reasons", None)   # import fails as if not shipped
+    w, view = open_training(make_window, tmp_path / "s.shopwise")
+    assert view.unavailable.isVisible()
+    assert not view.setup_box.isVisible() and not view.history_box.isVisible()
+
+
+def test_training_shows_progress_loss_and_history_without_freezing(make_window, tmp_path, qtbot, fake_reasons):
+    fill_shop(tmp_path / "s.shopwise", customers=5).conn.close()
+    w, view = open_training(make_window, tmp_path / "s.shopwise")
+    assert "CPU, 2 cores" in view.device_label.text()
+    assert "about 2 minutes" in view.preset_buttons["quick"].text()
+    view.preset_buttons["quick"].setChecked(True)
+    ticks = TickRecorder()
+    ticks.start()
+    view.start_button.click()
+    assert not view.start_button.isEnabled() and view.cancel_button.isEnabled()
+    wait_job(qtbot, view.job)
+    ticks.stop()
+    assert ticks.max_gap < 1.0, f"the window froze for {ticks.max_gap:.2f} s"
+    assert len(view.loss_chart.values) >= 3
+    assert view.loss_chart.values == sorted(view.loss_chart.values, reverse=True)
+    assert "Training finished" in view.status.text() and "faithful share" in view.status.text()
+    assert view.history.topLevelItemCount() == 1
+    assert view.history.topLevelItem(0).text(4) == "yes"
+    assert view.start_button.isEnabled()
+
+    # A second training, then go back to the first one.
+    view.start_button.click()
+    wait_job(qtbot, view.job)
+    assert view.history.topLevelItemCount() == 2
+    view.history.setCurrentItem(view.history.topLevelItem(1))    # the older one
+    assert view.activate_button.isEnabled()
+    view.activate_button.click()
+    active = w.shop.db.execute("SELECT id FROM adapters WHERE is_active = 1").fetchall()
+    assert active == [(1,)]
+    view.rollback_button.click()     # the stand-in has no rollback: back to the built-in writer
+    assert w.shop.db.execute("SELECT count(*) FROM adapters WHERE is_active = 1").fetchone()[0] == 0
+
+
+def test_training_can_be_cancelled(make_window, tmp_path, qtbot, fake_reasons):
+    w, view = open_training(make_window, tmp_path / "s.shopwise")
+    view.start_button.click()
+    qtbot.waitUntil(lambda: view.progress.value() > 0, timeout=5000)
+    view.cancel_button.click()
+    wait_job(qtbot, view.job)
+    assert "cancelled" in view.status.text()
+    assert w.shop.db.execute("SELECT count(*) FROM training_runs").fetchone()[0] == 0

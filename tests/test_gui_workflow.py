@@ -1,0 +1,133 @@
+"""The whole workflow through the window: new shop -> import -> suggestions -> train (tiny) -> reasons
+-> edit and approve -> export, checking the exported file. Runs once the recommender and the reason
+writer are part of the build (skipped before)."""
+
+import csv
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QFileDialog, QInputDialog
+
+from gui_data import DEMO_CSV, TickRecorder, make_window, wait_job  # noqa: F401
+
+recommend = pytest.importorskip("engine.recommend")
+reasons = pytest.importorskip("engine.reasons")
+if not (hasattr(recommend, "run_recommendations") and hasattr(reasons, "train")
+        and hasattr(reasons, "generate_reasons")):
+    pytest.skip("the recommender or the reason writer is not part of this build", allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def tiny_model(tmp_path_factory):
+    """A 2-layer model of the real architecture with the real tokenizer (as in the reasons tests)."""
+    import torch
+    from transformers import LlamaConfig, LlamaForCausalLM
+    from engine.reasons import model
+    cache = Path(os.environ.get("SHOPWISE_TEST_CACHE", tmp_path_factory.mktemp("cache")))
+    folder = tmp_path_factory.mktemp("tiny") / "model"
+    shutil.copytree(model.cached_tokenizer_dir(cache), folder)
+    tok = model.load_tokenizer(folder)
+    cfg = LlamaConfig(vocab_size=len(tok), hidden_size=64, intermediate_size=128, num_hidden_layers=2,
+                      num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=1024,
+                      tie_word_embeddings=True, bos_token_id=1, eos_token_id=2, pad_token_id=2)
+    torch.manual_seed(0)
+    LlamaForCausalLM(cfg).save_pretrained(folder)
+    return folder
+
+
+def test_whole_workflow(make_window, tmp_path, qtbot, monkeypatch, tiny_model):
+    from engine.reasons import model
+    monkeypatch.setenv("SHOPWISE_DATA_DIR", str(tmp_path / "engine-data"))
+    # The demo data's rows of a few customers keep generation short on a CPU.
+    sample = tmp_path / "orders.csv"
+    with open(DEMO_CSV, encoding="utf-8") as f:
+        header, *lines = f.readlines()
+    by_customer = {}
+    for line in lines:
+        by_customer.setdefault(line.rsplit(",", 2)[1], []).append(line)
+    chosen = [c for c, rows in by_customer.items() if c != "NA" and len(rows) >= 8][:12]
+    sample.write_text(header + "".join(line for c in chosen for line in by_customer[c]), encoding="utf-8")
+
+    # New shop where the owner chose; the import wizard opens by itself.
+    shop_file = tmp_path / "My shop.shopwise"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(shop_file), ""))
+    w = make_window()
+    w.start_page.new_button.click()
+    wizard = w.wizard
+    wizard.choose_file(str(sample))
+    qtbot.waitUntil(lambda: wizard.pages.currentIndex() == wizard.CHECK, timeout=15000)
+    wizard.next_button.click()
+    wait_job(qtbot, wizard.job)
+    assert wizard.result_title.text() == "Import finished"
+    wizard.accept()
+    db = w.shop.db
+    db["settings"].insert({"key": model.SETTING, "value": str(tiny_model)}, replace=True)
+
+    dash = w.views["dashboard"]
+    qtbot.waitUntil(lambda: dash.recommend_button.isEnabled(), timeout=10000)
+    ticks = TickRecorder()
+    ticks.start()
+    dash.recommend_button.click()
+    wait_job(qtbot, w.job, timeout=300000)
+    assert db.execute("SELECT count(*) FROM recommendations").fetchone()[0] > 0
+
+    training = w.views["training"]
+    training.reload()
+    training.steps = 2
+    training.preset_buttons["quick"].setChecked(True)
+    training.start_button.click()
+    wait_job(qtbot, training.job, timeout=600000)
+    assert "Training finished" in training.status.text(), training.status.text()
+    assert training.history.topLevelItemCount() == 1
+
+    qtbot.waitUntil(lambda: dash.reasons_button.isEnabled(), timeout=10000)
+    dash.reasons_button.click()
+    wait_job(qtbot, w.job, timeout=600000)
+    ticks.stop()
+    assert ticks.max_gap < 1.0, f"the window froze for {ticks.max_gap:.2f} s"
+    assert db.execute("SELECT count(*) FROM reasons").fetchone()[0] > 0
+
+    # Review: edit one reason in the owner's words and approve another.
+    w.show_view("customers")
+    view = w.views["customers"]
+    cid = db.execute("""SELECT r.customer_id FROM recommendations r JOIN reasons s ON s.recommendation_id = r.id
+                        GROUP BY r.customer_id HAVING count(*) >= 2 LIMIT 1""").fetchone()[0]
+    view.search.setText("")
+    assert view.select_customer(cid) or view.model.rowCount() > 0
+    view.detail.show_customer(cid)
+
+    def suggestion_items():
+        recs = view.detail.recs
+        return [recs.topLevelItem(g).child(i) for g in range(recs.topLevelItemCount())
+                for i in range(recs.topLevelItem(g).childCount())]
+
+    def select(rec_id):
+        view.detail.recs.setCurrentItem(next(it for it in suggestion_items() if it.data(0, 256)["id"] == rec_id))
+
+    ids = [it.data(0, 256)["id"] for it in suggestion_items() if it.data(0, 256).get("reason_id")]
+    assert len(ids) >= 2
+    monkeypatch.setattr(QInputDialog, "getMultiLineText",
+                        lambda *a, **k: ("=Owner's own words: you will love this one.", True))
+    select(ids[0])
+    view.detail.edit_button.click()
+    select(ids[1])
+    view.detail.approve_button.click()
+    statuses = dict(db.execute("""SELECT r.id, s.status FROM recommendations r JOIN reasons s
+                                  ON s.recommendation_id = r.id WHERE r.id IN (?, ?)""", ids[:2]).fetchall())
+    assert statuses == {ids[0]: "edited", ids[1]: "approved"}
+
+    # Export only the reviewed reasons, one line per suggestion.
+    w.show_view("export")
+    export = w.views["export"]
+    export.reload()
+    export.only_approved.setChecked(True)
+    job = export.export_to(tmp_path / "mailing.csv")
+    wait_job(qtbot, job)
+    with open(tmp_path / "mailing.csv", newline="", encoding="utf-8-sig") as f:
+        rows = list(csv.reader(f))
+    assert rows[0] == ["Customer", "E-mail / phone / customer number", "Kind (reorder or new)", "Product", "Reason"]
+    assert len(rows) == 3
+    reasons_out = [r[4] for r in rows[1:]]
+    assert "'=Owner's own words: you will love this one." in reasons_out    # neutralised, never a formula

@@ -1,0 +1,84 @@
+"""The faithfulness checker and the text metrics: focused unit tests, no model needed."""
+
+import random
+
+import pytest
+
+from engine.reasons import metrics, prompt, silver
+from engine.reasons.checker import check, mentions_feature
+
+EV = {
+    "kind": "reorder", "as_of": "2024-06-30",
+    "product": {"id": 1, "name": "Elixir Nanoweb Strings 10-46", "category": "Strings", "vendor": "Elixir",
+                "tags": ["electric", "coated"], "price": 12.99},
+    "contributors": [{"product_id": 2, "name": "Fender Stratocaster", "weight": 0.6}],
+    "co_purchase": {"with_product_id": 2, "with_name": "Fender Stratocaster", "customers_with": 50,
+                    "customers_both": 21, "confidence": 0.42, "support": 0.05, "lift": 3.14},
+    "reorder": {"times_bought": 4, "typical_days_between": 29.6, "last_bought": "2024-03-01",
+                "days_since_last": 27, "due_in_days": 2.6},
+    "affinity": {"label": "Strings", "share": 0.35},
+    "customer_tags": ["guitar"],
+}
+CATALOGUE = frozenset({"Elixir Nanoweb Strings 10-46", "Fender Stratocaster", "Boss DS-1 Distortion"})
+
+
+@pytest.mark.parametrize("text", [
+    "Time for fresh Elixir Nanoweb Strings 10-46: you buy them about every 30 days.",
+    "42% of the 50 customers who bought a Fender Stratocaster also bought these strings.",
+    "You have bought these 4 times; only 12.99 each.",
+    "Customers who own a Boss DS-1 Distortion like these strings too.",  # catalogue product
+])
+def test_faithful_reasons_pass(text):
+    assert check(text, EV, CATALOGUE).ok, check(text, EV, CATALOGUE).problems
+
+
+def test_wrong_number_is_rejected():
+    c = check("45% of customers who bought a Fender Stratocaster also bought these.", EV, CATALOGUE)
+    assert not c.ok and "45" in c.problems[0]
+
+
+def test_wrong_price_is_rejected():
+    assert not check("These strings cost only 9.99 this week, grab them.", EV, CATALOGUE).ok
+
+
+def test_unknown_product_is_rejected():
+    c = check("They sound great on your Gibson Les Paul Standard, we think.", EV, CATALOGUE)
+    assert not c.ok and c.invented == ["Gibson Les Paul Standard"]
+
+
+def test_numbers_inside_product_names_are_not_claims():
+    assert check("Restock your Elixir Nanoweb Strings 10-46 soon, they wear out.", EV, CATALOGUE).ok
+
+
+def test_length_limits():
+    assert not check("Buy.", EV, CATALOGUE).ok
+    assert not check("Great strings. " * 40, EV, CATALOGUE).ok
+
+
+def test_feature_mention():
+    assert mentions_feature("You buy them every 30 days.", EV, "reorder")
+    assert mentions_feature("Goes well with your Fender Stratocaster.", EV, "co_purchase")
+    assert not mentions_feature("Nice strings for you to try.", EV, "co_purchase")
+
+
+def test_silver_reasons_are_faithful_and_varied():
+    rng = random.Random(0)
+    texts = [silver.silver_reason(EV, f, rng) for f in prompt.features(EV) for _ in range(30)]
+    assert all(check(t, EV, CATALOGUE).ok for t in texts)
+    assert metrics.unique_sentence_ratio(texts) > 0.5
+    assert metrics.distinct(texts, 2) > 0.1  # one evidence, 150 texts
+
+
+def test_prompt_names_the_feature_and_the_numbers():
+    p = prompt.build(EV, "co_purchase")
+    assert "feature: co_purchase" in p and "42% of 50 Fender Stratocaster buyers" in p and "every 30 days" in p
+    assert p.endswith("<|im_start|>assistant\n")
+
+
+def test_metrics_match_known_values():
+    assert metrics.bleu(["the cat sat on the mat"], ["the cat sat on the mat"], 4) == pytest.approx(100)
+    assert metrics.bleu(["a b c d"], ["x y z w"], 1) == 0
+    r = metrics.rouge(["the cat sat"], ["the cat ran"])
+    assert r["rouge1"] == pytest.approx(100 * 2 / 3) and r["rouge2"] == pytest.approx(50)
+    assert metrics.unique_sentence_ratio(["a b", "a b", "c d"]) == pytest.approx(2 / 3)
+    assert metrics.distinct(["a b a b"], 2) == pytest.approx(2 / 3)

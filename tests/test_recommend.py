@@ -1,0 +1,359 @@
+"""Recommendations on real SQLite shop files: models, evidence, selection, storage, CLI."""
+
+import argparse
+import json
+import random
+import statistics
+
+import numpy as np
+import pytest
+
+import engine.recommend as R
+from engine.db import open_shop
+from engine.jobs import CancelToken, Cancelled
+from engine.recommend import data as D
+from engine.recommend.commands import add_commands
+from engine.recommend.ease import EASE
+from engine.recommend.evaluate import per_user_metrics
+from engine.recommend.select import MODELS
+
+
+# ---------- building small shops ----------
+
+def make_shop(path, orders, products=None):
+    """orders: [(customer key or None, 'YYYY-MM-DD', [(product name, qty), ...], status)]."""
+    db = open_shop(path)
+    db["imports"].insert({"id": 1, "kind": "orders", "file_name": "t.csv", "sha256": "x",
+                          "started_at": "2024-01-01", "status": "done"})
+    names = sorted({p for o in orders for p, _ in o[2]} | set(products or {}))
+    for n, name in enumerate(names, 1):
+        facts = (products or {}).get(name, {})
+        db["products"].insert({"id": n, "name": name, "name_key": name.lower(), "sku": f"SKU{n}",
+                               "price": 1.0 + n, **facts})
+    pid = {name: n for n, name in enumerate(names, 1)}
+    cust = {}
+    for n, (c, day, lines, status) in enumerate(orders, 1):
+        if c is not None and c not in cust:
+            cust[c] = db["customers"].insert({"key_kind": "email", "external_key": c}).last_pk
+        db["orders"].insert({"id": n, "import_id": 1, "source": "t", "external_id": str(n),
+                             "customer_id": cust.get(c), "ordered_at": f"{day} 10:00:00",
+                             "status": status})
+        for p, q in lines:
+            db["order_lines"].insert({"order_id": n, "product_id": pid[p], "quantity": q,
+                                      "unit_price": 2.0, "is_return": int(q < 0)})
+    return db
+
+
+def day(n):
+    return D.day_iso(D.day_number("2024-01-01") + n)
+
+
+def synthetic(path, n_customers=60, n_items=12, seed=0, personal=False, baskets=5):
+    """Random shop: skewed popularity; with `personal`, each customer rebuys their own items."""
+    rng = random.Random(seed)
+    items = [f"item{i:02d}" for i in range(n_items)]
+    weights = [1 / (i + 1) for i in range(n_items)]
+    cats = {it: {"category": ["Dairy", "Bakery", "Garden"][i % 3],
+                 "tags": json.dumps(["organic"] if i % 2 else ["local", "fresh"])}
+            for i, it in enumerate(items)}
+    orders = []
+    for c in range(n_customers):
+        own = rng.sample(items, 3)
+        for b in range(rng.randint(1, baskets)):
+            if personal:
+                basket = set(rng.sample(own, 2)) | set(rng.choices(items, weights, k=1))
+            else:
+                basket = set(rng.choices(items, weights, k=3))
+            orders.append((f"c{c}", day(c % 7 + 10 * b + rng.randint(0, 3)),
+                           [(p, rng.randint(1, 3)) for p in sorted(basket)], "completed"))
+    for g in range(10):   # guests
+        orders.append((None, day(g), [(items[0], 1), (items[1], 1)], "completed"))
+    orders.append(("c0", day(5), [(items[2], 1)], "cancelled"))
+    return make_shop(path, orders, cats)
+
+
+def dump(db):
+    return "\n".join(db.conn.iterdump())
+
+
+# ---------- data and metrics ----------
+
+def test_load_and_holdout(tmp_path):
+    db = make_shop(tmp_path / "s.db", [
+        ("a", day(0), [("x", 1), ("y", 1)], "completed"),
+        ("a", day(3), [("y", 1)], "completed"),
+        ("a", day(9), [("z", 2)], "completed"),
+        ("b", day(1), [("x", 1)], "completed"),
+        ("b", day(2), [("x", -1)], "return"),
+        (None, day(2), [("z", 1)], "completed"),
+    ])
+    data = D.load(db)
+    assert data.n_users == 2 and len(data.b_user) == 4
+    train, targets = D.holdout_last(data)
+    a = int(np.flatnonzero(data.user_ids == 1)[0])
+    assert list(targets) == [a]                    # b has one basket only
+    assert data.item_ids[targets[a]].tolist() == [3]   # z
+    assert len(train.b_user) == 3
+    train, targets = D.holdout_days(data, 5)
+    assert data.item_ids[targets[a]].tolist() == [3]
+
+
+def test_metrics_by_hand():
+    recs = np.array([[1, 2, 3, 4]])
+    m = per_user_metrics(recs, [np.array([2, 9])], [{9}], k=4)
+    assert m["recall"][0] == 0.5 and m["hit"][0] == 1.0
+    assert m["ndcg"][0] == pytest.approx((1 / np.log2(3)) / (1 + 1 / np.log2(3)))
+    assert m["recall_repeat"][0] == 0.0 and m["recall_new"][0] == 1.0
+
+
+def test_every_model_fits_and_scores(tmp_path):
+    data = D.load(synthetic(tmp_path / "s.db"))
+    for cls in MODELS.values():
+        model = cls().fit(data)
+        s = model.score(np.arange(data.n_users))
+        assert s.shape == (data.n_users, data.n_items) and np.isfinite(s).all()
+        for j, w in model.explain(0, int(np.argmax(s[0]))):
+            assert 0 <= w <= 1 + 1e-9
+    small = EASE(max_items=3).fit(data)        # too many items for dense: item kNN instead
+    assert small.fallback is not None and small.score(np.arange(2)).shape == (2, data.n_items)
+
+
+# ---------- evidence, recomputed with independent SQL ----------
+
+def sql_customers_who_bought(db, pid):
+    return {r[0] for r in db.execute(
+        """SELECT DISTINCT o.customer_id FROM orders o JOIN order_lines l ON l.order_id = o.id
+           WHERE l.product_id = ? AND o.status = 'completed' AND o.customer_id IS NOT NULL
+             AND l.is_return = 0 AND l.quantity > 0""", [pid])}
+
+
+def test_evidence_numbers_recomputed_by_sql(tmp_path):
+    db = synthetic(tmp_path / "s.db", personal=True)
+    run_id = R.run_recommendations(db, limit=5)
+    as_of = db.execute("SELECT date(max(ordered_at)) FROM orders").fetchone()[0]
+    n_all = db.execute("""SELECT count(DISTINCT o.customer_id) FROM orders o JOIN order_lines l
+        ON l.order_id = o.id WHERE o.status = 'completed' AND o.customer_id IS NOT NULL
+        AND l.is_return = 0 AND l.quantity > 0""").fetchone()[0]
+    buyers = {p: sql_customers_who_bought(db, p) for (p,) in db.execute("SELECT id FROM products")}
+    rows = db.execute("SELECT customer_id, product_id, kind, evidence FROM recommendations "
+                      "WHERE run_id = ?", [run_id]).fetchall()
+    assert rows
+    seen_kinds = set()
+    for cid, pid, kind, ev in rows:
+        e = json.loads(ev)
+        seen_kinds.add(kind)
+        assert e["as_of"] == as_of and e["kind"] == kind
+        prod = db.execute("SELECT name, sku, price FROM products WHERE id = ?", [pid]).fetchone()
+        assert (e["product"]["name"], e["product"]["sku"], e["product"]["price"]) == prod
+        # kind: reorder exactly when the customer bought it before
+        assert (kind == "reorder") == (cid in buyers[pid])
+        # popularity
+        assert e["popularity"]["customers"] == len(buyers[pid])
+        assert e["popularity"]["rank"] == 1 + sum(len(b) > len(buyers[pid]) for b in buyers.values())
+        # co-purchase
+        c = e["co_purchase"]
+        if c:
+            a = c["with_product_id"]
+            assert cid in buyers[a]
+            both = len(buyers[a] & buyers[pid])
+            assert c["customers_with"] == len(buyers[a]) and c["customers_both"] == both
+            assert c["confidence"] == pytest.approx(both / len(buyers[a]))
+            assert c["support"] == pytest.approx(both / n_all)
+            assert c["lift"] == pytest.approx(both / len(buyers[a]) / (len(buyers[pid]) / n_all))
+            assert both >= 2 and c["lift"] > 1
+        # reorder cycle
+        days = [r[1] for r in db.execute(
+            """SELECT DISTINCT o.id, julianday(date(o.ordered_at)) FROM orders o
+               JOIN order_lines l ON l.order_id = o.id WHERE o.customer_id = ? AND l.product_id = ?
+               AND o.status = 'completed' AND l.is_return = 0 AND l.quantity > 0
+               ORDER BY 2""", [cid, pid])]
+        r = e["reorder"]
+        if kind == "discover":
+            assert r is None
+        else:
+            assert r["times_bought"] == len(days)
+            last = db.execute("SELECT julianday(?)", [as_of]).fetchone()[0]
+            assert r["days_since_last"] == round(last - days[-1])
+            gaps = [b - a for a, b in zip(days, days[1:])]
+            assert r["typical_days_between"] == (statistics.median(gaps) if gaps else None)
+            if gaps:
+                assert r["due_in_days"] == pytest.approx(r["typical_days_between"] - r["days_since_last"])
+        # affinity: share of the customer's distinct products carrying the label
+        if e["affinity"]:
+            label = e["affinity"]["label"]
+            owned = [p for p, b in buyers.items() if cid in b]
+            with_label = [p for p in owned if db.execute(
+                "SELECT category = ? OR tags LIKE ? FROM products WHERE id = ?",
+                [label, f'%"{label}"%', p]).fetchone()[0]]
+            assert e["affinity"]["share"] == pytest.approx(len(with_label) / len(owned))
+        # contributors: the customer's own past items, shares of the score
+        for ctb in e["contributors"]:
+            assert cid in buyers[ctb["product_id"]] and 0 <= ctb["weight"] <= 1 + 1e-9
+        assert sum(ctb["weight"] for ctb in e["contributors"]) <= 1 + 1e-6
+    assert seen_kinds == {"reorder", "discover"}
+
+
+# ---------- odd customers and tiny shops ----------
+
+def test_one_order_returns_only_and_unknown_customer(tmp_path):
+    orders = [(f"c{i}", day(i), [("milk", 1), ("bread", 1)], "completed") for i in range(5)]
+    orders += [("c0", day(20), [("milk", 1), ("eggs", 1)], "completed"),
+               ("once", day(3), [("eggs", 1)], "completed"),
+               ("returner", day(4), [("bread", -1)], "return"),
+               (None, day(5), [("milk", 1), ("eggs", 1)], "completed")]
+    db = make_shop(tmp_path / "s.db", orders)
+    R.run_recommendations(db, limit=10)
+    ids = dict(db.execute("SELECT external_key, id FROM customers").fetchall())
+    once = R.recommendations_for(db, ids["once"])
+    assert once and len(once) <= 3
+    returner = R.recommendations_for(db, ids["returner"])
+    assert returner and all(r["kind"] == "discover" for r in returner)
+    assert "no purchases" in returner[0]["evidence"]["note"]
+    assert R.recommendations_for(db, 99999) == []
+
+
+def test_shop_with_three_products(tmp_path):
+    orders = [(f"c{i % 4}", day(i), [(p, 1) for p in ["a", "b", "c"][: 1 + i % 3]], "completed")
+              for i in range(12)]
+    db = make_shop(tmp_path / "s.db", orders)
+    res = R.evaluate_shop(db)
+    assert res["results"] and res["selection"]["model"] == "popularity"   # too few to compare
+    assert "too few" in res["selection"]["note"]
+    R.run_recommendations(db, limit=10)
+    for cid in range(1, 5):
+        recs = R.recommendations_for(db, cid)
+        assert 1 <= len(recs) <= 3 and len({r["product_id"] for r in recs}) == len(recs)
+
+
+def test_empty_shop_gives_clear_message(tmp_path, capsys):
+    path = tmp_path / "empty.db"
+    open_shop(path).conn.close()
+    with pytest.raises(R.NotEnoughData, match="import orders"):
+        R.run_recommendations(open_shop(path))
+    assert run_cli("recommend", "--db", str(path)) == 1
+    assert "import orders" in capsys.readouterr().err
+
+
+# ---------- selection ----------
+
+def test_selection_finds_popularity_when_it_is_best(tmp_path):
+    db = synthetic(tmp_path / "s.db", n_customers=300, n_items=30, seed=1, baskets=6)
+    assert R.selection(db)["model"] == "popularity"
+
+
+def test_selection_finds_a_personal_model_when_repeats_dominate(tmp_path):
+    db = synthetic(tmp_path / "s.db", n_customers=300, n_items=30, seed=1, baskets=6, personal=True)
+    choice = R.selection(db)
+    assert choice["model"] in ("p-topfreq", "tifu-knn")
+
+
+def test_one_off_items_are_not_pushed_back(tmp_path):
+    # Everyone buys milk again and again; each guitar is bought once by one customer.
+    orders = []
+    for c in range(30):
+        orders += [(f"c{c}", day(d), [("milk", 1)], "completed") for d in (0, 7, 14)]
+        orders.append((f"c{c}", day(20), [(f"guitar{c % 3}", 1)], "completed"))
+    db = make_shop(tmp_path / "s.db", orders)
+    R.run_recommendations(db)
+    ids = dict(db.execute("SELECT external_key, id FROM customers").fetchall())
+    recs = R.recommendations_for(db, ids["c0"])
+    milk = next(r for r in recs if r["name"] == "milk")
+    assert milk["kind"] == "reorder" and milk["evidence"]["reorder"]["typical_days_between"] == 7
+    if R.selection(db)["min_repeat_share"] > 0:
+        assert "guitar0" not in [r["name"] for r in recs]
+
+
+# ---------- storage, cancel, evaluation ----------
+
+def test_runs_and_evaluations_are_stored(tmp_path):
+    db = synthetic(tmp_path / "s.db", personal=True)
+    res = R.evaluate_shop(db)
+    stored = json.loads(db.execute("SELECT results FROM evaluations WHERE kind = 'recommend'").fetchone()[0])
+    assert stored["selection"]["model"] == res["selection"]["model"]
+    r0 = res["results"][0]
+    for key in ("recall@10", "ndcg@10", "hit@10", "recall@5", "recall_repeat@10", "recall_new@10",
+                "coverage@10"):
+        assert key in r0
+    assert {r["split"] for r in res["results"]} == {"last_basket", "last_30_days"}
+    assert sum(r["selected"] for r in res["results"]) == 2   # selected model, on both splits
+    run_id = R.run_recommendations(db)
+    run = db.execute("SELECT model, params, scores FROM recommendation_runs WHERE id = ?", [run_id]).fetchone()
+    assert run[0] == res["selection"]["model"]
+    assert json.loads(run[1])["as_of"] == db.execute("SELECT date(max(ordered_at)) FROM orders").fetchone()[0]
+    n_customers = db.execute("SELECT count(*) FROM customers").fetchone()[0]
+    assert db.execute("SELECT count(DISTINCT customer_id) FROM recommendations WHERE run_id = ?",
+                      [run_id]).fetchone()[0] == n_customers
+
+
+@pytest.mark.parametrize("stage", ["Comparing", "Writing"])
+def test_cancel_leaves_the_database_unchanged(tmp_path, stage):
+    db = synthetic(tmp_path / "s.db", personal=True)
+    R.run_recommendations(db)          # an earlier run exists
+    db.execute("DELETE FROM settings")  # force a fresh selection
+    before = dump(db)
+    token = CancelToken()
+
+    def progress(p):
+        if p.message.startswith(stage):
+            token.cancel()
+
+    with pytest.raises(Cancelled):
+        R.run_recommendations(db, progress=progress, cancel=token)
+    assert dump(db) == before
+
+
+# ---------- bundles and tags ----------
+
+def test_bundles_pairs_and_triples(tmp_path):
+    orders = [("a", day(1), [("tea", 1), ("milk", 1), ("sugar", 1)], "completed"),
+              ("b", day(2), [("tea", 1), ("milk", 1), ("sugar", 1)], "completed"),
+              (None, day(3), [("tea", 1), ("milk", 1), ("sugar", 1)], "completed"),
+              (None, day(4), [("tea", 1), ("milk", 1)], "completed"),
+              ("c", day(5), [("tea", 1), ("bread", 1)], "completed"),
+              ("c", day(6), [("bread", 1), ("jam", 1)], "completed"),
+              ("c", day(6), [("tea", 1), ("milk", 1)], "cancelled")]
+    db = make_shop(tmp_path / "s.db", orders)
+    found = R.bundles(db, min_support=3)
+    by = {frozenset(b["names"]): b for b in found}
+    assert set(by) == {frozenset({"tea", "milk"}), frozenset({"tea", "sugar"}),
+                       frozenset({"milk", "sugar"}), frozenset({"tea", "milk", "sugar"})}
+    tm = by[frozenset({"tea", "milk"})]       # rule tea -> milk: 4 of 5 tea orders, 6 orders
+    assert tm["names"] == ["tea", "milk"] and tm["orders"] == 4
+    assert tm["support"] == pytest.approx(4 / 6) and tm["confidence"] == pytest.approx(4 / 5)
+    assert tm["lift"] == pytest.approx((4 / 5) / (4 / 6))
+    tri = by[frozenset({"tea", "milk", "sugar"})]
+    assert tri["names"][-1] == "sugar" and tri["confidence"] == pytest.approx(3 / 4)
+
+
+def test_customer_tags(tmp_path):
+    products = {"brie": {"category": "Cheese", "tags": "french, soft"},
+                "gouda": {"category": "Cheese", "tags": "dutch"},
+                "rye bread": {"category": "Bakery"}}
+    db = make_shop(tmp_path / "s.db", [("a", day(1), [("brie", 1), ("gouda", 1)], "completed"),
+                                       ("a", day(2), [("rye bread", 1)], "completed")], products)
+    tags = R.customer_tags(db, 1)
+    assert tags[0] == {"label": "Cheese", "kind": "category", "share": pytest.approx(2 / 3)}
+    assert {"Bakery", "french"} <= {t["label"] for t in tags}
+    assert R.customer_tags(db, 42) == []
+
+
+# ---------- CLI ----------
+
+def run_cli(*argv):
+    p = argparse.ArgumentParser()
+    add_commands(p.add_subparsers(required=True))
+    args = p.parse_args(argv)
+    return args.handler(args)
+
+
+def test_cli_evaluate_and_recommend(tmp_path, capsys):
+    path = tmp_path / "s.db"
+    synthetic(path, personal=True).conn.close()
+    assert run_cli("evaluate", "--db", str(path)) == 0
+    out = capsys.readouterr().out
+    assert "popularity" in out and "ndcg@10" in out and "*" in out
+    assert run_cli("recommend", "--db", str(path), "--customer", "1", "--limit", "3") == 0
+    out = capsys.readouterr().out
+    assert "Customer 1" in out and ("reorder" in out or "discover" in out)
+    assert run_cli("recommend", "--db", str(path), "--customer", "999") == 1
+    assert run_cli("recommend", "--db", str(tmp_path / "missing.db")) == 1
