@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DEMO_CSV = ROOT / "resources" / "demo" / "online_retail_sample.csv"
 CUSTOMERS = 12
 TRAIN_STEPS = 2
+REASONS = 8          # a random tiny model writes until its token limit: a few reasons are enough
 
 
 class StepFailed(Exception):
@@ -73,6 +74,12 @@ def run(workdir: Path, say=print) -> None:
         n = _demo_sample(workdir / "orders.csv")
         return f"{n} customers"
 
+    def libraries():
+        import peft
+        import torch
+        import transformers
+        return f"torch {torch.__version__}, transformers {transformers.__version__}, peft {peft.__version__}"
+
     def base_model():
         from engine.reasons.model import gguf_path
         path = gguf_path()
@@ -116,7 +123,8 @@ def run(workdir: Path, say=print) -> None:
 
     def reasons():
         from engine.reasons import generate_reasons
-        summary = generate_reasons(state["db"], data=workdir / "data", candidates=2)
+        ids = [r[0] for r in state["db"].execute("SELECT id FROM recommendations ORDER BY id LIMIT ?", [REASONS])]
+        summary = generate_reasons(state["db"], data=workdir / "data", candidates=2, ids=ids)
         if not summary.get("reasons"):
             raise ValueError(f"no reasons were written: {summary}")
         return f"{summary['reasons']} reasons"
@@ -132,6 +140,7 @@ def run(workdir: Path, say=print) -> None:
         return f"{rows} rows"
 
     step("demo shop", demo_file)
+    step("libraries", libraries)
     step("bundled base model", base_model)
     step("import", open_and_import)
     step("recommend", recommend)
