@@ -36,7 +36,7 @@ sed -e "s/@APP_ID@/$APP_ID/; s/@APP_VERSION@/$APP_VERSION/; s/@ARCH@/$ARCH/; s/@
     -e "s/@INSTALLED_SIZE@/$size_kb/; s/@APP_COMMENT@/$APP_COMMENT/" \
     packaging/linux/control.in > "$stage/DEBIAN/control"
 deb="dist/${APP_ID}_${APP_VERSION}_$ARCH.deb"
-dpkg-deb --root-owner-group -Zxz -z6 --build "$stage" "$deb" >/dev/null
+dpkg-deb --root-owner-group -Zgzip -z6 --build "$stage" "$deb" >/dev/null
 
 echo "Built in $(( $(date +%s) - start )) s:"
 du -sh "dist/$APP_ID" "$tarball" "$deb"
