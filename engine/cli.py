@@ -89,6 +89,10 @@ def build_parser() -> argparse.ArgumentParser:
     add_db_argument(p)
     p.set_defaults(handler=cmd_stats)
 
+    from engine.reasons.commands import add_commands as add_reason_commands
+    from engine.recommend.commands import add_commands as add_recommend_commands
+    add_recommend_commands(commands)
+    add_reason_commands(commands)
     return parser
 
 
@@ -99,6 +103,8 @@ def main(argv: list[str] | None = None) -> int:
         from engine.selftest import main as self_test
         return self_test()
     if not getattr(args, "handler", None):
+        args.handler = getattr(args, "func", None)
+    if not args.handler:
         parser.print_help()
         return 2
     try:

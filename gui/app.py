@@ -9,11 +9,11 @@ import sys
 from pathlib import Path
 from typing import Any, Callable
 
-from PySide6.QtCore import QSettings, QStandardPaths, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QSettings, QStandardPaths, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QApplication, QFileDialog, QFrame, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
-    QMainWindow, QMessageBox, QProgressBar, QPushButton, QSizePolicy, QStackedWidget, QStyle,
+    QMainWindow, QMessageBox, QProgressBar, QPushButton, QStackedWidget, QStyle,
     QVBoxLayout, QWidget,
 )
 
@@ -21,8 +21,8 @@ from engine.db import ShopFileError
 from engine.jobs import Progress
 
 from gui import errors
-from gui.jobs import Job, eta_text, running_jobs
-from gui.shop import Shop, optional
+from gui.jobs import Job, eta_text
+from gui.shop import Shop, has_feature, optional, warm_up
 
 log = logging.getLogger("shopwise.gui")
 
@@ -378,8 +378,7 @@ class MainWindow(QMainWindow):
         if not self.open_shop(path, create=True):
             return
         if fresh or self.shop.db.execute("SELECT count(*) FROM orders").fetchone()[0] == 0:
-            importer = optional("engine.importer", "import_orders")
-            if importer is None:
+            if not has_feature("engine.importer"):
                 self.show_error("This version of Shopwise cannot import files yet, so the demo shop is empty.")
                 return
             sample = path.parent / DEMO_FILE.name
@@ -388,6 +387,7 @@ class MainWindow(QMainWindow):
             shop = self.shop
 
             def work(progress, cancel):
+                importer = optional("engine.importer", "import_orders")   # pandas: on the worker
                 with shop.worker_db() as db:
                     return importer.import_orders(db, sample, progress=progress, cancel=cancel)
 
@@ -580,4 +580,5 @@ def run_app(argv: list[str] | None = None) -> int:
     window = MainWindow()
     errors.install_excepthook(lambda msg: window.show_error(msg))
     window.show()
+    warm_up()   # load the engine's heavy parts in the background, never on this thread
     return app.exec()

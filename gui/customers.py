@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView, QGroupBox, QHBoxLayout, QHeaderView, QInputDialog, QLabel, QLineEdit, QPushButton,
     QSplitter, QTableView, QTabWidget, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
@@ -21,7 +21,7 @@ from engine import queries
 
 from gui.errors import plain_message
 from gui.jobs import Job
-from gui.shop import Shop, optional
+from gui.shop import Shop, has_feature, loaded, optional
 
 log = logging.getLogger("shopwise.gui")
 
@@ -93,6 +93,10 @@ class CustomersModel(QAbstractTableModel):
 
     def _ranked(self, generation: int, ids: list[int]) -> None:
         if generation != self._generation:      # a newer search or sort is on its way
+            return
+        try:
+            self.shop.db.execute("SELECT 1")
+        except Exception:  # noqa: BLE001 - the shop was closed while sorting: nothing to show
             return
         self.beginResetModel()
         self.ranked = ids
@@ -359,7 +363,7 @@ class CustomerDetail(QWidget):
         self._update_buttons()
 
     def _tags(self, customer_id: int) -> list[str]:
-        recommend = optional("engine.recommend", "customer_tags")
+        recommend = loaded("engine.recommend", "customer_tags")   # never import on the GUI thread
         if recommend is not None:
             try:
                 return [t["label"] if isinstance(t, dict) else str(t)
@@ -397,7 +401,7 @@ class CustomerDetail(QWidget):
             lines = queries.evidence_in_words(r["evidence"])
             self.reason_why.setText(" ".join(lines))
         has_reason = bool(r and r.get("reason_id"))
-        reasons = optional("engine.reasons", "generate_reasons")
+        reasons = has_feature("engine.reasons") or None
         self.edit_button.setEnabled(has_reason)
         self.approve_button.setEnabled(has_reason and r.get("reason_status") != "approved")
         self.reject_button.setEnabled(has_reason and r.get("reason_status") != "rejected")
@@ -405,9 +409,9 @@ class CustomerDetail(QWidget):
         self.regen_button.setText("Write again" if has_reason else "Write a reason")
 
     def _set_reason(self, reason_id: int, **kw) -> None:
-        reasons = optional("engine.reasons", "generate_reasons")
+        reasons = loaded("engine.reasons", "set_reason")   # the same SQL fall-back until it is loaded
         try:
-            if reasons is not None and hasattr(reasons, "set_reason"):
+            if reasons is not None:
                 reasons.set_reason(self.shop.db, reason_id, **kw)
             else:
                 queries.set_reason_fallback(self.shop.db, reason_id, **kw)
@@ -450,12 +454,12 @@ class CustomerDetail(QWidget):
 
     def regenerate(self) -> None:
         r = self.selected()
-        reasons = optional("engine.reasons", "generate_reasons")
-        if not r or reasons is None or self.window_ is None:
+        if not r or not has_feature("engine.reasons") or self.window_ is None:
             return
         shop, rec_id = self.shop, r["id"]
 
         def work(progress, cancel):
+            reasons = optional("engine.reasons", "generate_reasons")
             with shop.worker_db() as db:
                 return reasons.generate_reasons(db, ids=[rec_id], progress=progress, cancel=cancel)
 

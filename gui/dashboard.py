@@ -13,7 +13,7 @@ from engine import queries
 
 from gui.charts import MonthChart, TopChart
 from gui.jobs import Job
-from gui.shop import Shop, optional
+from gui.shop import Shop, has_feature, optional
 
 
 def when(iso: str | None) -> str:
@@ -200,8 +200,8 @@ class DashboardView(QWidget):
         self.loaded.emit()
 
     def _update_steps(self, d: dict) -> None:
-        recommend = optional("engine.recommend", "run_recommendations")
-        reasons = optional("engine.reasons", "generate_reasons")
+        recommend = has_feature("engine.recommend") or None
+        reasons = has_feature("engine.reasons") or None
         busy = self.window_ is not None and self.window_.job is not None and self.window_.job.running
         self.recommend_button.setEnabled(recommend is not None and d["orders"] > 0 and not busy)
         self.reasons_button.setEnabled(reasons is not None and d["recommendations"] > 0 and not busy)
@@ -227,24 +227,24 @@ class DashboardView(QWidget):
         self.hint.setStyleSheet("color: palette(placeholder-text);")
 
     def recommend(self) -> None:
-        recommend = optional("engine.recommend", "run_recommendations")
-        if recommend is None or self.window_ is None:
+        if not has_feature("engine.recommend") or self.window_ is None:
             return
         shop = self.shop
 
         def work(progress, cancel):
+            recommend = optional("engine.recommend", "run_recommendations")   # on the worker thread
             with shop.worker_db() as db:
                 return recommend.run_recommendations(db, progress=progress, cancel=cancel)
 
         self.window_.run_job(work, "Making suggestions")
 
     def write_reasons(self) -> None:
-        reasons = optional("engine.reasons", "generate_reasons")
-        if reasons is None or self.window_ is None:
+        if not has_feature("engine.reasons") or self.window_ is None:
             return
         shop = self.shop
 
         def work(progress, cancel):
+            reasons = optional("engine.reasons", "generate_reasons")   # torch: on the worker thread
             with shop.worker_db() as db:
                 return reasons.generate_reasons(db, progress=progress, cancel=cancel)
 

@@ -55,11 +55,8 @@ def plain_message(exc: BaseException) -> str:
 
 
 def _importer_refused():
-    try:
-        from engine.importer import ImportRefused
-        return ImportRefused
-    except Exception:  # noqa: BLE001 - the importer may not exist yet
-        return None
+    mod = sys.modules.get("engine.csvfile") or sys.modules.get("engine.importer")
+    return getattr(mod, "ImportRefused", None)
 
 
 def install_excepthook(show) -> None:

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from engine.jobs import Progress
 
 from gui.jobs import Job, eta_text
-from gui.shop import Shop, optional
+from gui.shop import Shop, has_feature, loaded, optional
 
 log = logging.getLogger("shopwise.gui")
 
@@ -33,7 +33,7 @@ FILE_FILTER = "Spreadsheet files (*.csv *.tsv *.txt);;All files (*)"
 
 def mapping_fields() -> list[tuple[str, str, bool]]:
     for module in ("engine.importer", "engine.layouts"):
-        mod = optional(module)
+        mod = loaded(module) or (optional(module) if module == "engine.layouts" else None)
         if mod is not None and hasattr(mod, "MAPPING_FIELDS"):
             return list(mod.MAPPING_FIELDS)
     return []
@@ -116,7 +116,9 @@ class ImportWizard(QDialog):
     def __init__(self, shop: Shop, kind: str = "orders", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.shop = shop
-        self.importer = optional("engine.importer")
+        # pandas makes the importer slow to load: it is imported by the first job, never here.
+        self.available = has_feature("engine.importer")
+        self.importer = loaded("engine.importer")
         self.path: Path | None = None
         self.preview = None
         self.report = None
@@ -150,7 +152,7 @@ class ImportWizard(QDialog):
         buttons.addWidget(self.next_button)
         lay.addLayout(buttons)
         self.go(self.CHOOSE)
-        if self.importer is None:
+        if not self.available:
             self.drop.setEnabled(False)
             self.choose_error.setText("This version of Shopwise cannot import files yet.")
 
@@ -252,11 +254,13 @@ class ImportWizard(QDialog):
         lay.addWidget(self.summary)
         self.problems_label = QLabel("<b>Rows that were skipped or changed, by reason</b>")
         lay.addWidget(self.problems_label)
-        self.problems = QTableWidget(0, 2)
-        self.problems.setHorizontalHeaderLabels(["What", "Rows"])
+        self.problems = QTableWidget(0, 3)
+        self.problems.setHorizontalHeaderLabels(["What", "Rows", "First seen"])
         self.problems.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.problems.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.problems.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         self.problems.verticalHeader().hide()
+        self.problems.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.problems.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         lay.addWidget(self.problems, 1)
         self.save_report_button = QPushButton("Save report as CSV…")
@@ -296,15 +300,19 @@ class ImportWizard(QDialog):
             self.choose_file(urls[0].toLocalFile())
 
     def choose_file(self, path: str) -> None:
-        if self.importer is None:
+        if not self.available:
             return
         self.path = Path(path)
         self.choose_error.setText("")
         self.drop.setEnabled(False)
         self.choose_error.setStyleSheet("color: palette(placeholder-text);")
         self.choose_error.setText(f"Reading {self.path.name}…")
-        importer = self.importer
-        self.job = Job(lambda progress, cancel: importer.inspect_file(self.path), "reading a file", self)
+        path = self.path
+
+        def work(progress, cancel):
+            return optional("engine.importer").inspect_file(path)   # loads pandas on the worker
+
+        self.job = Job(work, "reading a file", self)
         self.job.succeeded.connect(self._inspected)
         self.job.failed.connect(self._inspect_failed)
         self.job.start()
@@ -316,6 +324,7 @@ class ImportWizard(QDialog):
         self.go(self.CHOOSE)
 
     def _inspected(self, preview) -> None:
+        self.importer = loaded("engine.importer")
         self.drop.setEnabled(True)
         self.choose_error.setText("")
         self.preview = preview
@@ -468,14 +477,25 @@ class ImportWizard(QDialog):
         else:
             self.result_title.setText("Import finished")
         lines = report.summary_lines()
-        # The per-problem lines are in the table below; the summary keeps the overall counts.
-        words = set(getattr(optional("engine.report"), "REASONS", {}).values())
-        self.summary.setText("\n".join(line for line in lines
-                                       if not any(line.endswith(w + ".") for w in words)))
+        # The per-problem lines go into the table below (as tooltips); the summary keeps the totals.
+        words = list(getattr(optional("engine.report"), "REASONS", {}).values())
+        detail = {}
+        for line in lines:
+            for w in words:
+                if f"rows: {w}" in line:
+                    detail[w[0].upper() + w[1:]] = line
+        self.summary.setText("\n".join(line for line in lines if line not in detail.values()))
         reasons = problem_counts(report)
         self.problems.setRowCount(len(reasons))
         for r, (reason, n) in enumerate(reasons):
-            self.problems.setItem(r, 0, QTableWidgetItem(reason))
+            what = QTableWidgetItem(reason)
+            first = ""
+            if reason in detail:
+                what.setToolTip(detail[reason])
+                if "First at " in detail[reason]:
+                    first = detail[reason].split("First at ", 1)[1].rstrip(".")
+            self.problems.setItem(r, 0, what)
+            self.problems.setItem(r, 2, QTableWidgetItem(first))
             item = QTableWidgetItem(f"{n:,}")
             item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.problems.setItem(r, 1, item)

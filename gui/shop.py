@@ -37,9 +37,58 @@ class Shop(QObject):
         self.db.conn.close()
 
 
+_HEAVY = ("engine.importer", "engine.recommend", "engine.reasons")
+
+
+def has_feature(module: str) -> bool:
+    """Whether an engine module ships with this build, without importing it.
+
+    engine.reasons pulls in torch and transformers (seconds): it must never be
+    imported on the GUI thread. Jobs import it on their worker thread, and
+    `warm_up` loads it in the background after the window appears.
+    """
+    import importlib.util
+    import sys
+    if module in sys.modules:
+        return sys.modules[module] is not None
+    try:
+        spec = importlib.util.find_spec(module)
+    except (ImportError, ValueError):
+        return False
+    # A folder without __init__.py (a half-shipped feature) is no feature.
+    return spec is not None and spec.origin not in (None, "namespace")
+
+
+def loaded(module: str, needs: str | None = None):
+    """The module if it is already imported (never imports on the caller's thread), else None."""
+    import sys
+    mod = sys.modules.get(module)
+    if mod is None or (needs is not None and not hasattr(mod, needs)):
+        return None
+    return mod
+
+
+def warm_up(modules=_HEAVY) -> None:
+    """Import the heavy engine modules on a background thread so later clicks are instant."""
+    import threading
+
+    def run():
+        import importlib
+        import logging
+        for name in modules:
+            if has_feature(name):
+                try:
+                    importlib.import_module(name)
+                except Exception:  # noqa: BLE001 - the job that needs it reports the error
+                    logging.getLogger("shopwise.gui").exception("Could not load %s", name)
+
+    threading.Thread(target=run, name="shopwise-warm-up", daemon=True).start()
+
+
 def optional(module: str, needs: str | None = None):
     """Import an engine module that may not be part of this build yet; None if missing
-    (or, with `needs`, if it lacks that function)."""
+    (or, with `needs`, if it lacks that function). Imports: call it on worker threads only
+    for the heavy modules (see `has_feature`)."""
     import importlib
     try:
         mod = importlib.import_module(module)

@@ -16,8 +16,8 @@ from engine.jobs import Progress
 
 from gui.charts import LineChart
 from gui.errors import plain_message
-from gui.jobs import eta_text
-from gui.shop import Shop, optional
+from gui.jobs import Job, eta_text
+from gui.shop import Shop, has_feature, loaded, optional
 
 log = logging.getLogger("shopwise.gui")
 
@@ -28,6 +28,19 @@ PRESETS = [
     ("thorough", "Thorough", "The longest lesson, for the most natural reasons.", 60, 12),
 ]
 LOSS = re.compile(r"loss\D{0,3}([0-9]+(?:\.[0-9]+)?)", re.IGNORECASE)
+
+
+def duration_words(minutes: float) -> str:
+    """'about 7 minutes', 'about 1 hour 40 minutes', 'about 11 hours'."""
+    minutes = max(1, round(minutes))
+    if minutes < 60:
+        return f"about {minutes} minute{'s' if minutes != 1 else ''}"
+    hours, rest = divmod(minutes, 60)
+    if hours >= 5 or rest < 5:
+        hours = round(minutes / 60)
+        return f"about {hours} hour{'s' if hours != 1 else ''}"
+    rest = int(round(rest / 10.0) * 10) or 10
+    return f"about {hours} hour{'s' if hours != 1 else ''} {rest} minutes"
 
 
 def device_words(device) -> str:
@@ -50,6 +63,10 @@ class TrainingView(QWidget):
         self.window_ = window
         self.job = None
         self.steps: int | None = None   # None: the preset decides (tests set a tiny number)
+        self._device = None
+        self._estimates: dict[str, float] = {}
+        self._device_job: Job | None = None
+        self._preset_chosen = False
         lay = QVBoxLayout(self)
         lay.setContentsMargins(18, 14, 18, 14)
         title = QLabel("Reason writer")
@@ -82,6 +99,7 @@ class TrainingView(QWidget):
             self.preset_buttons[key] = b
             sl.addWidget(b)
         self.preset_buttons["standard"].setChecked(True)
+        self.preset_group.buttonClicked.connect(lambda _: setattr(self, "_preset_chosen", True))
         row = QHBoxLayout()
         self.start_button = QPushButton("Start training")
         self.cancel_button = QPushButton("Cancel")
@@ -128,32 +146,17 @@ class TrainingView(QWidget):
         self.reload()
 
     def reasons(self):
-        return optional("engine.reasons", "train")
+        """engine.reasons if it is loaded already (never imported on the GUI thread), else None."""
+        return loaded("engine.reasons", "train")
 
     def reload(self) -> None:
-        reasons = self.reasons()
-        available = reasons is not None and hasattr(reasons, "train")
+        available = has_feature("engine.reasons")
         self.unavailable.setVisible(not available)
         self.setup_box.setVisible(available)
         self.history_box.setVisible(available)
-        device = None
-        if available and hasattr(reasons, "detect_device"):
-            try:
-                device = reasons.detect_device()
-            except Exception:  # noqa: BLE001
-                log.exception("detect_device failed")
-        words = device_words(device) if device is not None else "This computer's processor"
-        self.device_label.setText(f"<b>Trains on:</b> {words}")
-        kind = str(getattr(device, "kind", device or "cpu")).lower()
-        gpu = any(k in kind for k in ("cuda", "gpu", "mps"))
-        for key, name, text, cpu_min, gpu_min in PRESETS:
-            minutes = gpu_min if gpu else cpu_min
-            if available and hasattr(reasons, "estimate_training_seconds"):
-                try:
-                    minutes = max(1, round(reasons.estimate_training_seconds(key, device=device) / 60))
-                except Exception:  # noqa: BLE001 - an estimate is a nicety
-                    log.exception("estimate failed")
-            self.preset_buttons[key].setText(f"{name} — about {minutes} minute{'s' if minutes != 1 else ''}. {text}")
+        if available and self._device is None and self._device_job is None:
+            self._find_device()
+        self._show_device()
         self.history.clear()
         for run in queries.training_history(self.shop.db):
             metrics = run["metrics"] or {}
@@ -168,6 +171,47 @@ class TrainingView(QWidget):
             self.history.addTopLevelItem(item)
         self._update_history_buttons()
 
+    def _find_device(self) -> None:
+        """Load the reason writer, find the device and the time estimates, on a worker thread."""
+        def work(progress, cancel):
+            reasons = optional("engine.reasons", "train")
+            if reasons is None:
+                return None
+            device = reasons.detect_device() if hasattr(reasons, "detect_device") else None
+            estimates = {}
+            if hasattr(reasons, "estimate_training_seconds"):
+                for key, *_ in PRESETS:
+                    try:
+                        estimates[key] = reasons.estimate_training_seconds(key, device=device)
+                    except Exception:  # noqa: BLE001 - an estimate is a nicety
+                        log.exception("estimate failed")
+            return device, estimates
+
+        def found(result) -> None:
+            if result is not None:
+                self._device, self._estimates = result
+            self._show_device()
+
+        self._device_job = Job(work, "finding the device")
+        self._device_job.succeeded.connect(found)
+        self._device_job.start()
+
+    def _show_device(self) -> None:
+        device = self._device
+        if device is None:
+            self.device_label.setText("<b>Trains on:</b> checking this computer…")
+        else:
+            self.device_label.setText(f"<b>Trains on:</b> {device_words(device)}")
+        kind = str(getattr(device, "kind", device or "cpu")).lower()
+        gpu = any(k in kind for k in ("cuda", "gpu", "mps"))
+        for key, name, text, cpu_min, gpu_min in PRESETS:
+            minutes = gpu_min if gpu else cpu_min
+            if key in self._estimates:
+                minutes = self._estimates[key] / 60
+            self.preset_buttons[key].setText(f"{name} — {duration_words(minutes)}. {text}")
+        if device is not None and not gpu and not self._preset_chosen:
+            self.preset_buttons["quick"].setChecked(True)   # on a processor, start small
+
     def _update_history_buttons(self) -> None:
         items = self.history.selectedItems()
         run = items[0].data(0, Qt.ItemDataRole.UserRole) if items else None
@@ -176,13 +220,13 @@ class TrainingView(QWidget):
         self.rollback_button.setEnabled(active > 0)
 
     def start(self) -> None:
-        reasons = self.reasons()
-        if reasons is None or self.window_ is None:
+        if not has_feature("engine.reasons") or self.window_ is None:
             return
         preset = self.preset_group.checkedButton().property("preset")
         shop, steps = self.shop, self.steps
 
         def work(progress, cancel):
+            reasons = optional("engine.reasons", "train")   # torch: on the worker thread
             with shop.worker_db() as db:
                 if steps is not None:
                     return reasons.train(db, preset, steps=steps, progress=progress, cancel=cancel)

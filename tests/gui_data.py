@@ -109,15 +109,23 @@ def wait_job(qtbot, job, timeout=60000):
 
 
 class TickRecorder:
-    """A QTimer on the GUI thread; records the largest gap between its ticks."""
+    """A QTimer on the GUI thread; records the largest gap between its ticks.
+
+    A watchdog thread notes what the GUI thread was doing whenever it has not
+    ticked for half a second, so that a freeze names its culprit (`stalls`).
+    """
 
     def __init__(self, interval_ms=50):
+        import threading
         from PySide6.QtCore import QTimer
         self.timer = QTimer()
         self.timer.setInterval(interval_ms)
         self.last = None
         self.max_gap = 0.0
         self.ticks = 0
+        self.stalls: list[str] = []
+        self._gui_thread = threading.get_ident()
+        self._stop = threading.Event()
         self.timer.timeout.connect(self._tick)
 
     def _tick(self):
@@ -127,12 +135,31 @@ class TickRecorder:
         self.last = now
         self.ticks += 1
 
+    def _watch(self):
+        import sys
+        import traceback
+        noted_for = None
+        while not self._stop.wait(0.1):
+            last = self.last
+            if last is not None and _time.monotonic() - last > 0.5 and noted_for != last:
+                noted_for = last
+                frame = sys._current_frames().get(self._gui_thread)
+                if frame is not None:
+                    self.stalls.append("".join(traceback.format_stack(frame)[-12:]))
+
     def start(self):
+        import threading
         self.last = _time.monotonic()
         self.timer.start()
+        threading.Thread(target=self._watch, daemon=True).start()
 
     def stop(self):
         self.timer.stop()
+        self._stop.set()
+
+    def report(self) -> str:
+        return f"the window paused for {self.max_gap:.2f} s; the GUI thread was in:\n" + \
+            "\n---\n".join(self.stalls[:3])
 
 
 _ROOT = _Path(__file__).resolve().parent.parent

@@ -107,7 +107,7 @@ def test_demo_shop_imports_the_bundled_sample_without_freezing(make_window, qtbo
     wait_job(qtbot, w.job)
     ticks.stop()
     assert ticks.ticks > 5
-    assert ticks.max_gap < 1.0, f"the window froze for {ticks.max_gap:.2f} s"
+    assert ticks.max_gap < 1.0, ticks.report()
     assert w.shop.db.execute("SELECT count(*) FROM customers").fetchone()[0] == 3040
     dash = w.views["dashboard"]
     qtbot.waitUntil(lambda: dash.cards["customers"].value.text() == "3,040", timeout=10000)

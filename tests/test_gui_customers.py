@@ -44,7 +44,7 @@ def test_hundred_thousand_customers_load_lazily_and_quickly(make_window, big_sho
     assert model.sorting and view.count_label.text() == "Sorting…"
     qtbot.waitUntil(lambda: not model.sorting, timeout=30000)   # ...on a worker thread
     ticks.stop()
-    assert ticks.max_gap < 1.0, f"the window froze for {ticks.max_gap:.2f} s"
+    assert ticks.max_gap < 1.0, ticks.report()
     spent = [r["spent"] for r in model.rows[:50]]
     assert spent == sorted(spent, reverse=True) and model.total == 100_000
     view.table.scrollToBottom()

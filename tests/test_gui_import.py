@@ -45,7 +45,7 @@ def test_detected_layout_preview_import_and_report(make_window, tmp_path, qtbot,
     ticks.start()
     run_import(qtbot, wizard)
     ticks.stop()
-    assert ticks.max_gap < 1.0, f"the window froze for {ticks.max_gap:.2f} s"
+    assert ticks.max_gap < 1.0, ticks.report()
     assert wizard.result_title.text() == "Import finished"
     assert "3,040 new customers" in wizard.summary.text()
     problems = {wizard.problems.item(r, 0).text(): wizard.problems.item(r, 1).text()

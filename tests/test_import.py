@@ -310,3 +310,20 @@ def test_shopify_line_type_layout_skips_discounts_and_shipping(shop):
     assert (r.counts["orders"], r.counts["lines"], r.counts["non_product"]) == (2, 2, 2)
     assert shop.execute("SELECT ordered_at FROM orders WHERE external_id = '#3001'").fetchone()[0] == \
         "2024-05-01 10:00:00"
+
+
+@pytest.mark.parametrize("name, kind, profile, label", [
+    ("groceries-kaggle/Groceries_dataset.csv", "orders", "groceries", "Member purchases"),
+    ("online-retail-uci-sample/online_retail_sample.csv", "orders", "uci_retail", "Online Retail"),
+    ("shopify-orders-kidsliving/orders_export.redacted.csv", "orders", "shopify", "Shopify orders"),
+    ("bread-basket/BreadBasket_DMS.csv", "orders", "till", "Till"),
+    ("amazon-reviews-musical-instruments/Musical_instruments_reviews.partial_noheader.csv", "reviews",
+     "amazon_reviews", "Amazon product reviews"),
+    ("shopify-products-bilali/products_export.csv", "catalogue", "shopify_products", "Shopify products"),
+    ("woocommerce-sample-products/sample_products.csv", "catalogue", "woocommerce_products", "WooCommerce"),
+])
+def test_inspect_names_the_layout_in_words(name, kind, profile, label):
+    preview = inspect_file(SHARED_DATA / name)
+    assert (preview.kind, preview.profile) == (kind, profile)
+    assert preview.profile_label.startswith(label)
+    assert len(preview.rows) == 20 and all(len(r) == len(preview.header) for r in preview.rows)

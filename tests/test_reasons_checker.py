@@ -50,6 +50,23 @@ def test_numbers_inside_product_names_are_not_claims():
     assert check("Restock your Elixir Nanoweb Strings 10-46 soon, they wear out.", EV, CATALOGUE).ok
 
 
+def test_ids_and_scores_are_not_claims():
+    ev = {**EV, "score": 0.77, "popularity": {"customers": 9, "rank": 7}}
+    assert not check("Ranked 7 in our shop: Elixir Nanoweb Strings 10-46.", ev, CATALOGUE).ok
+    assert check("9 customers bought Elixir Nanoweb Strings 10-46.", ev, CATALOGUE).ok
+
+
+@pytest.mark.parametrize("text", [
+    "discover: Elixir Nanoweb Strings 10-46 (Strings, Elixir, 12.99)",
+    "You're an AI assistant for text re-writing, here is Elixir Nanoweb Strings 10-46.",
+    "There is no unique reason for the product recommendation.",
+    "Elixir Nanoweb Strings 10-46 are a great choice because they are",
+    "The Elixir Nanoweb Strings 10-46 polish polish polish polish polish polish.",
+])
+def test_prompt_echo_off_topic_and_unfinished_are_rejected(text):
+    assert not check(text, EV, CATALOGUE).ok
+
+
 def test_length_limits():
     assert not check("Buy.", EV, CATALOGUE).ok
     assert not check("Great strings. " * 40, EV, CATALOGUE).ok

@@ -23,14 +23,14 @@ def test_real_model_trains_and_writes_faithful_reasons(shop, tmp_path, monkeypat
     model.load_model(folder)
     assert time.perf_counter() - t < 15                 # the cached load is quick (~1 s unloaded)
 
-    build_demo_shop(shop, customers=3, per_customer=4)
+    build_demo_shop(shop, customers=2, per_customer=4)
     monkeypatch.setitem(PRESETS, "test", {"steps": 2, "batch_size": 2, "lr": 1e-3, "rank": 4})
     train(shop, preset="test")
     adapter = active_adapter(shop)
     assert adapter is not None
 
-    out = generate_reasons(shop, candidates=3)
-    assert out["reasons"] == 12
+    out = generate_reasons(shop, candidates=2)
+    assert out["reasons"] == 8
     rows = shop.execute("SELECT r.text, r.provenance, rec.evidence FROM reasons r"
                         " JOIN recommendations rec ON rec.id = r.recommendation_id").fetchall()
     catalogue = store.catalogue_names(shop)

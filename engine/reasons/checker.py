@@ -8,6 +8,7 @@ counts as an invented product); the length stays within limits.
 
 from __future__ import annotations
 
+import collections
 import re
 from dataclasses import dataclass, field
 
@@ -30,10 +31,16 @@ class Check:
     invented: list[str] = field(default_factory=list)   # capitalised names nobody knows
 
 
+NOT_CLAIMS = ("id", "product_id", "with_product_id", "score", "model", "rank", "weight", "support")
+PROMPT_ECHO = re.compile(r"\b(discover|reorder|feature|interests|bought|likes):|AI assistant|<\|", re.IGNORECASE)
+
+
 def _walk(obj):
+    """Every value of the evidence a reason may repeat (ids, scores and ranks are not for customers)."""
     if isinstance(obj, dict):
-        for v in obj.values():
-            yield from _walk(v)
+        for k, v in obj.items():
+            if k not in NOT_CLAIMS:
+                yield from _walk(v)
     elif isinstance(obj, (list, tuple)):
         for v in obj:
             yield from _walk(v)
@@ -78,8 +85,13 @@ def check(text: str, ev: dict, catalogue: set[str] | frozenset = frozenset()) ->
     words = text.split()
     if not MIN_WORDS <= len(words) <= MAX_WORDS or len(text) > MAX_CHARS:
         problems.append(f"length {len(words)} words")
-    if "<|" in text or "|>" in text or "\n\n" in text:
-        problems.append("markup")
+    counts = collections.Counter(w.strip(".,!?;:").casefold() for w in words)
+    if words and counts.most_common(1)[0][1] > max(3, len(words) // 4):
+        problems.append("repetitive")
+    if PROMPT_ECHO.search(text) or "|>" in text:
+        problems.append("echoes the prompt")
+    if not text.rstrip().endswith((".", "!", "?")):
+        problems.append("unfinished sentence")
     allowed = allowed_numbers(ev)
     known = sorted(evidence_names(ev) | set(catalogue), key=len, reverse=True)
     cf = text.casefold()
@@ -94,6 +106,10 @@ def check(text: str, ev: dict, catalogue: set[str] | frozenset = frozenset()) ->
     invented = [m for m in CAPITALISED_RUN.findall(rest) if len(m.split()) >= 2]
     if invented:
         problems.append("unknown products: " + ", ".join(invented))
+    p = ev.get("product", {})
+    if p.get("name") and not named and not any(mentions_feature(text, ev, f) for f in
+                                               ("reorder", "co_purchase", "contributor", "affinity")):
+        problems.append("off topic: names neither the product nor the evidence")
     return Check(not problems, problems, named, invented)
 
 

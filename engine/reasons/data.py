@@ -33,7 +33,7 @@ def owner_examples(db) -> list[Example]:
         " AND rec.id % 5 != 0").fetchall()
     out = []
     for text, ev, kind in rows:
-        ev = json.loads(ev or "{}")
+        ev = store.load_evidence(ev)
         ev.setdefault("kind", kind)
         out.append(Example(prompt.build(ev), text.strip(), "owner"))
     return out
@@ -58,7 +58,7 @@ def product_evidence(db, product_id: int) -> dict:
 
 def review_examples(db, catalogue) -> list[Example]:
     """Reviews as targets: the matching recommendation's evidence, else the product's facts."""
-    recs = {(r[0], r[1]): (r[2], json.loads(r[3] or "{}"))
+    recs = {(r[0], r[1]): (r[2], store.load_evidence(r[3]))
             for r in db.execute("SELECT customer_id, product_id, id, evidence FROM recommendations")}
     out = []
     for cust, prod, summary, text in db.execute(

@@ -24,6 +24,20 @@ def is_held_out(rec_id: int) -> bool:
     return rec_id % 5 == 0
 
 
+def load_evidence(text: str | None) -> dict:
+    """Evidence JSON as the prompt, silver reasons and checker expect it.
+
+    The recommender may store a reorder part without a cycle (a product bought
+    once: no typical gap, no due date). There is no reorder fact to state then,
+    so the part counts as absent (the contract: parts that do not apply are null).
+    """
+    ev = json.loads(text or "{}")
+    r = ev.get("reorder")
+    if r and (r.get("due_in_days") is None or r.get("typical_days_between") is None):
+        ev["reorder"] = None
+    return ev
+
+
 def recommendations(db, run_id: int | None = None, ids: list[int] | None = None) -> list[dict]:
     sql = "SELECT id, run_id, customer_id, product_id, kind, rank, score, evidence FROM recommendations"
     if ids is not None:
@@ -34,7 +48,7 @@ def recommendations(db, run_id: int | None = None, ids: list[int] | None = None)
     out = []
     for row in db.execute(sql + " ORDER BY id").fetchall():
         rec = dict(zip(cols, row))
-        rec["evidence"] = json.loads(rec["evidence"] or "{}")
+        rec["evidence"] = load_evidence(rec["evidence"])
         rec["evidence"].setdefault("kind", rec["kind"])
         out.append(rec)
     return out

@@ -32,7 +32,9 @@ class Model:
     def score(self, users: np.ndarray) -> np.ndarray:
         raise NotImplementedError
 
-    def explain(self, user: int, item: int, k: int = 3) -> list[tuple[int, float]]:
+    def explain(self, user: int, item: int, k: int = 3, score: float | None = None
+                ) -> list[tuple[int, float]]:
+        """(past item, share of the score) pairs; `score` is this model's score when known."""
         return []
 
     def pop_tiebreak(self) -> np.ndarray:

@@ -33,8 +33,10 @@ class Blend(Model):
         pop, own = self._parts(users)
         return pop + own
 
-    def explain(self, user, item, k=3):
-        pop, own = self._parts(np.array([user]))
-        total = pop[item] + own[0, item]
-        share = float(own[0, item] / total) if total > 0 else 0.0
+    def explain(self, user, item, k=3, score=None):
+        """The base model's contributors, scaled by the personal part's share of the score."""
+        if score is None:
+            score = float(self.score(np.array([user]))[0, item])
+        own = score - (1 - self.params["w"]) * self.pop[item]
+        share = min(max(own / score, 0.0), 1.0) if score > 0 else 0.0
         return [(j, w * share) for j, w in self.base.explain(user, item, k)]

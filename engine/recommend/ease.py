@@ -38,7 +38,7 @@ class EASE(Model):
             return self.fallback.score(users)
         return np.asarray(self.x[users] @ self.b) + self.pop_tiebreak()
 
-    def explain(self, user, item, k=3):
+    def explain(self, user, item, k=3, score=None):
         if self.fallback is not None:
             return self.fallback.explain(user, item, k)
         return item_contributions(self.x, user, self.b[:, item], k)

@@ -94,14 +94,14 @@ class EvidenceBuilder:
         for item, score in recs:
             pid = int(self.data.item_ids[item])
             facts = self.products.get(pid, {"id": pid, "name": f"product {pid}"})
-            contrib = model.explain(user, item) if user is not None else []
+            contrib = model.explain(user, item, score=score) if user is not None else []
             ev = {
                 "kind": "reorder" if item in days else "discover",
                 "model": self.model_name, "score": float(score), "as_of": day_iso(self.as_of),
                 "product": facts,
                 "contributors": [{"product_id": int(self.data.item_ids[j]),
                                   "name": self.products.get(int(self.data.item_ids[j]), {}).get("name"),
-                                  "weight": w} for j, w in contrib],
+                                  "weight": float(w)} for j, w in contrib],
                 "co_purchase": self.co_purchase(user_items, item, [j for j, _ in contrib]),
                 "reorder": cycle(days.get(item, []), self.as_of),
                 "affinity": self.affinity(label_counts, len(owned), self.labels.get(pid, [])),

@@ -42,7 +42,7 @@ class ItemKNN(Model):
     def score(self, users):
         return (self.x[users] @ self.sim).toarray() + self.pop_tiebreak()
 
-    def explain(self, user, item, k=3):
+    def explain(self, user, item, k=3, score=None):
         w = np.zeros(self.data.n_items, dtype=np.float32)
         js, vs = row(self.sim_t, item)
         w[js] = vs

@@ -54,7 +54,7 @@ class TIFUKNN(Model):
         near = (self.neigh[users] @ self.own).toarray()
         return a * own + (1 - a) * near + self.pop_tiebreak()
 
-    def explain(self, user, item, k=3):
+    def explain(self, user, item, k=3, score=None):
         own = self.params["alpha"] * value(self.own, user, item)
         if own <= 0:
             return []

@@ -24,5 +24,5 @@ class PersonalTopFreq(Model):
     def score(self, users):
         return self.weights[users].toarray().astype(np.float32) + self.pop_tiebreak()
 
-    def explain(self, user, item, k=3):
+    def explain(self, user, item, k=3, score=None):
         return [(item, 1.0)] if value(self.history, user, item) > 0 else []
