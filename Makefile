@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: setup run test bench
+.PHONY: setup run test bench package
 
 setup: $(VENV)/.installed
 
@@ -27,3 +27,8 @@ bench: setup
 	$(PY) benchmarks/import_bench.py
 	$(PY) benchmarks/recommend_bench.py
 	$(PY) benchmarks/reason_bench.py
+
+# The Linux app folder, .deb and tarball in dist/ (see packaging/README.md). Slow: 10+ minutes.
+package: setup
+	$(PY) -m pip install -q -e .[package]
+	PYTHON=$(PY) packaging/build_linux.sh

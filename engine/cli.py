@@ -67,6 +67,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="python main.py",
         description="Shopwise: product recommendations with personal reasons for small shops. "
                     "Without a command, the desktop app opens.")
+    parser.add_argument("--self-test", action="store_true",
+                        help="run the whole pipeline on the bundled demo shop in a temporary folder "
+                             "(import, recommend, train a tiny model, reasons, export); exit 0 if it works")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = commands.add_parser("import", help="import order or product (catalogue) CSV files")
@@ -96,6 +99,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.self_test:
+        from engine.selftest import main as self_test
+        return self_test()
     if not getattr(args, "handler", None):
         parser.print_help()
         return 2

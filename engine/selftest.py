@@ -1,0 +1,177 @@
+"""`shopwise --self-test`: the whole pipeline, headless, on the bundled demo shop, in a temporary folder.
+
+Import the demo CSV (a dozen customers of it), recommend, train a TINY model of the real architecture
+with the real tokenizer (read from the bundled GGUF) for a few steps, write reasons, export a CSV.
+Exit status 0 when every step worked; otherwise the failing step is named in plain words and the
+exit status is 1. Nothing outside the temporary folder is touched. No Qt here.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+import sys
+import tempfile
+import time
+import traceback
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO_CSV = ROOT / "resources" / "demo" / "online_retail_sample.csv"
+CUSTOMERS = 12
+TRAIN_STEPS = 2
+REASONS = 8          # a random tiny model writes until its token limit: a few reasons are enough
+
+
+class StepFailed(Exception):
+    pass
+
+
+def _demo_sample(target: Path) -> int:
+    """The demo orders of the first CUSTOMERS customers with at least 8 lines (keeps the test short)."""
+    with open(DEMO_CSV, encoding="utf-8") as f:
+        header, *lines = f.readlines()
+    by_customer: dict[str, list[str]] = {}
+    for line in lines:
+        by_customer.setdefault(line.rsplit(",", 2)[1], []).append(line)
+    chosen = [c for c, rows in by_customer.items() if c != "NA" and len(rows) >= 8][:CUSTOMERS]
+    target.write_text(header + "".join(line for c in chosen for line in by_customer[c]), encoding="utf-8")
+    return len(chosen)
+
+
+def _tiny_model(folder: Path, cache: Path) -> Path:
+    """A 2-layer LlamaForCausalLM with the real SmolLM2 tokenizer, read from the bundled GGUF."""
+    import torch
+    from transformers import LlamaConfig, LlamaForCausalLM
+
+    from engine.reasons import model
+    shutil.copytree(model.cached_tokenizer_dir(cache), folder)
+    tok = model.load_tokenizer(folder)
+    cfg = LlamaConfig(vocab_size=len(tok), hidden_size=64, intermediate_size=128, num_hidden_layers=2,
+                      num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=1024,
+                      tie_word_embeddings=True, bos_token_id=1, eos_token_id=2, pad_token_id=2)
+    torch.manual_seed(0)
+    LlamaForCausalLM(cfg).save_pretrained(folder)
+    return folder
+
+
+def run(workdir: Path, say=print) -> None:
+    """Every step in `workdir`; raises StepFailed naming the step that failed."""
+    state: dict = {}
+
+    def step(name: str, fn) -> None:
+        t0 = time.perf_counter()
+        try:
+            detail = fn()
+        except Exception as exc:  # noqa: BLE001 - the point is to report any failure plainly
+            raise StepFailed(f"{name}: {type(exc).__name__}: {exc}") from exc
+        say(f"  ok  {name} ({time.perf_counter() - t0:.1f} s){': ' + detail if detail else ''}")
+
+    def demo_file():
+        if not DEMO_CSV.exists():
+            raise FileNotFoundError(f"the demo shop is missing ({DEMO_CSV})")
+        n = _demo_sample(workdir / "orders.csv")
+        return f"{n} customers"
+
+    def libraries():
+        import peft
+        import torch
+        import transformers
+        return f"torch {torch.__version__}, transformers {transformers.__version__}, peft {peft.__version__}"
+
+    def base_model():
+        from engine.reasons.model import gguf_path
+        path = gguf_path()
+        with open(path, "rb") as f:
+            if f.read(4) != b"GGUF":
+                raise ValueError(f"{path} is not a GGUF file")
+        return f"{path.name}, {path.stat().st_size / 1e6:.0f} MB"
+
+    def open_and_import():
+        from engine.db import open_shop
+        from engine.importer import import_orders
+        db = state["db"] = open_shop(workdir / "selftest.shopwise")
+        report = import_orders(db, workdir / "orders.csv")
+        n = db.execute("SELECT count(*) FROM orders").fetchone()[0]
+        if n == 0:
+            raise ValueError("no orders were imported: " + " ".join(report.summary_lines()))
+        return f"{n} orders"
+
+    def recommend():
+        from engine.recommend import run_recommendations
+        db = state["db"]
+        run_recommendations(db, limit=3)
+        n = db.execute("SELECT count(*) FROM recommendations").fetchone()[0]
+        if n == 0:
+            raise ValueError("no recommendations were made")
+        return f"{n} recommendations"
+
+    def tiny_model():
+        from engine.reasons import model
+        folder = _tiny_model(workdir / "tiny-model", workdir / "data")
+        state["db"]["settings"].insert({"key": model.SETTING, "value": str(folder)}, replace=True)
+        return "2 layers, real tokenizer"
+
+    def train():
+        from engine.reasons import train as train_lora
+        run_id = train_lora(state["db"], preset="quick", steps=TRAIN_STEPS, data=workdir / "data")
+        status = state["db"].execute("SELECT status FROM training_runs WHERE id = ?", [run_id]).fetchone()[0]
+        if status != "done":
+            raise ValueError(f"training run ended as {status!r}")
+        return f"{TRAIN_STEPS} steps, adapter saved"
+
+    def reasons():
+        from engine.reasons import generate_reasons
+        ids = [r[0] for r in state["db"].execute("SELECT id FROM recommendations ORDER BY id LIMIT ?", [REASONS])]
+        summary = generate_reasons(state["db"], data=workdir / "data", candidates=2, ids=ids)
+        if not summary.get("reasons"):
+            raise ValueError(f"no reasons were written: {summary}")
+        return f"{summary['reasons']} reasons"
+
+    def export():
+        from engine.export import export_recommendations
+        out = workdir / "export.csv"
+        rows = export_recommendations(state["db"], out)
+        with open(out, encoding="utf-8-sig", newline="") as f:
+            written = list(csv.reader(f))
+        if rows == 0 or len(written) < 2:
+            raise ValueError("the exported CSV has no rows")
+        return f"{rows} rows"
+
+    step("demo shop", demo_file)
+    step("libraries", libraries)
+    step("bundled base model", base_model)
+    step("import", open_and_import)
+    step("recommend", recommend)
+    step("tiny model", tiny_model)
+    step("train (LoRA)", train)
+    step("reasons", reasons)
+    step("export CSV", export)
+    state["db"].close()
+
+
+def main(keep: bool = False) -> int:
+    t0 = time.perf_counter()
+    print("Shopwise self-test: import, recommend, train, reasons, export on the demo shop.")
+    workdir = Path(tempfile.mkdtemp(prefix="shopwise-selftest-"))
+    old_data = os.environ.get("SHOPWISE_DATA_DIR")
+    os.environ["SHOPWISE_DATA_DIR"] = str(workdir / "data")
+    try:
+        run(workdir)
+    except StepFailed as exc:
+        print(f"FAILED  {exc}", file=sys.stderr)
+        if os.environ.get("SHOPWISE_SELFTEST_TRACEBACK"):
+            traceback.print_exception(exc.__cause__, file=sys.stderr)
+        print(f"Self-test failed after {time.perf_counter() - t0:.0f} s; files kept in {workdir}",
+              file=sys.stderr)
+        return 1
+    finally:
+        if old_data is None:
+            os.environ.pop("SHOPWISE_DATA_DIR", None)
+        else:
+            os.environ["SHOPWISE_DATA_DIR"] = old_data
+    if not keep:
+        shutil.rmtree(workdir, ignore_errors=True)
+    print(f"Self-test passed in {time.perf_counter() - t0:.0f} s.")
+    return 0
