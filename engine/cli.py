@@ -89,7 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_db_argument(p)
     p.set_defaults(handler=cmd_stats)
 
-    from engine.reasons.commands import add_commands as add_reason_commands
+    from engine.reasons_commands import add_commands as add_reason_commands
     from engine.recommend.commands import add_commands as add_recommend_commands
     add_recommend_commands(commands)
     add_reason_commands(commands)

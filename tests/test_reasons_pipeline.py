@@ -9,7 +9,8 @@ import pytest
 from engine.jobs import Cancelled, CancelToken
 from engine.reasons import (activate_adapter, active_adapter, check, evaluate, generate_reasons, list_adapters,
                             rollback_adapter, set_reason, train)
-from engine.reasons import commands, data, model, store
+from engine import reasons_commands as commands
+from engine.reasons import data, model, store
 from engine.reasons.demo import build_demo_shop
 from engine.reasons.train import Collator, tokenize
 from tests.conftest import SHARED_DATA

@@ -1,4 +1,9 @@
-"""Command-line commands of the reasoner; the main CLI calls `add_commands(subparsers)`."""
+"""Command-line commands of the reason writer; the main CLI calls `add_commands(subparsers)`.
+
+It lives beside the `engine.reasons` package, not in it: importing anything inside
+that package loads torch and transformers (seconds), which `python main.py import`
+or `--help` must not pay. The commands import the package when they run.
+"""
 
 from __future__ import annotations
 
@@ -16,7 +21,7 @@ def _db(args):
 def _run(fn):
     """Ctrl-C cancels the job cleanly; a missing model gives its fix, not a traceback."""
     def handler(args) -> int:
-        from .model import ModelMissing
+        from engine.reasons.model import ModelMissing
         token = CancelToken()
         try:
             return fn(args, token)
@@ -34,8 +39,8 @@ def _run(fn):
 
 
 def cmd_train(args, token) -> int:
-    from .device import detect_device
-    from .train import estimate_training_seconds, train
+    from engine.reasons.device import detect_device
+    from engine.reasons.train import estimate_training_seconds, train
     dev = detect_device()
     print(f"Training on {dev.description}, about {estimate_training_seconds(args.preset, args.steps, dev) / 60:.0f} min.",
           file=sys.stderr)
@@ -46,7 +51,7 @@ def cmd_train(args, token) -> int:
 
 
 def cmd_generate(args, token) -> int:
-    from .generate import generate_reasons
+    from engine.reasons.generate import generate_reasons
     out = generate_reasons(_db(args), run_id=args.run, progress=print_progress, cancel=token,
                            candidates=args.candidates)
     print(f"\n{out}")
@@ -54,14 +59,14 @@ def cmd_generate(args, token) -> int:
 
 
 def cmd_evaluate(args, token) -> int:
-    from .evaluate import evaluate, format_table
+    from engine.reasons.evaluate import evaluate, format_table
     rows = evaluate(_db(args), candidates=args.candidates, limit=args.limit, progress=print_progress, cancel=token)
     print("\n" + format_table(rows))
     return 0
 
 
 def cmd_adapters(args, token) -> int:
-    from .adapters import activate_adapter, list_adapters, rollback_adapter
+    from engine.reasons.adapters import activate_adapter, list_adapters, rollback_adapter
     db = _db(args)
     if args.action == "activate":
         activate_adapter(db, args.id)
