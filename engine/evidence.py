@@ -42,11 +42,12 @@ class CoPurchase(TypedDict):
 
 
 class ReorderCycle(TypedDict):
+    """Bought once, a product has a last purchase but no cycle yet: the two cycle fields are null."""
     times_bought: int         # distinct orders of this product by this customer
-    typical_days_between: float  # median gap between those orders, in days
+    typical_days_between: float | None  # median gap between those orders, in days
     last_bought: str          # ISO date of the last order with it
     days_since_last: int      # from last_bought to the shop's reference date
-    due_in_days: float        # typical_days_between - days_since_last (negative: overdue)
+    due_in_days: float | None  # typical_days_between - days_since_last (negative: overdue)
 
 
 class Affinity(TypedDict):

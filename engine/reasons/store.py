@@ -27,9 +27,9 @@ def is_held_out(rec_id: int) -> bool:
 def load_evidence(text: str | None) -> dict:
     """Evidence JSON as the prompt, silver reasons and checker expect it.
 
-    The recommender may store a reorder part without a cycle (a product bought
-    once: no typical gap, no due date). There is no reorder fact to state then,
-    so the part counts as absent (the contract: parts that do not apply are null).
+    A reorder part without a cycle (a product bought once: no typical gap, no
+    due date, see `engine/evidence.py`) has no reorder fact a reason states, so
+    the reasoner treats it as absent.
     """
     ev = json.loads(text or "{}")
     r = ev.get("reorder")
