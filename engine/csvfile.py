@@ -16,7 +16,6 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 MAX_HEADER_BYTES = 1 << 20   # a header line longer than this is not a CSV export

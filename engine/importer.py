@@ -292,7 +292,7 @@ class _OrderImport:
         kind, key = self._customer_keys(c, per_distinct)
         if "order_id" in c:
             order_key = c["order_id"]
-        else:
+        else:  # no order number: one customer's purchases on one day are one order (a basket)
             order_key = key + "|" + when.str.slice(0, 10)
         drop(order_key.isna() | (order_key == ""), "no_order_or_customer", m.order_id, c["row"])
         drop((qty < 0) & (price == 0), "stock_adjustment", m.quantity, c["quantity"] if "quantity" in c else qty)

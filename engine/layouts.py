@@ -81,8 +81,6 @@ class Layout:
     aliases: dict[str, tuple[str, ...]]  # mapping field -> header names it may have
     signature: tuple[str, ...]        # headers that must all be present to recognise it
     customer_kind: str = "customer_id"
-    # What an order is when the file has no order number: the same customer on the same day.
-    order_from_customer_day: bool = False
     fill_down: tuple[str, ...] = ()   # order fields only on an order's first line
     duplicates: str = "skip"          # 'skip' or 'merge' (a repeated row means one more unit)
     non_products: re.Pattern | None = None
@@ -164,7 +162,6 @@ GROCERIES = Layout(
              "product_name": ("itemDescription",)},
     signature=("Member_number", "itemDescription"),
     customer_kind="member",
-    order_from_customer_day=True,
     duplicates="merge",
 )
 
@@ -208,7 +205,6 @@ AMAZON_REVIEWS = Layout(
              "summary": ("summary",), "review_text": ("reviewText",)},
     signature=("reviewerID", "asin"),
     customer_kind="reviewer",
-    order_from_customer_day=False,
     has_header=False,
     headerless_names=("reviewerID", "asin", "reviewerName", "helpful", "reviewText", "overall",
                       "summary", "unixReviewTime", "reviewTime"),
