@@ -40,22 +40,6 @@ def _demo_sample(target: Path) -> int:
     return len(chosen)
 
 
-def _tiny_model(folder: Path, cache: Path) -> Path:
-    """A 2-layer LlamaForCausalLM with the real SmolLM2 tokenizer, read from the bundled GGUF."""
-    import torch
-    from transformers import LlamaConfig, LlamaForCausalLM
-
-    from engine.reasons import model
-    shutil.copytree(model.cached_tokenizer_dir(cache), folder)
-    tok = model.load_tokenizer(folder)
-    cfg = LlamaConfig(vocab_size=len(tok), hidden_size=64, intermediate_size=128, num_hidden_layers=2,
-                      num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=1024,
-                      tie_word_embeddings=True, bos_token_id=1, eos_token_id=2, pad_token_id=2)
-    torch.manual_seed(0)
-    LlamaForCausalLM(cfg).save_pretrained(folder)
-    return folder
-
-
 def run(workdir: Path, say=print) -> None:
     """Every step in `workdir`; raises StepFailed naming the step that failed."""
     state: dict = {}
@@ -109,7 +93,7 @@ def run(workdir: Path, say=print) -> None:
 
     def tiny_model():
         from engine.reasons import model
-        folder = _tiny_model(workdir / "tiny-model", workdir / "data")
+        folder = model.tiny_model(workdir / "tiny-model", workdir / "data")
         state["db"]["settings"].insert({"key": model.SETTING, "value": str(folder)}, replace=True)
         return "2 layers, real tokenizer"
 

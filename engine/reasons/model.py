@@ -116,3 +116,21 @@ def load_model(model_dir: Path, adapter: str | Path | None = None, device: str =
         if merge:
             model = model.merge_and_unload()
     return model.to(device).eval()
+
+
+def tiny_model(folder: Path, cache: Path) -> Path:
+    """A 2-layer LlamaForCausalLM of the real architecture with the real SmolLM2 tokenizer.
+
+    Randomly initialised: it trains and writes in seconds, so the self-test and the
+    tests can run the whole pipeline; `cache` is where the tokenizer read from the GGUF is kept.
+    """
+    from transformers import LlamaConfig, LlamaForCausalLM
+
+    shutil.copytree(cached_tokenizer_dir(cache), folder)
+    tok = load_tokenizer(folder)
+    cfg = LlamaConfig(vocab_size=len(tok), hidden_size=64, intermediate_size=128, num_hidden_layers=2,
+                      num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=1024,
+                      tie_word_embeddings=True, bos_token_id=1, eos_token_id=2, pad_token_id=2)
+    torch.manual_seed(0)
+    LlamaForCausalLM(cfg).save_pretrained(folder)
+    return folder
