@@ -23,6 +23,7 @@ from engine.jobs import Progress
 from gui import errors
 from gui.jobs import Job, eta_text
 from gui.shop import Shop, has_feature, optional, warm_up
+from gui.widgets import dragged_local_file, heading
 
 log = logging.getLogger("shopwise.gui")
 
@@ -38,15 +39,6 @@ def app_data_dir() -> Path:
 
 def documents_dir() -> Path:
     return Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation))
-
-
-def heading(text: str, size: float = 1.6) -> QLabel:
-    label = QLabel(text)
-    font = label.font()
-    font.setPointSizeF(font.pointSizeF() * size)
-    font.setBold(True)
-    label.setFont(font)
-    return label
 
 
 def muted(text: str) -> QLabel:
@@ -519,15 +511,13 @@ class MainWindow(QMainWindow):
 
     # ---- drag and drop ---------------------------------------------------------------------
     def dragEnterEvent(self, event) -> None:
-        urls = event.mimeData().urls()
-        if urls and urls[0].isLocalFile():
+        if dragged_local_file(event):
             event.acceptProposedAction()
 
     def dropEvent(self, event) -> None:
-        urls = event.mimeData().urls()
-        if not urls:
+        path = dragged_local_file(event)
+        if not path:
             return
-        path = urls[0].toLocalFile()
         if path.lower().endswith((".shopwise", ".db")):
             self.open_shop(path)
         else:

@@ -14,6 +14,7 @@ from engine import queries
 from gui.charts import MonthChart, TopChart
 from gui.jobs import Job
 from gui.shop import Shop, has_feature, optional
+from gui.widgets import heading
 
 
 def when(iso: str | None) -> str:
@@ -66,11 +67,7 @@ class DashboardView(QWidget):
         lay = QVBoxLayout(body)
         lay.setContentsMargins(18, 14, 18, 14)
 
-        title = QLabel(shop.name)
-        f = title.font()
-        f.setPointSizeF(f.pointSizeF() * 1.6)
-        f.setBold(True)
-        title.setFont(f)
+        title = heading(shop.name)
         lay.addWidget(title)
         self.period = QLabel()
         self.period.setStyleSheet("color: palette(placeholder-text);")

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
 from engine import export
 
 from gui.shop import Shop
+from gui.widgets import heading
 
 
 class ExportView(QWidget):
@@ -23,11 +24,7 @@ class ExportView(QWidget):
         self.last_path: Path | None = None
         lay = QVBoxLayout(self)
         lay.setContentsMargins(18, 14, 18, 14)
-        title = QLabel("Export")
-        f = title.font()
-        f.setPointSizeF(f.pointSizeF() * 1.6)
-        f.setBold(True)
-        title.setFont(f)
+        title = heading("Export")
         lay.addWidget(title)
         intro = QLabel("Save the suggestions and their reasons as a CSV file for your newsletter tool, "
                        "a spreadsheet or your till. The file opens safely in Excel and LibreOffice.")

@@ -21,6 +21,7 @@ from engine.jobs import Progress
 
 from gui.jobs import Job, eta_text
 from gui.shop import Shop, has_feature, loaded, optional
+from gui.widgets import dragged_local_file
 
 log = logging.getLogger("shopwise.gui")
 
@@ -97,14 +98,13 @@ class DropZone(QFrame):
         lay.addStretch(1)
 
     def dragEnterEvent(self, event) -> None:
-        urls = event.mimeData().urls()
-        if urls and urls[0].isLocalFile():
+        if dragged_local_file(event):
             event.acceptProposedAction()
 
     def dropEvent(self, event) -> None:
-        urls = event.mimeData().urls()
-        if urls:
-            self.file_dropped.emit(urls[0].toLocalFile())
+        path = dragged_local_file(event)
+        if path:
+            self.file_dropped.emit(path)
             event.acceptProposedAction()
 
 

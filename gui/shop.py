@@ -37,7 +37,10 @@ class Shop(QObject):
         self.db.conn.close()
 
 
-_HEAVY = ("engine.importer", "engine.recommend", "engine.reasons")
+# Loaded in the background after the window appears. Not engine.reasons: initialising torch's
+# C extension holds the GIL for over a second, which would pause the window in the middle of
+# whatever the owner is doing; it is loaded by the first reasons job instead.
+_HEAVY = ("engine.importer", "engine.recommend")
 
 
 def has_feature(module: str) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 
+import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QProgressBar, QPushButton, QRadioButton,
@@ -18,6 +19,7 @@ from gui.charts import LineChart
 from gui.errors import plain_message
 from gui.jobs import Job, eta_text
 from gui.shop import Shop, has_feature, loaded, optional
+from gui.widgets import heading
 
 log = logging.getLogger("shopwise.gui")
 
@@ -69,11 +71,7 @@ class TrainingView(QWidget):
         self._preset_chosen = False
         lay = QVBoxLayout(self)
         lay.setContentsMargins(18, 14, 18, 14)
-        title = QLabel("Reason writer")
-        f = title.font()
-        f.setPointSizeF(f.pointSizeF() * 1.6)
-        f.setBold(True)
-        title.setFont(f)
+        title = heading("Reason writer")
         lay.addWidget(title)
         intro = QLabel("Shopwise writes a short reason for each suggestion. Training teaches the writer "
                        "the way your shop talks, using your products and your approved reasons. "
@@ -188,6 +186,8 @@ class TrainingView(QWidget):
             return device, estimates
 
         def found(result) -> None:
+            if not shiboken6.isValid(self.device_label):
+                return  # the window closed while the device was being looked up
             if result is not None:
                 self._device, self._estimates = result
             self._show_device()
