@@ -78,16 +78,23 @@ def _inspect(path: Path) -> FilePreview:
     first = next(iter(read_chunks(path, fmt, header=has_header,
                                   names=None if has_header else header, chunksize=PREVIEW_ROWS)),
                  pd.DataFrame(columns=header))
-    price_col = layout.mapping_for(header).unit_price if layout else None
-    decimal = "," if price_col and detect_decimal_comma(first[price_col]) else "."
     if catalogue:
         kind, key, label, mapping = "catalogue", catalogue.key, catalogue.label, None
     elif layout:
         kind, key, label, mapping = layout.kind, layout.key, layout.label, layout.mapping_for(header)
     else:
         kind, key, label, mapping = "orders", None, GENERIC.label, ColumnMapping()
+    decimal = "," if mapping and uses_decimal_comma(fmt, mapping, first) else "."
     return FilePreview(path, fmt.encoding, fmt.delimiter, decimal, header,
                        first.head(PREVIEW_ROWS).values.tolist(), kind, key, label, mapping)
+
+
+def uses_decimal_comma(fmt: CsvFormat, mapping: ColumnMapping, sample: pd.DataFrame) -> bool:
+    """Whether the file's prices and quantities are written with a decimal comma (3,50)."""
+    columns = [c for c in (mapping.unit_price, mapping.quantity) if c]
+    if not columns or fmt.delimiter == ",":
+        return False  # a comma-separated file cannot carry unquoted decimal commas reliably
+    return any(detect_decimal_comma(sample[c]) for c in columns)
 
 
 def import_orders(db: sqlite_utils.Database, path: str | Path, *, profile: str | None = None,
@@ -208,13 +215,10 @@ class _OrderImport:
         return parsed.dt.strftime("%Y-%m-%d %H:%M:%S").where(parsed.notna(), np.nan)
 
     def _decimal_comma(self) -> bool:
-        columns = [c for c in (self.mapping.unit_price, self.mapping.quantity) if c]
-        if not columns or self.fmt.delimiter == ",":
-            return False  # a comma-separated file cannot carry unquoted decimal commas reliably
         head = next(iter(read_chunks(self.path, self.fmt, header=self.layout.has_header,
                                      names=None if self.layout.has_header else self.header,
                                      chunksize=5000)))
-        return any(detect_decimal_comma(head[c]) for c in columns)
+        return uses_decimal_comma(self.fmt, self.mapping, head)
 
     # ---- one chunk ---------------------------------------------------------------------------
 
