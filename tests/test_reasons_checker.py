@@ -86,10 +86,17 @@ def test_silver_reasons_are_faithful_and_varied():
     assert metrics.distinct(texts, 2) > 0.1  # one evidence, 150 texts
 
 
-def test_prompt_names_the_feature_and_the_numbers():
+def test_prompt_names_the_feature_and_only_its_numbers():
     p = prompt.build(EV, "co_purchase")
-    assert "feature: co_purchase" in p and "42% of 50 Fender Stratocaster buyers" in p and "every 30 days" in p
-    assert p.endswith("<|im_start|>assistant\n")
+    assert "feature: co_purchase" in p and "42% of 50 Fender Stratocaster buyers" in p
+    assert "every 30 days" not in p and "every 30 days" in prompt.build(EV, "reorder")
+    assert p.startswith(prompt.PREFIX) and p.endswith("<|im_start|>assistant\n")
+
+
+def test_contributor_is_never_the_product_itself():
+    ev = {**EV, "contributors": [{"product_id": 1, "name": EV["product"]["name"], "weight": 1.0}]}
+    assert "contributor" not in prompt.features(ev)
+    assert not mentions_feature(f"Because you bought {EV['product']['name']}, try it.", ev, "contributor")
 
 
 def test_metrics_match_known_values():
@@ -99,3 +106,16 @@ def test_metrics_match_known_values():
     assert r["rouge1"] == pytest.approx(100 * 2 / 3) and r["rouge2"] == pytest.approx(50)
     assert metrics.unique_sentence_ratio(["a b", "a b", "c d"]) == pytest.approx(2 / 3)
     assert metrics.distinct(["a b a b"], 2) == pytest.approx(2 / 3)
+
+
+@pytest.mark.parametrize("rewrite, kept", [
+    ("You buy Elixir Nanoweb Strings 10-46 roughly every 30 days and have done so 4 times.", True),
+    ("You have bought Elixir Nanoweb Strings 10-46 4 times, about every 30 days, so a refill may be due.", False),
+    ("You buy these strings every 30 days, 4 times so far.", False),              # lost the product
+    ("You buy Elixir Nanoweb Strings 10-46 every few weeks.", False),              # lost the numbers
+    ("I would reword it: Elixir Nanoweb Strings 10-46, 4 times, every 30 days.", False),  # talks about the task
+])
+def test_a_rewording_is_kept_only_when_every_fact_survived(rewrite, kept):
+    from engine.reasons.paraphrase import survived
+    original = "You have bought Elixir Nanoweb Strings 10-46 4 times, about every 30 days, so a refill may be due."
+    assert survived(original, rewrite, EV, "reorder", CATALOGUE) is kept

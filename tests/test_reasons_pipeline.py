@@ -63,6 +63,29 @@ def test_loss_only_on_reason_tokens_and_padding_per_batch(tiny_model):
     assert batch["position_ids"][0, -1] == len(rows[0]["input_ids"]) - 1
 
 
+def test_shared_prefix_and_early_exit_change_nothing(demo, tiny_model):
+    """Reading the common prefix once and dropping finished rows gives the tokens a plain
+    left-padded batch gives (greedy), and tokenizes as training does (the whole prompt at once)."""
+    from engine.reasons import prompt
+    from engine.reasons.generate import decode, load_generator
+    gen = load_generator(demo, adapter=None)
+    tok = gen.tok
+    recs = store.recommendations(demo)[:6]
+    users = [prompt.user_part(r["evidence"], f) + prompt.SUFFIX
+             for r in recs for f in prompt.features(r["evidence"])[:2]]
+    ids = lambda texts: tok(texts, return_tensors="pt", padding=True, add_special_tokens=False)  # noqa: E731
+    prefix = ids([prompt.PREFIX])["input_ids"][0]
+    for u in users:
+        assert ids([prompt.PREFIX + u])["input_ids"][0].tolist() == prefix.tolist() + ids([u])["input_ids"][0].tolist()
+    stop = [tok.convert_tokens_to_ids("<|im_end|>")]
+    split, whole = ids(users), ids([prompt.PREFIX + u for u in users])
+    a = decode(gen.model, prefix, split["input_ids"], split["attention_mask"], 2, 12, 1.0, 1, 1.0, stop,
+               tok.pad_token_id)
+    b = decode(gen.model, None, whole["input_ids"], whole["attention_mask"], 2, 12, 1.0, 1, 1.0, stop,
+               tok.pad_token_id)
+    assert a.shape == (2 * len(users), 12) and a.tolist() == b.tolist()
+
+
 def test_train_cancel_resume_generate_store_evaluate_rollback(demo, tmp_path):
     # 1. a first adapter
     seen = []

@@ -12,7 +12,7 @@ import collections
 import re
 from dataclasses import dataclass, field
 
-from . import numbers
+from . import numbers, prompt
 
 MIN_WORDS, MAX_WORDS, MAX_CHARS = 4, 50, 300
 CAPITALISED_RUN = re.compile(r"\b[A-Z][\w'&-]*(?:\s+(?:of|and|for|with|&|[A-Z][\w'&-]*))*\s+[A-Z][\w'&-]*")
@@ -125,7 +125,7 @@ def mentions_feature(text: str, ev: dict, feature: str) -> bool:
         return said(c["with_name"]) or numbers.pct(c["confidence"]).rstrip("%") in nums \
             or any(w in cf for w in FEATURE_WORDS["co_purchase"])
     if feature == "contributor":
-        return said(*[c["name"] for c in ev.get("contributors") or []])
+        return said(*prompt.contributors(ev))
     if feature == "affinity" and (a := ev.get("affinity")):
         return said(a["label"])
     p = ev.get("product", {})

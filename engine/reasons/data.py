@@ -2,8 +2,9 @@
 
 (a) the owner's approved or edited reasons (weight 3), (b) real review text
 for reviewed items, kept only where the checker finds it faithful (weight 1),
-(c) silver reasons from evidence in many phrasings (weight 1). Held-out
-recommendations never enter training.
+(c) silver reasons from evidence in many phrasings (weight 1), and some of
+them reworded by the base model itself, kept only when no fact was lost
+(weight 1). Held-out recommendations never enter training.
 """
 
 from __future__ import annotations
@@ -12,17 +13,19 @@ import random
 import re
 from dataclasses import dataclass
 
-from . import prompt, silver, store
+from engine.jobs import CancelToken, no_progress
+
+from . import paraphrase, prompt, silver, store
 from .checker import check
 
-WEIGHTS = {"owner": 3, "review": 1, "silver": 1}
+WEIGHTS = {"owner": 3, "review": 1, "silver": 1, "reworded": 1}
 
 
 @dataclass(frozen=True)
 class Example:
     prompt: str
     target: str
-    source: str   # "owner" | "review" | "silver"
+    source: str   # "owner" | "review" | "silver" | "reworded"
 
 
 def owner_examples(db) -> list[Example]:
@@ -73,22 +76,32 @@ def review_examples(db, catalogue) -> list[Example]:
     return out
 
 
-def silver_examples(recs: list[dict], per_feature: int, seed: int) -> list[Example]:
+def silver_reasons(recs: list[dict], per_feature: int, seed: int) -> list[tuple[dict, str, str]]:
+    """(evidence, feature, silver text) for up to three features of each recommendation."""
     rng, out = random.Random(seed), []
     for rec in recs:
         ev = rec["evidence"]
         for feature in prompt.features(ev)[:3]:
-            for _ in range(per_feature):
-                out.append(Example(prompt.build(ev, feature), silver.silver_reason(ev, feature, rng), "silver"))
+            out += [(ev, feature, silver.silver_reason(ev, feature, rng)) for _ in range(per_feature)]
     return out
 
 
-def build(db, per_feature: int = 2, max_examples: int = 4000, seed: int = 0) -> tuple[list[Example], dict]:
-    """Weighted, de-duplicated training examples and a summary of the data (sizes, variety)."""
+def build(db, per_feature: int = 2, max_examples: int = 4000, seed: int = 0, generator=None,
+          rewordings: int = 0, progress=no_progress, cancel: CancelToken | None = None
+          ) -> tuple[list[Example], dict]:
+    """Weighted, de-duplicated training examples and a summary of the data (sizes, variety).
+
+    With a `generator` (the base model), `rewordings` silver reasons are reworded by it first.
+    """
     catalogue = store.catalogue_names(db)
     recs = [r for r in store.recommendations(db) if not store.is_held_out(r["id"])]
+    silver_rows = silver_reasons(recs, per_feature, seed)
+    tried = random.Random(seed).sample(silver_rows, min(rewordings, len(silver_rows))) if generator else []
+    reworded = paraphrase.reword(generator, tried, catalogue, progress, cancel) if tried else []
+    as_examples = lambda rows, source: [Example(prompt.build(ev, f), text, source)  # noqa: E731
+                                        for ev, f, text in rows]
     layers = {"owner": owner_examples(db), "review": review_examples(db, catalogue),
-              "silver": silver_examples(recs, per_feature, seed)}
+              "silver": as_examples(silver_rows, "silver"), "reworded": as_examples(reworded, "reworded")}
     seen, unique = set(), []
     for name, examples in layers.items():
         for ex in examples:
@@ -98,12 +111,12 @@ def build(db, per_feature: int = 2, max_examples: int = 4000, seed: int = 0) -> 
                 unique.append(ex)
     rng = random.Random(seed)
     rng.shuffle(unique)
-    # Owner's words always stay; the rest is capped so training stays affordable.
-    unique.sort(key=lambda ex: ex.source != "owner")
+    # The owner's words and the scarce rewordings always stay; the rest is capped so training stays affordable.
+    unique.sort(key=lambda ex: ex.source not in ("owner", "reworded"))
     unique = unique[:max_examples]
     weighted = [ex for ex in unique for _ in range(WEIGHTS[ex.source])]
     rng.shuffle(weighted)
     targets = [ex.target for ex in unique]
-    summary = {"layers": {k: len(v) for k, v in layers.items()}, "unique": len(unique),
-               "weighted": len(weighted), "variety": silver.variety(targets)}
+    summary = {"layers": {k: len(v) for k, v in layers.items()}, "rewordings_tried": len(tried),
+               "unique": len(unique), "weighted": len(weighted), "variety": silver.variety(targets)}
     return weighted, summary

@@ -10,7 +10,7 @@ from engine.jobs import CancelToken, no_progress
 from . import metrics, prompt, store
 from .adapters import active_adapter
 from .checker import check, mentions_feature
-from .generate import choose, load_generator, sample
+from .generate import load_generator, write
 from .silver import template_reason
 
 COLUMNS = ["system", "n", "raw_faithful", "faithful", "fallback", "raw_fmr", "fmr", "hallucinated",
@@ -52,26 +52,19 @@ def score(name: str, recs, raw: list[list[str]], final: list[str], fallback: lis
     return row
 
 
-def evaluate(db, data=None, candidates: int = 4, limit: int | None = None, progress=no_progress,
+def evaluate(db, data=None, candidates: int = 2, limit: int | None = None, progress=no_progress,
              cancel: CancelToken | None = None, save: bool = True) -> list[dict]:
     """The metrics table (one row per system) on held-out recommendations; saved in `evaluations`."""
     recs = [r for r in store.recommendations(db) if store.is_held_out(r["id"])][:limit]
     catalogue, refs = store.catalogue_names(db), _references(db, recs)
-    feats = [prompt.main_feature(r["evidence"]) for r in recs]
-    templates = [template_reason(r["evidence"], f) for r, f in zip(recs, feats)]
+    templates = [template_reason(r["evidence"], prompt.main_feature(r["evidence"])) for r in recs]
     rows = [score("template", recs, [[t] for t in templates], templates, [False] * len(recs), catalogue, refs)]
     systems = [("base", None)] + ([("lora", active_adapter(db)["id"])] if active_adapter(db) else [])
-    prompts = [prompt.build(r["evidence"], f) for r, f in zip(recs, feats)]
     for name, adapter in systems:
         gen = load_generator(db, data, adapter=adapter)
-        raw = sample(gen, prompts, candidates, progress=progress, cancel=cancel)
-        final, fallback, used = [], [], set()
-        for cs, r, f, t in zip(raw, recs, feats, templates):
-            text = choose(cs, r["evidence"], f, catalogue, used)
-            fallback.append(text is None)
-            final.append(text or t)
-            used.add(final[-1].casefold())
-        rows.append(score(name, recs, raw, final, fallback, catalogue, refs))
+        written = write(gen, recs, catalogue, candidates, progress=progress, cancel=cancel)
+        rows.append(score(name, recs, written.candidates, written.texts,
+                          [not ok for ok in written.from_model], catalogue, refs))
     if save:
         with transaction(db):
             db["evaluations"].insert({"kind": "reasons", "created_at": store.now(), "results": json.dumps(rows)})

@@ -1,9 +1,11 @@
-"""Reason generation: batched sampling of several candidates, the checker picks.
+"""Reason generation: batched sampling of a few candidates, the checker picks.
 
 Prompts are sorted by length and left-padded in batches; generation uses the
-KV cache. Each recommendation gets `candidates` samples; the best one that
-passes the faithfulness checker is kept, else a template reason is stored
-with provenance 'template'.
+KV cache, reads the prompts' shared prefix once per batch, and drops finished
+sequences from the batch. Each recommendation gets `candidates` samples; the
+best one that passes the faithfulness checker is kept; those with none get a
+second round; if that fails too, a template reason is stored with provenance
+'template'.
 """
 
 from __future__ import annotations
@@ -51,47 +53,65 @@ def load_generator(db, data: str | Path | None = None, adapter: str | int | None
 
 
 @torch.inference_mode()
-def decode(model, ids, mask, candidates: int, max_new_tokens: int, temperature: float, top_k: int,
-           top_p: float, stop: list[int], pad_id: int) -> torch.Tensor:
+def decode(model, prefix: torch.Tensor | None, ids, mask, candidates: int, max_new_tokens: int,
+           temperature: float, top_k: int, top_p: float, stop: list[int], pad_id: int) -> torch.Tensor:
     """Sample `candidates` continuations per left-padded prompt, with a KV cache.
 
-    The prompt is read once; its cache is then repeated for the candidates.
+    The shared `prefix` is read once for the whole batch and each prompt once for
+    all its candidates: their caches are repeated, not recomputed. A sequence
+    leaves the batch when it ends, so short reasons do not pay for long ones.
     Sampling draws from the top-k tokens only (sorting 49k logits per step is slow on a CPU).
+    Returns (prompts x candidates, max_new_tokens) token ids, padded with `pad_id`.
     """
-    pos = (mask.cumsum(-1) - 1).clamp(min=0)
-    out = model(input_ids=ids, attention_mask=mask, position_ids=pos, use_cache=True, logits_to_keep=1)
+    n, past, start = ids.shape[0], None, 0
+    if prefix is not None and prefix.numel():
+        past = model(input_ids=prefix[None], use_cache=True).past_key_values
+        past.batch_repeat_interleave(n)
+        start = prefix.numel()
+        mask = torch.cat([mask.new_ones(n, start), mask], dim=-1)
+    pos = start + (mask[:, start:].cumsum(-1) - 1).clamp(min=0)
+    out = model(input_ids=ids, attention_mask=mask, position_ids=pos, past_key_values=past,
+                use_cache=True, logits_to_keep=1)
     past = out.past_key_values
     past.batch_repeat_interleave(candidates)
     logits = out.logits[:, -1].repeat_interleave(candidates, 0)
     mask = mask.repeat_interleave(candidates, 0)
     pos = pos[:, -1:].repeat_interleave(candidates, 0)
     stop_t = torch.tensor(stop, device=ids.device)
-    done = torch.zeros(mask.shape[0], dtype=torch.bool, device=ids.device)
-    new = []
-    for _ in range(max_new_tokens):
+    rows = torch.arange(n * candidates, device=ids.device)   # the output row of each live sequence
+    result = torch.full((n * candidates, max_new_tokens), pad_id, device=ids.device)
+    for step in range(max_new_tokens):
         top, idx = (logits.float() / temperature).topk(top_k, dim=-1)
         probs = top.softmax(-1)
         probs[(probs.cumsum(-1) - probs) > top_p] = 0  # nucleus inside the top-k
         tok = idx.gather(-1, torch.multinomial(probs, 1))
-        tok[done] = pad_id
-        new.append(tok)
-        done |= torch.isin(tok[:, 0], stop_t)
-        if bool(done.all()):
+        result[rows, step] = tok[:, 0]
+        live = ~torch.isin(tok[:, 0], stop_t)
+        if not bool(live.any()):
             break
-        mask = torch.cat([mask, (~done).long()[:, None]], dim=-1)
+        if not bool(live.all()):
+            keep = live.nonzero()[:, 0]
+            past.batch_select_indices(keep)
+            tok, mask, pos, rows = tok[keep], mask[keep], pos[keep], rows[keep]
+        mask = torch.cat([mask, mask.new_ones(len(rows), 1)], dim=-1)
         pos = pos + 1
         out = model(input_ids=tok, attention_mask=mask, position_ids=pos, past_key_values=past, use_cache=True)
         past, logits = out.past_key_values, out.logits[:, -1]
-    return torch.cat(new, dim=-1)
+    return result
 
 
-def sample(gen: Generator, prompts: list[str], candidates: int = 4, batch_size: int = 16,
+def sample(gen: Generator, prompts: list[str], candidates: int = 2, batch_size: int = 48,
            max_new_tokens: int = 48, temperature: float = 0.8, top_k: int = 40, top_p: float = 0.95,
-           progress=no_progress, cancel: CancelToken | None = None, seed: int = 0) -> list[list[str]]:
-    """`candidates` sampled reasons per prompt, in the prompts' order; batches of similar length."""
+           progress=no_progress, cancel: CancelToken | None = None, seed: int = 0,
+           shared: str = "") -> list[list[str]]:
+    """`candidates` sampled reasons per prompt, in the prompts' order; batches of similar length.
+
+    `shared` is the text every prompt starts with (read once per batch); prompts are given without it.
+    """
     torch.manual_seed(seed)
     tok = gen.tok
     stop = [tok.convert_tokens_to_ids("<|im_end|>"), tok.eos_token_id]
+    prefix = tok(shared, add_special_tokens=False, return_tensors="pt")["input_ids"][0].to(gen.device)
     order = sorted(range(len(prompts)), key=lambda i: len(prompts[i]))
     out: list[list[str]] = [[] for _ in prompts]
     for start in range(0, len(order), batch_size):
@@ -100,7 +120,7 @@ def sample(gen: Generator, prompts: list[str], candidates: int = 4, batch_size: 
         idx = order[start:start + batch_size]
         enc = tok([prompts[i] for i in idx], return_tensors="pt", padding=True,
                   add_special_tokens=False).to(gen.device)
-        ids = decode(gen.model, enc["input_ids"], enc["attention_mask"], candidates, max_new_tokens,
+        ids = decode(gen.model, prefix, enc["input_ids"], enc["attention_mask"], candidates, max_new_tokens,
                      temperature, top_k, top_p, stop, tok.pad_token_id)
         texts = tok.batch_decode(ids, skip_special_tokens=True)
         for j, i in enumerate(idx):
@@ -118,8 +138,42 @@ def choose(cands: list[str], ev: dict, feature: str, catalogue, used: set[str]) 
                                   -abs(len(c.split()) - 20)))
 
 
+@dataclass
+class Written:
+    texts: list[str]              # the kept reason per recommendation (template when none passed)
+    from_model: list[bool]        # False where the template was used
+    candidates: list[list[str]]   # every sampled candidate, for the raw metrics
+
+
+def write(gen: Generator, recs: list[dict], catalogue, candidates: int = 2, rounds: int = 2,
+          progress=no_progress, cancel: CancelToken | None = None) -> Written:
+    """A checked reason per recommendation: `candidates` samples each, and for those where none
+    passed the checker, another round of samples (up to `rounds`); then the template."""
+    feats = [prompt.main_feature(r["evidence"]) for r in recs]
+    prompts = [prompt.user_part(r["evidence"], f) + prompt.SUFFIX for r, f in zip(recs, feats)]
+    cands: list[list[str]] = [[] for _ in recs]
+    texts: list[str | None] = [None] * len(recs)
+    used: set[str] = set()
+    todo = list(range(len(recs)))
+    for round_no in range(rounds):
+        if not todo:
+            break
+        message = "Writing reasons" if round_no == 0 else f"Second try for {len(todo)} reasons"
+        got = sample(gen, [prompts[i] for i in todo], candidates, cancel=cancel, seed=round_no,
+                     shared=prompt.PREFIX, progress=lambda p: progress(Progress(p.done, p.total, message)))
+        for i, cs in zip(todo, got):
+            cands[i] += cs
+            texts[i] = choose(cs, recs[i]["evidence"], feats[i], catalogue, used)
+            if texts[i] is not None:
+                used.add(texts[i].casefold())
+        todo = [i for i in todo if texts[i] is None]
+    from_model = [t is not None for t in texts]
+    final = [t if t is not None else template_reason(r["evidence"], f) for t, r, f in zip(texts, recs, feats)]
+    return Written(final, from_model, cands)
+
+
 def generate_reasons(db, run_id: int | None = None, progress=no_progress, cancel: CancelToken | None = None,
-                     data: str | Path | None = None, candidates: int = 4, batch_size: int = 16,
+                     data: str | Path | None = None, candidates: int = 2, rounds: int = 2,
                      ids: list[int] | None = None, generator: Generator | None = None) -> dict:
     """Write a draft reason for every recommendation of the run (owner-reviewed ones are kept)."""
     run_id = run_id if run_id is not None or ids is not None else store.latest_run_id(db)
@@ -129,23 +183,15 @@ def generate_reasons(db, run_id: int | None = None, progress=no_progress, cancel
         return {"reasons": 0}
     progress(Progress(0, len(recs), "Loading the model"))
     gen = generator or load_generator(db, data)
-    catalogue = store.catalogue_names(db)
     t0 = time.perf_counter()
-    feats = [prompt.main_feature(r["evidence"]) for r in recs]
-    cands = sample(gen, [prompt.build(r["evidence"], f) for r, f in zip(recs, feats)], candidates,
-                   batch_size, progress=lambda p: progress(Progress(p.done, p.total, p.message)), cancel=cancel)
-    rows, used, templates = [], set(), 0
-    for rec, f, cs in zip(recs, feats, cands):
-        text = choose(cs, rec["evidence"], f, catalogue, used)
-        provenance = gen.provenance
-        if text is None:
-            text, provenance, templates = template_reason(rec["evidence"], f), "template", templates + 1
-        used.add(text.casefold())
-        rows.append({"recommendation_id": rec["id"], "text": text, "provenance": provenance,
-                     "adapter_id": gen.adapter_id if provenance.startswith("adapter") else None})
+    written = write(gen, recs, store.catalogue_names(db), candidates, rounds, progress, cancel)
     if cancel is not None:
         cancel.check()
+    rows = [{"recommendation_id": rec["id"], "text": text,
+             "provenance": gen.provenance if ok else "template",
+             "adapter_id": gen.adapter_id if ok else None}
+            for rec, text, ok in zip(recs, written.texts, written.from_model)]
     store.save_reasons(db, rows)
     seconds = time.perf_counter() - t0
-    return {"reasons": len(rows), "templates": templates, "seconds": round(seconds, 2),
+    return {"reasons": len(rows), "templates": written.from_model.count(False), "seconds": round(seconds, 2),
             "reasons_per_second": round(len(rows) / seconds, 2), "provenance": gen.provenance}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 
+from . import prompt
 from .numbers import days, pct, price
 
 FEATURE_PHRASES = {
@@ -78,8 +79,8 @@ def _slots(ev: dict, rng: random.Random) -> dict:
     if c := ev.get("co_purchase"):
         s.update(with_name=c["with_name"], conf=pct(c["confidence"]), with_n=c["customers_with"],
                  both=c["customers_both"])
-    if ev.get("contributors"):
-        s["contrib"] = rng.choice(ev["contributors"][:2])["name"]
+    if prompt.contributors(ev):
+        s["contrib"] = rng.choice(prompt.contributors(ev)[:2])
     if a := ev.get("affinity"):
         s.update(label=a["label"], label_pct=pct(a["share"]))
     return s

@@ -26,14 +26,16 @@ from engine.jobs import CancelToken, Cancelled, Progress, no_progress
 from . import data as training_data
 from .adapters import register_adapter, save_adapter
 from .device import detect_device
+from .generate import load_generator
 from .model import base_model_dir, load_tokenizer
 from .paths import data_dir, offline
 from .store import now
 
+# rewordings: silver reasons the base model rewords before training (see paraphrase.py); slow on a CPU.
 PRESETS = {
-    "quick": {"steps": 40, "batch_size": 4, "lr": 2e-3, "rank": 8},
-    "standard": {"steps": 300, "batch_size": 8, "lr": 1e-3, "rank": 16},
-    "thorough": {"steps": 1000, "batch_size": 16, "lr": 5e-4, "rank": 16},
+    "quick": {"steps": 40, "batch_size": 4, "lr": 2e-3, "rank": 8, "rewordings": 0},
+    "standard": {"steps": 300, "batch_size": 8, "lr": 1e-3, "rank": 16, "rewordings": 96},
+    "thorough": {"steps": 1000, "batch_size": 16, "lr": 5e-4, "rank": 16, "rewordings": 256},
 }
 SECONDS_PER_EXAMPLE = {"cpu": 2.5, "mps": 0.3, "cuda": 0.03}  # bundled model; cpu measured on 2 shared cores
 LORA_TARGETS = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
@@ -130,6 +132,8 @@ def train(db, preset: str = "quick", steps: int | None = None, progress=no_progr
     offline()
     device = detect_device()
     root = data_dir(data)
+    dtype = torch.bfloat16 if device.bf16 else torch.float32
+    base_model = None
     if resume is not None:  # the same data and settings as the interrupted run
         row = db.execute("SELECT params FROM training_runs WHERE id = ?", [resume]).fetchone()
         if row is None:
@@ -141,13 +145,19 @@ def train(db, preset: str = "quick", steps: int | None = None, progress=no_progr
         _update_run(db, run_id, status="running", device=device.description)
     else:
         progress(Progress(0, None, "Building training data"))
-        examples, sizes = training_data.build(db, max_examples=max_examples, seed=seed)
+        base = base_model_dir(db, root)
+        p = PRESETS[preset]
+        generator = None
+        if p.get("rewordings"):  # the base model rewords silver reasons, then is the model trained
+            generator = load_generator(db, root, adapter=None)
+            base_model = generator.model
+        examples, sizes = training_data.build(db, max_examples=max_examples, seed=seed, generator=generator,
+                                              rewordings=p.get("rewordings", 0), progress=progress,
+                                              cancel=cancel)
         if not examples:
             raise ValueError("No training data: create recommendations first.")
         if cancel is not None:
             cancel.check()
-        base = base_model_dir(db, root)
-        p = PRESETS[preset]
         params = {"preset": preset, **p, "steps": steps or p["steps"], "base_model": str(base),
                   "seed": seed, "run_dir": str(root / "runs" / uuid.uuid4().hex[:12]), "max_len": MAX_LEN}
         run_dir = Path(params["run_dir"])
@@ -158,8 +168,7 @@ def train(db, preset: str = "quick", steps: int | None = None, progress=no_progr
     tok = load_tokenizer(base)
     dataset = tokenize(examples, tok, params["max_len"])
     collator = Collator(tok.pad_token_id)
-    dtype = torch.bfloat16 if device.bf16 else torch.float32
-    model = AutoModelForCausalLM.from_pretrained(str(base), local_files_only=True, dtype=dtype)
+    model = base_model or AutoModelForCausalLM.from_pretrained(str(base), local_files_only=True, dtype=dtype)
     n_layers = model.config.num_hidden_layers
     top = list(range(n_layers - max(1, round(n_layers * LORA_TOP_LAYERS)), n_layers))
     model = get_peft_model(model, LoraConfig(r=params["rank"], lora_alpha=2 * params["rank"],
