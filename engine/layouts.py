@@ -150,7 +150,9 @@ UCI_RETAIL = Layout(
         "customer_id": ("CustomerID", "Customer ID"),
     },
     signature=("StockCode", "InvoiceDate"),
-    non_products=re.compile(r"^(POST|DOT|M|D|C2|S|B|CRUK|PADS|AMAZONFEE|BANK CHARGES|gift_.*)$",
+    # Postage, carriage, fees and manual adjustments, by stock code or by description.
+    non_products=re.compile(r"^(POST|DOT|M|D|C2|S|B|CRUK|PADS|AMAZONFEE|AMAZON FEE|BANK CHARGES|gift_.*"
+                            r"|(NEXT DAY )?CARRIAGE|(DOTCOM )?POSTAGE|MANUAL|DISCOUNT|SAMPLES)$",
                             re.IGNORECASE),
     return_invoice_prefix="C",
 )
