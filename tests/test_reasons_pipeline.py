@@ -159,6 +159,22 @@ def test_cancel_during_generation_writes_nothing(demo):
     assert demo.execute("SELECT count(*) FROM reasons").fetchone()[0] == 0
 
 
+def test_cancel_keeps_finished_chunks_and_the_next_run_goes_on(demo, monkeypatch):
+    from engine.reasons import generate
+    monkeypatch.setattr(generate, "CHUNK", 16)
+    token = CancelToken()
+
+    def cancel_in_second_chunk(p):
+        if p.done and p.done > 16:
+            token.cancel()
+    with pytest.raises(Cancelled):
+        generate_reasons(demo, cancel=token, progress=cancel_in_second_chunk, candidates=1)
+    assert demo.execute("SELECT count(*) FROM reasons").fetchone()[0] == 16
+    out = generate_reasons(demo, candidates=1, missing_only=True)
+    assert out["reasons"] == 40 - 16
+    assert demo.execute("SELECT count(DISTINCT recommendation_id), count(*) FROM reasons").fetchone() == (40, 40)
+
+
 def test_missing_model_names_the_fix(monkeypatch, tmp_path):
     import importlib.util
     monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)

@@ -148,7 +148,8 @@ class Written:
 def write(gen: Generator, recs: list[dict], catalogue, candidates: int = 2, rounds: int = 2,
           progress=no_progress, cancel: CancelToken | None = None) -> Written:
     """A checked reason per recommendation: `candidates` samples each, and for those where none
-    passed the checker, another round of samples (up to `rounds`); then the template."""
+    passed the checker, another round of samples (up to `rounds`); then the template.
+    Progress counts recommendations of the first round; later rounds say how many they retry."""
     feats = [prompt.main_feature(r["evidence"]) for r in recs]
     prompts = [prompt.user_part(r["evidence"], f) + prompt.SUFFIX for r, f in zip(recs, feats)]
     cands: list[list[str]] = [[] for _ in recs]
@@ -158,9 +159,10 @@ def write(gen: Generator, recs: list[dict], catalogue, candidates: int = 2, roun
     for round_no in range(rounds):
         if not todo:
             break
-        message = "Writing reasons" if round_no == 0 else f"Second try for {len(todo)} reasons"
+        report = (lambda p: progress(p)) if round_no == 0 else (  # noqa: E731
+            lambda p, n=len(todo): progress(Progress(len(recs), len(recs), f"Second try for {n} reasons")))
         got = sample(gen, [prompts[i] for i in todo], candidates, cancel=cancel, seed=round_no,
-                     shared=prompt.PREFIX, progress=lambda p: progress(Progress(p.done, p.total, message)))
+                     shared=prompt.PREFIX, progress=report)
         for i, cs in zip(todo, got):
             cands[i] += cs
             texts[i] = choose(cs, recs[i]["evidence"], feats[i], catalogue, used)
@@ -172,26 +174,39 @@ def write(gen: Generator, recs: list[dict], catalogue, candidates: int = 2, roun
     return Written(final, from_model, cands)
 
 
+CHUNK = 480   # reasons saved together: a cancel or a crash keeps every finished chunk
+
+
 def generate_reasons(db, run_id: int | None = None, progress=no_progress, cancel: CancelToken | None = None,
                      data: str | Path | None = None, candidates: int = 2, rounds: int = 2,
-                     ids: list[int] | None = None, generator: Generator | None = None) -> dict:
-    """Write a draft reason for every recommendation of the run (owner-reviewed ones are kept)."""
+                     ids: list[int] | None = None, generator: Generator | None = None,
+                     missing_only: bool = False) -> dict:
+    """Write a draft reason for every recommendation of the run (owner-reviewed ones are kept).
+
+    Reasons are saved chunk by chunk, so a cancelled run keeps what it finished; with
+    `missing_only` only recommendations without any reason are written, so the next run
+    goes on where a cancelled one stopped.
+    """
     run_id = run_id if run_id is not None or ids is not None else store.latest_run_id(db)
-    reviewed = store.reviewed_ids(db)
-    recs = [r for r in store.recommendations(db, run_id, ids) if r["id"] not in reviewed]
+    skip = store.reviewed_ids(db) | (store.ids_with_reason(db) if missing_only else set())
+    recs = [r for r in store.recommendations(db, run_id, ids) if r["id"] not in skip]
     if not recs:
-        return {"reasons": 0}
+        return {"reasons": 0, "templates": 0}
     progress(Progress(0, len(recs), "Loading the model"))
     gen = generator or load_generator(db, data)
-    t0 = time.perf_counter()
-    written = write(gen, recs, store.catalogue_names(db), candidates, rounds, progress, cancel)
-    if cancel is not None:
-        cancel.check()
-    rows = [{"recommendation_id": rec["id"], "text": text,
-             "provenance": gen.provenance if ok else "template",
-             "adapter_id": gen.adapter_id if ok else None}
-            for rec, text, ok in zip(recs, written.texts, written.from_model)]
-    store.save_reasons(db, rows)
+    catalogue = store.catalogue_names(db)
+    t0, saved, templates = time.perf_counter(), 0, 0
+    for start in range(0, len(recs), CHUNK):
+        chunk = recs[start:start + CHUNK]
+        written = write(gen, chunk, catalogue, candidates, rounds, cancel=cancel, progress=lambda p: progress(
+            Progress(start + (p.done or 0), len(recs), p.message)))
+        if cancel is not None:
+            cancel.check()
+        store.save_reasons(db, [{"recommendation_id": rec["id"], "text": text,
+                                 "provenance": gen.provenance if ok else "template",
+                                 "adapter_id": gen.adapter_id if ok else None}
+                                for rec, text, ok in zip(chunk, written.texts, written.from_model)])
+        saved, templates = saved + len(chunk), templates + written.from_model.count(False)
     seconds = time.perf_counter() - t0
-    return {"reasons": len(rows), "templates": written.from_model.count(False), "seconds": round(seconds, 2),
-            "reasons_per_second": round(len(rows) / seconds, 2), "provenance": gen.provenance}
+    return {"reasons": saved, "templates": templates, "seconds": round(seconds, 2),
+            "reasons_per_second": round(saved / seconds, 2), "provenance": gen.provenance}

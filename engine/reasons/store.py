@@ -75,6 +75,10 @@ def reviewed_ids(db) -> set[int]:
         "SELECT recommendation_id FROM reasons WHERE status IN ('approved', 'edited')").fetchall()}
 
 
+def ids_with_reason(db) -> set[int]:
+    return {r[0] for r in db.execute("SELECT DISTINCT recommendation_id FROM reasons").fetchall()}
+
+
 def set_reason(db, reason_id: int, text: str | None = None, status: str | None = None) -> None:
     """The owner edits, approves or rejects a reason (editing the text makes it 'edited')."""
     if status is not None and status not in STATUSES:
