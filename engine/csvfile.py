@@ -21,6 +21,7 @@ import pandas as pd
 MAX_HEADER_BYTES = 1 << 20   # a header line longer than this is not a CSV export
 BLOCK = 1 << 20
 DELIMITERS = [",", ";", "\t", "|"]
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 class ImportRefused(Exception):
@@ -95,8 +96,9 @@ def sniff(path: str | Path) -> CsvFormat:
     with open(path, "rb") as f:
         raw = f.read(MAX_HEADER_BYTES + 1)
     text = raw.decode(encoding, errors="replace")
-    first_line = text.split("\n", 1)[0].rstrip("\r")
-    if "\n" not in text and len(raw) > MAX_HEADER_BYTES:
+    # Old Mac and some Excel exports end lines with a bare carriage return.
+    first_line, *rest = _LINE_BREAK.split(text, 1)
+    if not rest and len(raw) > MAX_HEADER_BYTES:
         raise ImportRefused(
             f"The first line is longer than {MAX_HEADER_BYTES // (1 << 20)} MB: "
             "this is not a CSV export with a header row.", file=path.name, row=1)
