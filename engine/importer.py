@@ -180,15 +180,17 @@ class _OrderImport:
                 with warnings.catch_warnings(record=True) as caught:
                     warnings.simplefilter("always")
                     chunk = next(chunks, None)
-                for w in caught:
-                    report.counts["rows"] += 1
-                    report.flag("malformed_row", [_line_of(str(w.message))], None,
-                                [str(w.message).strip()])
+                skipped = _skipped_lines(caught)
+                report.counts["rows"] += len(skipped)
+                report.flag("malformed_row", skipped.keys(), None, skipped.values())
                 if chunk is None:
                     break
                 report.counts["rows"] += len(chunk)
-                self._import_chunk(chunk, has_header)
+                if len(chunk):  # a file that is only a header reads as one empty chunk
+                    self._import_chunk(chunk, has_header)
                 progress(Progress(raw.tell(), self.fmt.size, f"{report.counts['rows']:,} rows read"))
+        if not report.counts["rows"]:
+            raise ImportRefused("There are no rows under the header: nothing to import.", file=self.path.name)
         report.counts["orders"] = len(self.new_orders)
         conn.execute("UPDATE imports SET finished_at = ?, status = 'done', counts = ?, report = ?"
                      " WHERE id = ?", [now(), _json_counts(report), report.as_json(), report.import_id])
@@ -539,9 +541,14 @@ def _factorize_pairs(a: pd.Series, b: pd.Series) -> tuple[np.ndarray, list[tuple
     return codes, list(zip(ua[pair_codes // len(uniques_b)], ub[pair_codes % len(uniques_b)]))
 
 
-def _line_of(message: str) -> int | None:
-    match = re.search(r"(?:line|row) (\d+)", message)
-    return int(match.group(1)) if match else None
+def _skipped_lines(caught: list[warnings.WarningMessage]) -> dict[int, str]:
+    """Line number -> pandas' sentence, for every row with the wrong number of fields.
+
+    pandas warns once per chunk, naming every line it skipped in that one warning.
+    """
+    messages = (m for w in caught for m in str(w.message).splitlines())
+    return {int(match.group(1)): m.strip() for m in messages
+            if (match := re.match(r"\s*Skipping line (\d+)", m))}
 
 
 def _json_counts(report: ImportReport) -> str:
