@@ -3,6 +3,7 @@
 import csv
 import socket
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -33,7 +34,7 @@ def test_the_guard_refuses_connections_and_lookups(no_network):
 
 
 def test_whole_pipeline_without_network(no_network, shop, tiny_model, tmp_path, monkeypatch):
-    from engine.reasons import generate_reasons, model, train
+    from engine.reasons import active_adapter, generate_reasons, model, train
     monkeypatch.setenv("SHOPWISE_DATA_DIR", str(tmp_path / "data"))
     orders = tmp_path / "orders.csv"
     lines = (SHARED_DATA / "online-retail-uci-sample" / "online_retail_sample.csv").read_bytes().splitlines(True)
@@ -43,6 +44,9 @@ def test_whole_pipeline_without_network(no_network, shop, tiny_model, tmp_path, 
     shop["settings"].insert({"key": model.SETTING, "value": str(tiny_model)})
     run_id = train(shop, preset="quick", steps=2)
     assert shop.execute("SELECT status FROM training_runs WHERE id = ?", [run_id]).fetchone()[0] == "done"
+    # the adapter is saved as safetensors only: nothing in it is ever unpickled
+    adapter = Path(active_adapter(shop)["path"])
+    assert sorted(p.name for p in adapter.iterdir() if p.suffix != ".json") == ["adapter_model.safetensors"]
     ids = [r[0] for r in shop.execute("SELECT id FROM recommendations ORDER BY id LIMIT 3")]
     assert generate_reasons(shop, candidates=1, ids=ids)["reasons"] == 3
     out = tmp_path / "export.csv"
