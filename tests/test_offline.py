@@ -12,6 +12,7 @@ from engine.export import export_recommendations
 from engine.importer import import_orders
 from engine.recommend import run_recommendations
 from tests.conftest import SHARED_DATA
+from tests.test_safe_files import weight_files
 
 
 @pytest.fixture
@@ -45,8 +46,7 @@ def test_whole_pipeline_without_network(no_network, shop, tiny_model, tmp_path, 
     run_id = train(shop, preset="quick", steps=2)
     assert shop.execute("SELECT status FROM training_runs WHERE id = ?", [run_id]).fetchone()[0] == "done"
     # the adapter is saved as safetensors only: nothing in it is ever unpickled
-    adapter = Path(active_adapter(shop)["path"])
-    assert sorted(p.name for p in adapter.iterdir() if p.suffix != ".json") == ["adapter_model.safetensors"]
+    assert weight_files(Path(active_adapter(shop)["path"])) == ["adapter_model.safetensors"]
     ids = [r[0] for r in shop.execute("SELECT id FROM recommendations ORDER BY id LIMIT 3")]
     assert generate_reasons(shop, candidates=1, ids=ids)["reasons"] == 3
     out = tmp_path / "export.csv"
