@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import html
 import re
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 import sqlite_utils
 
-from engine.csvfile import ImportRefused, parse_numbers, read_chunks, sniff, split_header
+from engine.csvfile import (ImportRefused, csv_errors_refused, parse_numbers, read_chunks, skipped_lines,
+                            sniff, split_header)
 from engine.db import already_imported, name_key, now, transaction
 from engine.jobs import CancelToken, Progress, ProgressCallback, no_progress
 from engine.report import ImportReport
@@ -33,13 +35,16 @@ def strip_html(text: str) -> str:
 class CatalogueLayout:
     key: str
     label: str
-    signature: tuple[str, ...]
+    signature: tuple[str, ...]   # the columns that identify it, all required
+    optional: tuple[str, ...]    # the other columns it reads; empty where the file lacks them
 
 
 SHOPIFY_PRODUCTS = CatalogueLayout("shopify_products", "Shopify products export",
-                                   ("Handle", "Title", "Variant SKU"))
+                                   ("Handle", "Title", "Variant SKU"),
+                                   ("Body (HTML)", "Vendor", "Type", "Tags", "Variant Price"))
 WOO_PRODUCTS = CatalogueLayout("woocommerce_products", "WooCommerce products export",
-                               ("Type", "SKU", "Name", "Regular price"))
+                               ("Type", "SKU", "Name", "Regular price"),
+                               ("ID", "Sale price", "Description", "Short description", "Categories", "Tags"))
 
 
 def detect_catalogue(header: list[str]) -> CatalogueLayout | None:
@@ -127,9 +132,14 @@ def import_catalogue(db: sqlite_utils.Database, path: str | Path, *,
         report.already_imported = True
         return report
     # Catalogues are small (thousands of rows): read whole, the variant logic needs all rows of a product.
-    df = pd.concat(read_chunks(path, fmt), ignore_index=False)
+    with csv_errors_refused(path), warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        df = pd.concat(read_chunks(path, fmt), ignore_index=False)
+    skipped = skipped_lines(caught)
+    report.flag("malformed_row", skipped.keys(), None, skipped.values())
+    df = df.assign(**{c: "" for c in layout.optional if c not in df})
     df.insert(0, "row", df.index + 2)
-    report.counts["rows"] = len(df)
+    report.counts["rows"] = len(df) + len(skipped)
     rows = _shopify_rows(df, report) if layout is SHOPIFY_PRODUCTS else _woo_rows(df, report)
     missing = rows["name"].str.strip() == ""
     if missing.any():

@@ -9,10 +9,12 @@ only deal with columns and meanings.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import hashlib
 import io
 import re
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +23,7 @@ import pandas as pd
 MAX_HEADER_BYTES = 1 << 20   # a header line longer than this is not a CSV export
 BLOCK = 1 << 20
 DELIMITERS = [",", ";", "\t", "|"]
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 class ImportRefused(Exception):
@@ -39,6 +42,22 @@ class ImportRefused(Exception):
 
 class AmbiguousDates(ImportRefused):
     """Every date reads both day-first and month-first."""
+
+
+@contextlib.contextmanager
+def csv_errors_refused(path: Path):
+    """pandas' parser errors (an unclosed quote, say) become a sentence for the owner."""
+    try:
+        yield
+    except pd.errors.ParserError as exc:
+        message = str(exc)
+        match = re.search(r"(line|row) (\d+)", message)
+        # pandas counts "rows" from 0 and "lines" from 1; the owner counts from 1.
+        row = None if not match else int(match.group(2)) + (match.group(1) == "row")
+        plain = re.sub(r"^Error tokenizing data\. C error: ", "", message).strip().rstrip(".")
+        plain = re.sub(r" starting at row \d+| in line \d+", "", plain)
+        raise ImportRefused(f"The file is not valid CSV: {plain}. Nothing was imported.",
+                            file=path.name, row=row) from exc
 
 
 @dataclass(frozen=True)
@@ -95,8 +114,9 @@ def sniff(path: str | Path) -> CsvFormat:
     with open(path, "rb") as f:
         raw = f.read(MAX_HEADER_BYTES + 1)
     text = raw.decode(encoding, errors="replace")
-    first_line = text.split("\n", 1)[0].rstrip("\r")
-    if "\n" not in text and len(raw) > MAX_HEADER_BYTES:
+    # Old Mac and some Excel exports end lines with a bare carriage return.
+    first_line, *rest = _LINE_BREAK.split(text, 1)
+    if not rest and len(raw) > MAX_HEADER_BYTES:
         raise ImportRefused(
             f"The first line is longer than {MAX_HEADER_BYTES // (1 << 20)} MB: "
             "this is not a CSV export with a header row.", file=path.name, row=1)
@@ -236,6 +256,16 @@ def detect_date_format(values: pd.Series, order: str = "auto", *, file: str = ""
             "and import again.", file=file, column=column)
     chosen = winners[0]
     return DateFormat("strftime", best[chosen][1], chosen)
+
+
+def skipped_lines(caught: list[warnings.WarningMessage]) -> dict[int, str]:
+    """Line number -> pandas' sentence, for every row with the wrong number of fields.
+
+    pandas warns once per chunk, naming every line it skipped in that one warning.
+    """
+    messages = (m for w in caught for m in str(w.message).splitlines())
+    return {int(match.group(1)): m.strip() for m in messages
+            if (match := re.match(r"\s*Skipping line (\d+)", m))}
 
 
 def read_chunks(path, fmt: CsvFormat, *, header: bool = True, names: list[str] | None = None,

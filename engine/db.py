@@ -140,8 +140,13 @@ def _is_sqlite_file(path: Path) -> bool:
         return f.read(16) == b"SQLite format 3\x00"
 
 
-def open_shop(path: str | Path, *, create: bool = True) -> sqlite_utils.Database:
+def open_shop(path: str | Path, *, create: bool = True, check: bool = True) -> sqlite_utils.Database:
     """Open (and if needed create or migrate) the shop database at `path`.
+
+    A file that is not a shop this version can use (another program's, a newer
+    Shopwise's, a damaged one) raises ShopFileError and is left exactly as it was.
+    `check` reads every page first (about 10 ms per MB): the window does it once
+    when the owner opens a shop; its workers' own connections skip it.
 
     The connection is in autocommit mode: writers group their work with
     `transaction(db)` so that a job either lands whole or not at all.
@@ -157,12 +162,15 @@ def open_shop(path: str | Path, *, create: bool = True) -> sqlite_utils.Database
     try:
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         version = conn.execute("PRAGMA user_version").fetchone()[0]
-        if exists and app_id != APPLICATION_ID and db.table_names():
+        # An empty database (no id, no tables) may become a shop; anything else must already be one.
+        if exists and app_id != APPLICATION_ID and (app_id or db.table_names()):
             raise ShopFileError(f"{path}: this SQLite file belongs to another program, not Shopwise.")
         if version > SCHEMA_VERSION:
             raise ShopFileError(
                 f"{path}: this shop was saved by a newer Shopwise (schema {version}, "
                 f"this version knows {SCHEMA_VERSION}). Update Shopwise to open it.")
+        if exists and check and conn.execute("PRAGMA quick_check(1)").fetchone()[0] != "ok":
+            raise sqlite3.DatabaseError("database disk image is malformed")
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA busy_timeout = 5000")
         conn.execute("PRAGMA cache_size = -65536")  # 64 MB: bulk imports update big indexes
@@ -171,7 +179,8 @@ def open_shop(path: str | Path, *, create: bool = True) -> sqlite_utils.Database
         db.enable_wal()
     except sqlite3.DatabaseError as exc:
         conn.close()
-        raise ShopFileError(f"{path}: the shop file is damaged or unreadable ({exc}).") from exc
+        raise ShopFileError(f"{path}: the shop file is damaged or unreadable ({exc}). "
+                            "If you have a backup copy, open that instead.") from exc
     except BaseException:
         conn.close()
         raise

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import re
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,8 +19,9 @@ import numpy as np
 import pandas as pd
 import sqlite_utils
 
-from engine.csvfile import (AmbiguousDates, CsvFormat, DateFormat, ImportRefused, detect_date_format,
-                            detect_decimal_comma, parse_numbers, read_chunks, sniff, split_header)
+from engine.csvfile import (AmbiguousDates, CsvFormat, DateFormat, ImportRefused, csv_errors_refused,
+                            detect_date_format, detect_decimal_comma, parse_numbers, read_chunks,
+                            skipped_lines, sniff, split_header)
 from engine.catalogue import detect_catalogue
 from engine.db import already_imported, name_key, now, transaction
 from engine.jobs import CancelToken, Progress, ProgressCallback, no_progress
@@ -125,22 +125,6 @@ def import_orders(db: sqlite_utils.Database, path: str | Path, *, profile: str |
     return report
 
 
-@contextlib.contextmanager
-def csv_errors_refused(path: Path):
-    """pandas' parser errors (an unclosed quote, say) become a sentence for the owner."""
-    try:
-        yield
-    except pd.errors.ParserError as exc:
-        message = str(exc)
-        match = re.search(r"(line|row) (\d+)", message)
-        # pandas counts "rows" from 0 and "lines" from 1; the owner counts from 1.
-        row = None if not match else int(match.group(2)) + (match.group(1) == "row")
-        plain = re.sub(r"^Error tokenizing data\. C error: ", "", message).strip().rstrip(".")
-        plain = re.sub(r" starting at row \d+| in line \d+", "", plain)
-        raise ImportRefused(f"The file is not valid CSV: {plain}. Nothing was imported.",
-                            file=path.name, row=row) from exc
-
-
 class _OrderImport:
     def __init__(self, db, path: Path, fmt: CsvFormat, layout: Layout, mapping: ColumnMapping,
                  header: list[str], report: ImportReport):
@@ -180,15 +164,17 @@ class _OrderImport:
                 with warnings.catch_warnings(record=True) as caught:
                     warnings.simplefilter("always")
                     chunk = next(chunks, None)
-                for w in caught:
-                    report.counts["rows"] += 1
-                    report.flag("malformed_row", [_line_of(str(w.message))], None,
-                                [str(w.message).strip()])
+                skipped = skipped_lines(caught)
+                report.counts["rows"] += len(skipped)
+                report.flag("malformed_row", skipped.keys(), None, skipped.values())
                 if chunk is None:
                     break
                 report.counts["rows"] += len(chunk)
-                self._import_chunk(chunk, has_header)
+                if len(chunk):  # a file that is only a header reads as one empty chunk
+                    self._import_chunk(chunk, has_header)
                 progress(Progress(raw.tell(), self.fmt.size, f"{report.counts['rows']:,} rows read"))
+        if not report.counts["rows"]:
+            raise ImportRefused("There are no rows under the header: nothing to import.", file=self.path.name)
         report.counts["orders"] = len(self.new_orders)
         conn.execute("UPDATE imports SET finished_at = ?, status = 'done', counts = ?, report = ?"
                      " WHERE id = ?", [now(), _json_counts(report), report.as_json(), report.import_id])
@@ -537,11 +523,6 @@ def _factorize_pairs(a: pd.Series, b: pd.Series) -> tuple[np.ndarray, list[tuple
     codes, pair_codes = pd.factorize(codes_a.astype(np.int64) * len(uniques_b) + codes_b)
     ua, ub = np.asarray(uniques_a, dtype=object), np.asarray(uniques_b, dtype=object)
     return codes, list(zip(ua[pair_codes // len(uniques_b)], ub[pair_codes % len(uniques_b)]))
-
-
-def _line_of(message: str) -> int | None:
-    match = re.search(r"(?:line|row) (\d+)", message)
-    return int(match.group(1)) if match else None
 
 
 def _json_counts(report: ImportReport) -> str:

@@ -231,7 +231,8 @@ def detect_layout(header: list[str]) -> Layout | None:
     return None
 
 
-_AMAZON_ROW = re.compile(r"^A[0-9A-Z]{7,}\s*,\s*[0-9A-Z]{10}\s*,")
+# A reviewer id, then a product id (ASIN), each maybe quoted, with the file's delimiter after each.
+_AMAZON_ROW = re.compile(r'^\ufeff?"?A[0-9A-Z]{7,}"?\s*([,;\t|])\s*"?[0-9A-Z]{10}"?\s*\1')
 
 
 def detect_headerless(first_line: str) -> Layout | None:

@@ -2,8 +2,10 @@
 
 Import the demo CSV (a dozen customers of it), recommend, train a TINY model of the real architecture
 with the real tokenizer (read from the bundled GGUF) for a few steps, write reasons, export a CSV.
-Exit status 0 when every step worked; otherwise the failing step is named in plain words and the
-exit status is 1. Nothing outside the temporary folder is touched. No Qt here.
+Every network connection is made to fail while it runs (engine.offline), so a pass also shows that
+the whole pipeline works on a machine without network. Exit status 0 when every step worked;
+otherwise the failing step is named in plain words and the exit status is 1. Nothing outside the
+temporary folder is touched. No Qt here.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ import tempfile
 import time
 import traceback
 from pathlib import Path
+
+from engine.offline import no_network
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_CSV = ROOT / "resources" / "demo" / "online_retail_sample.csv"
@@ -123,16 +127,23 @@ def run(workdir: Path, say=print) -> None:
             raise ValueError("the exported CSV has no rows")
         return f"{rows} rows"
 
-    step("demo shop", demo_file)
-    step("libraries", libraries)
-    step("bundled base model", base_model)
-    step("import", open_and_import)
-    step("recommend", recommend)
-    step("tiny model", tiny_model)
-    step("train (LoRA)", train)
-    step("reasons", reasons)
-    step("export CSV", export)
-    state["db"].close()
+    def offline():
+        if attempts:
+            raise ConnectionError(f"{len(attempts)} network connections were tried: {'; '.join(attempts[:3])}")
+        return "no connection was tried"
+
+    with no_network() as attempts:
+        step("demo shop", demo_file)
+        step("libraries", libraries)
+        step("bundled base model", base_model)
+        step("import", open_and_import)
+        step("recommend", recommend)
+        step("tiny model", tiny_model)
+        step("train (LoRA)", train)
+        step("reasons", reasons)
+        step("export CSV", export)
+        state["db"].close()
+    step("without network", offline)
 
 
 def main(keep: bool = False) -> int:

@@ -8,6 +8,7 @@ or written again.
 
 from __future__ import annotations
 
+import html
 import logging
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QTimer, Signal
@@ -237,6 +238,9 @@ class CustomerDetail(QWidget):
         self.reason_why.setStyleSheet("color: palette(placeholder-text);")
         bl.addWidget(self.reason_text)
         bl.addWidget(self.reason_why)
+        # Names, keys and reasons come from the owner's files: text, never HTML (an <img> reads a file).
+        for label in (self.name, self.facts, self.reason_text, self.reason_why):
+            label.setTextFormat(Qt.TextFormat.PlainText)
         rl.addWidget(self.reason_box)
         buttons = QHBoxLayout()
         self.edit_button = QPushButton("Edit reason…")
@@ -377,7 +381,7 @@ class CustomerDetail(QWidget):
         if not tags:
             return ""
         chips = " ".join(
-            f"<span style='background-color: palette(midlight); border-radius: 6px;'>&nbsp;{t}&nbsp;</span>"
+            f"<span style='background-color: palette(midlight); border-radius: 6px;'>&nbsp;{html.escape(t)}&nbsp;</span>"
             for t in tags)
         return f"Interested in: {chips}"
 

@@ -42,6 +42,9 @@ def plain_message(exc: BaseException) -> str:
                 "Check that it is not open in another program, or choose another place.")
     if isinstance(exc, UnicodeDecodeError):
         return "The file's text could not be read. Save it as CSV (UTF-8) and try again."
+    if isinstance(exc, sqlite3.DatabaseError) and ("malformed" in str(exc) or "not a database" in str(exc)):
+        # Damage that came after the check when the shop was opened.
+        return "The shop file is damaged. If you have a backup copy of it, open that instead."
     if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
         return "The shop file is busy with another task. Wait for it to finish and try again."
     if isinstance(exc, MemoryError):

@@ -6,6 +6,7 @@ Reading the file's first rows and the import itself run on worker threads.
 from __future__ import annotations
 
 import dataclasses
+import html
 import logging
 from collections import Counter
 from pathlib import Path
@@ -339,7 +340,7 @@ class ImportWizard(QDialog):
                    f"{DELIMITER_WORDS.get(preview.delimiter, repr(preview.delimiter))}, "
                    f"decimal {'comma' if preview.decimal == ',' else 'point'}")
         self.recognised.setText(
-            f"<b>{self.path.name}</b><br>Shopwise recognised this as: <b>{label}</b> ({what}).<br>"
+            f"<b>{html.escape(self.path.name)}</b><br>Shopwise recognised this as: <b>{label}</b> ({what}).<br>"
             f"<span style='color: palette(placeholder-text)'>{details}</span>")
         self._fill_preview(preview.header, preview.rows)
         self._fill_mapping(preview)

@@ -27,7 +27,7 @@ class Shop(QObject):
     @contextlib.contextmanager
     def worker_db(self):
         """A separate connection for a worker thread (SQLite WAL lets the views keep reading)."""
-        db = open_shop(self.path, create=False)
+        db = open_shop(self.path, create=False, check=False)  # checked when the window opened it
         try:
             yield db
         finally:

@@ -1,11 +1,16 @@
 """The window: first start, new/open/demo/recent shops, errors in words, remembered state, no freezing."""
 
+import shutil
+import sqlite3
 
+import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
+from gui import errors
 from gui_data import DEMO_CSV, TickRecorder, fill_shop, make_window, wait_job  # noqa: F401
+from tests.test_shop_files import FOREIGN_FILES, V1_SHOP
 
 
 def error_text(w) -> str:
@@ -145,3 +150,30 @@ def test_errors_from_jobs_reach_the_owner_as_sentences(make_window, tmp_path, qt
     qtbot.waitUntil(lambda: bool(error_text(w)))
     text = error_text(w)
     assert "did not expect" in text and "KeyError" not in text and "Traceback" not in text
+
+
+@pytest.mark.parametrize("make, message", FOREIGN_FILES, ids=[f.__name__ for f, _ in FOREIGN_FILES])
+def test_open_refuses_newer_damaged_and_foreign_shops_in_plain_words(make_window, tmp_path, qtbot, make,
+                                                                     message):
+    path = tmp_path / "shop.shopwise"
+    make(path)
+    before = path.read_bytes()
+    w = make_window()
+    assert not w.open_shop(path)
+    assert w.stack.currentWidget() is w.start_page and w.shop is None
+    text = error_text(w)
+    assert message in text and "Traceback" not in text and "Error" not in text
+    assert path.read_bytes() == before
+
+
+def test_shop_from_the_first_schema_opens_in_the_window(make_window, tmp_path, qtbot):
+    path = tmp_path / "old.shopwise"
+    shutil.copyfile(V1_SHOP, path)
+    w = make_window()
+    assert w.open_shop(path)
+    assert w.windowTitle().startswith("old") and w.current_view() == "dashboard"
+
+
+def test_damage_found_later_is_told_in_plain_words():
+    text = errors.plain_message(sqlite3.DatabaseError("database disk image is malformed"))
+    assert text.startswith("The shop file is damaged")

@@ -122,3 +122,16 @@ def test_empty_shop_says_import_first(make_window, tmp_path, qtbot):
     w, view = open_customers(make_window, tmp_path / "empty.shopwise")
     assert view.detail.name.text() == "No customers yet"
     assert "Import your orders" in view.detail.facts.text()
+
+
+def test_names_and_tags_from_the_files_are_shown_as_text(make_window, tmp_path, qtbot):
+    """An <img> in a customer name or a product category would make Qt read that file: never HTML."""
+    db = fill_shop(tmp_path / "s.shopwise", customers=3)
+    name = f'<img src="{tmp_path / "secret.png"}">Ann'
+    db.execute("UPDATE customers SET name = ?", [name])
+    db.execute("UPDATE products SET category = ?", ["<img src='x.png'>Home"])
+    db.conn.close()
+    w, view = open_customers(make_window, tmp_path / "s.shopwise")
+    detail = view.detail
+    assert detail.name.text() == name and detail.name.textFormat() == Qt.TextFormat.PlainText
+    assert "&lt;img src=&#x27;x.png&#x27;&gt;Home" in detail.tags.text() and "<img" not in detail.tags.text()

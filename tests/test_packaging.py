@@ -143,6 +143,6 @@ def test_self_test_runs_unfrozen(tmp_path):
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Self-test passed" in result.stdout
-    for step in ("import", "recommend", "train (LoRA)", "reasons", "export CSV"):
+    for step in ("import", "recommend", "train (LoRA)", "reasons", "export CSV", "without network"):
         assert f"ok  {step}" in result.stdout
     assert not list(tmp_path.glob("*.shopwise")), "the self-test wrote outside its temporary folder"
