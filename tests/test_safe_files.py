@@ -89,8 +89,6 @@ def test_the_tiny_model_is_saved_as_safetensors(tiny_model):
     assert weight_files(tiny_model) == ["model.safetensors"]
 
 
-@pytest.mark.xfail(strict=True, reason="engine/reasons (not ours to edit) loads model folders without "
-                   "use_safetensors=True, so transformers still reads a pickled pytorch_model.bin")
 def test_a_model_folder_with_pickled_weights_is_refused(tiny_model, tmp_path):
     import torch
     from safetensors.torch import load_file
@@ -125,3 +123,13 @@ def files(folder) -> list[str]:
     """Every file under `folder` but the shop's own database files."""
     return sorted(str(p.relative_to(folder)) for p in folder.rglob("*")
                   if p.is_file() and not p.name.startswith("shop.db"))
+
+
+def test_an_adapter_with_pickled_weights_is_refused(tiny_model, tmp_path):
+    from engine.reasons import model
+    folder = tmp_path / "adapter"
+    folder.mkdir()
+    (folder / "adapter_config.json").write_text("{}")
+    (folder / "adapter_model.bin").write_bytes(b"not read")
+    with pytest.raises(model.ModelMissing, match="adapter_model.safetensors"):
+        model.load_model(tiny_model, adapter=folder)

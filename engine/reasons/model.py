@@ -104,14 +104,23 @@ def load_tokenizer(model_dir: Path):
     return tok
 
 
+def load_base(model_dir: Path, dtype: torch.dtype = torch.float32):
+    """The base model's weights, from safetensors only: a pickled checkpoint can run code when read."""
+    from transformers import AutoModelForCausalLM
+    offline()
+    return AutoModelForCausalLM.from_pretrained(str(model_dir), local_files_only=True, dtype=dtype,
+                                                use_safetensors=True)
+
+
 def load_model(model_dir: Path, adapter: str | Path | None = None, device: str = "cpu",
                dtype: torch.dtype = torch.float32, merge: bool = True):
     """The base model, with a LoRA adapter merged in when one is given."""
-    from transformers import AutoModelForCausalLM
-    offline()
-    model = AutoModelForCausalLM.from_pretrained(str(model_dir), local_files_only=True, dtype=dtype)
+    model = load_base(model_dir, dtype)
     if adapter is not None:
         from peft import PeftModel
+        if not (Path(adapter) / "adapter_model.safetensors").exists():  # peft would fall back to a pickle
+            raise ModelMissing(f"The trained version in {adapter} has no adapter_model.safetensors; "
+                               "Shopwise reads no other format. Train again or roll back.")
         model = PeftModel.from_pretrained(model, str(adapter))
         if merge:
             model = model.merge_and_unload()

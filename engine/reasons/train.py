@@ -27,7 +27,7 @@ from . import data as training_data
 from .adapters import register_adapter, save_adapter
 from .device import detect_device
 from .generate import load_generator
-from .model import base_model_dir, load_tokenizer
+from .model import base_model_dir, load_base, load_tokenizer
 from .paths import data_dir, offline
 from .store import now
 
@@ -127,7 +127,6 @@ def train(db, preset: str = "quick", steps: int | None = None, progress=no_progr
           seed: int = 0, max_examples: int = 4000) -> int:
     """Fine-tune a LoRA adapter; returns the training run id. Raises `Cancelled` on cancel."""
     from peft import LoraConfig, get_peft_model
-    from transformers import AutoModelForCausalLM
 
     offline()
     device = detect_device()
@@ -168,7 +167,7 @@ def train(db, preset: str = "quick", steps: int | None = None, progress=no_progr
     tok = load_tokenizer(base)
     dataset = tokenize(examples, tok, params["max_len"])
     collator = Collator(tok.pad_token_id)
-    model = base_model or AutoModelForCausalLM.from_pretrained(str(base), local_files_only=True, dtype=dtype)
+    model = base_model or load_base(base, dtype)
     n_layers = model.config.num_hidden_layers
     top = list(range(n_layers - max(1, round(n_layers * LORA_TOP_LAYERS)), n_layers))
     model = get_peft_model(model, LoraConfig(r=params["rank"], lora_alpha=2 * params["rank"],
