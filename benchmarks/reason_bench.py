@@ -100,7 +100,7 @@ def generate_ours(db, recs: int, candidates: int) -> dict:
     from engine.reasons.generate import load_generator
     gen = load_generator(db, adapter=None)
     ids = [r["id"] for r in store.recommendations(db)[:recs]]
-    out = generate_reasons(db, ids=ids, candidates=candidates, batch_size=32, generator=gen)
+    out = generate_reasons(db, ids=ids, candidates=candidates, generator=gen)
     out["candidates_per_second"] = round(out["reasons_per_second"] * candidates, 2)
     return out
 
@@ -133,7 +133,7 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="reason-bench-"))
     os.environ.setdefault("SHOPWISE_DATA_DIR", str(Path.home() / ".local" / "share" / "Shopwise"))
     results = {}
-    for name in ["train_baseline", "train_ours", "generate_baseline", "generate_ours_1", "generate_ours_4"]:
+    for name in ["train_baseline", "train_ours", "generate_baseline", "generate_ours_1", "generate_ours_2"]:
         out = subprocess.run([sys.executable, __file__, "--phase", name, "--folder", str(folder),
                               "--steps", str(a.steps), "--batch", str(a.batch), "--recs", str(a.recs)],
                              capture_output=True, text=True)

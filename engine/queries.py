@@ -301,6 +301,7 @@ def dashboard(db: Database) -> dict:
         "orders": one("SELECT count(*) FROM orders"),
         "order_lines": one("SELECT count(*) FROM order_lines"),
         "recommendations": 0,
+        "with_reason": 0,
         "reasons": one("SELECT count(*) FROM reasons"),
         "reasons_approved": one("SELECT count(*) FROM reasons WHERE status = 'approved'"),
         "first_order": one("SELECT min(ordered_at) FROM orders"),
@@ -311,6 +312,8 @@ def dashboard(db: Database) -> dict:
     if run:
         data["recommendations"] = one("SELECT count(*) FROM recommendations WHERE run_id = ?",
                                       [run[0]["id"]])
+        data["with_reason"] = one("SELECT count(*) FROM recommendations r WHERE run_id = ? AND EXISTS "
+                                  "(SELECT 1 FROM reasons s WHERE s.recommendation_id = r.id)", [run[0]["id"]])
     imp = _rows(db, """SELECT id, kind, file_name, finished_at, started_at, status, counts
                          FROM imports ORDER BY id DESC LIMIT 1""")
     data["last_import"] = imp[0] if imp else None

@@ -51,9 +51,17 @@ def cmd_train(args, token) -> int:
 
 
 def cmd_generate(args, token) -> int:
+    from engine.reasons import store
     from engine.reasons.generate import generate_reasons
-    out = generate_reasons(_db(args), run_id=args.run, progress=print_progress, cancel=token,
-                           candidates=args.candidates)
+    db = _db(args)
+    ids = None
+    if args.customers:  # every suggestion of the first N customers of the run
+        run = args.run or store.latest_run_id(db)
+        ids = [r[0] for r in db.execute(
+            "SELECT id FROM recommendations WHERE run_id = ? AND customer_id IN (SELECT DISTINCT customer_id"
+            " FROM recommendations WHERE run_id = ? ORDER BY customer_id LIMIT ?)", [run, run, args.customers])]
+    out = generate_reasons(db, run_id=args.run, ids=ids, progress=print_progress, cancel=token,
+                           candidates=args.candidates, missing_only=args.missing_only)
     print(f"\n{out}")
     return 0
 
@@ -96,6 +104,9 @@ def add_commands(subparsers) -> None:
     p = sub("generate-reasons", cmd_generate, "write a reason for every recommendation")
     p.add_argument("--run", type=int, default=None, help="recommendation run (default: latest)")
     p.add_argument("--candidates", type=int, default=2, help="samples per reason and round (default 2)")
+    p.add_argument("--customers", type=int, default=None, metavar="N", help="only the first N customers")
+    p.add_argument("--missing-only", action="store_true",
+                   help="only suggestions without a reason (goes on where a stopped run ended)")
     p = sub("evaluate-reasons", cmd_evaluate, "compare template, base model and LoRA on held-out data")
     p.add_argument("--candidates", type=int, default=2, help="samples per reason and round (default 2)")
     p.add_argument("--limit", type=int, default=None, help="at most this many held-out recommendations")

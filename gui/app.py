@@ -483,7 +483,8 @@ class MainWindow(QMainWindow):
 
     # ---- background jobs -------------------------------------------------------------------
     def run_job(self, fn: Callable[[Any, Any], Any], title: str,
-                on_success: Callable[[Any], None] | None = None, *, notify: bool = True) -> Job | None:
+                on_success: Callable[[Any], None] | None = None, *, notify: bool = True,
+                cancel_message: str = "Nothing was changed.") -> Job | None:
         """Run `fn(progress, cancel)` in the background with progress in the status bar."""
         if self.job is not None and self.job.running:
             self.show_error(f"Please wait: {self.job_bar.title.lower()} is still running.")
@@ -502,8 +503,7 @@ class MainWindow(QMainWindow):
 
         job.succeeded.connect(success)
         job.failed.connect(lambda msg: self.show_error(msg, title=f"{title}: it did not work"))
-        job.cancelled.connect(lambda: self.statusBar().showMessage(
-            f"{title}: cancelled. Nothing was changed.", 8000))
+        job.cancelled.connect(lambda: self.statusBar().showMessage(f"{title}: cancelled. {cancel_message}", 8000))
         job.finished.connect(self.job_changed)
         job.start()
         self.job_changed.emit()

@@ -255,12 +255,19 @@ class CustomerDetail(QWidget):
         self.approve_button.clicked.connect(lambda: self.set_status("approved"))
         self.reject_button.clicked.connect(lambda: self.set_status("rejected"))
         self.regen_button.clicked.connect(self.regenerate)
+        # Writing every reason of a big shop takes hours on a CPU; one customer's take seconds.
+        self.write_customer_button = QPushButton("Write reasons for this customer")
+        self.write_customer_button.setToolTip("Write a reason for each of this customer's suggestions "
+                                              "that has none yet (W)")
+        self.write_customer_button.clicked.connect(self.write_for_customer)
+        self.missing_ids: list[int] = []
         for b in (self.edit_button, self.approve_button, self.reject_button, self.regen_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
+        buttons.addWidget(self.write_customer_button)
         rl.addLayout(buttons)
         for key, slot in (("F2", self.edit_reason), ("A", lambda: self.set_status("approved")),
-                          ("R", lambda: self.set_status("rejected"))):
+                          ("R", lambda: self.set_status("rejected")), ("W", self.write_for_customer)):
             sc = QShortcut(QKeySequence(key), self.recs)
             sc.setContext(Qt.ShortcutContext.WidgetShortcut)
             sc.activated.connect(slot)
@@ -302,6 +309,7 @@ class CustomerDetail(QWidget):
         self.tags.setText(self._tags_html(self._tags(customer_id)))
 
         recs = queries.customer_recommendations(db, customer_id)
+        self.missing_ids = [r["id"] for r in recs if not r["reason_id"]]
         groups: dict[str, QTreeWidgetItem] = {}
         for kind in ("reorder", "discover"):
             if any(r["kind"] == kind for r in recs):
@@ -401,7 +409,8 @@ class CustomerDetail(QWidget):
         self.reason_box.setVisible(r is not None)
         if r is not None:
             self.reason_box.setTitle(f"Why suggest {r['product']}?")
-            self.reason_text.setText(r["reason"] or "No reason written yet — press “Write reasons” on the Overview.")
+            self.reason_text.setText(r["reason"] or "No reason written yet — press “Write reasons for this "
+                                                    "customer” below.")
             lines = queries.evidence_in_words(r["evidence"])
             self.reason_why.setText(" ".join(lines))
         has_reason = bool(r and r.get("reason_id"))
@@ -411,6 +420,7 @@ class CustomerDetail(QWidget):
         self.reject_button.setEnabled(has_reason and r.get("reason_status") != "rejected")
         self.regen_button.setEnabled(bool(r) and reasons is not None)
         self.regen_button.setText("Write again" if has_reason else "Write a reason")
+        self.write_customer_button.setVisible(bool(self.missing_ids) and reasons is not None)
 
     def _set_reason(self, reason_id: int, **kw) -> None:
         reasons = loaded("engine.reasons", "set_reason")   # the same SQL fall-back until it is loaded
@@ -474,6 +484,22 @@ class CustomerDetail(QWidget):
                     "Reasons you have reviewed are kept as they are; nothing was rewritten.", 10000)
 
         self.window_.run_job(work, "Writing a new reason", on_success=done)
+
+    def write_for_customer(self) -> None:
+        if not self.missing_ids or not has_feature("engine.reasons") or self.window_ is None:
+            return
+        shop, ids = self.shop, list(self.missing_ids)
+
+        def work(progress, cancel):
+            reasons = optional("engine.reasons", "generate_reasons")
+            with shop.worker_db() as db:
+                return reasons.generate_reasons(db, ids=ids, missing_only=True, progress=progress, cancel=cancel)
+
+        def done(_result) -> None:
+            self._reselect_after(lambda: self.show_customer(self.customer_id))
+
+        self.window_.run_job(work, "Writing this customer's reasons", on_success=done,
+                             cancel_message="The reasons written so far are kept.")
 
 
 class CustomersView(QWidget):

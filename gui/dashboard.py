@@ -182,7 +182,8 @@ class DashboardView(QWidget):
         else:
             self.model_label.setText("No suggestions yet — press “Make suggestions”.")
         adapter = d["active_adapter"]
-        reasons = f"{count_words(d['reasons'], 'reason')} written, {d['reasons_approved']:,} approved. "
+        reasons = (f"{d['with_reason']:,} of {count_words(d['recommendations'], 'suggestion')} have a reason, "
+                   f"{d['reasons_approved']:,} approved. ")
         if adapter:
             reasons += f"Uses the version trained on {when(adapter['created_at'])}."
         else:
@@ -216,8 +217,10 @@ class DashboardView(QWidget):
             hint = "Step 2: press “Make suggestions”."
         elif reasons is None:
             hint = "Suggestions are ready: see them under Customers."
-        elif d["reasons"] == 0:
-            hint = "Step 3: press “Write reasons”, then review them under Customers."
+        elif d["with_reason"] < d["recommendations"]:
+            hint = ("Step 3: open a customer and press “Write reasons for this customer” (seconds), or press "
+                    "“Write reasons” for everyone (long on a computer without a graphics card: stop it any "
+                    "time, it goes on later from there).")
         else:
             hint = "Review reasons under Customers, then export them."
         self.hint.setText(hint)
@@ -243,6 +246,7 @@ class DashboardView(QWidget):
         def work(progress, cancel):
             reasons = optional("engine.reasons", "generate_reasons")   # torch: on the worker thread
             with shop.worker_db() as db:
-                return reasons.generate_reasons(db, progress=progress, cancel=cancel)
+                return reasons.generate_reasons(db, missing_only=True, progress=progress, cancel=cancel)
 
-        self.window_.run_job(work, "Writing reasons")
+        # Stopping keeps every reason written so far; pressing again goes on from there.
+        self.window_.run_job(work, "Writing reasons", cancel_message="The reasons written so far are kept.")

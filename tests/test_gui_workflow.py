@@ -63,10 +63,24 @@ def test_whole_workflow(make_window, tmp_path, qtbot, monkeypatch, tiny_model):
     assert "Training finished" in training.status.text(), training.status.text()
     assert training.history.topLevelItemCount() == 1
 
+    # One customer's reasons from the Customers view (seconds), then everyone else's from the Overview.
+    w.show_view("customers")
+    first = w.views["customers"].detail
+    cid = db.execute("SELECT customer_id FROM recommendations GROUP BY customer_id LIMIT 1").fetchone()[0]
+    first.show_customer(cid)
+    assert first.write_customer_button.isVisibleTo(first) and len(first.missing_ids) > 0
+    own = len(first.missing_ids)
+    watch("one customer's reasons", first.write_customer_button.click, lambda: w.job)
+    assert not first.missing_ids and not first.write_customer_button.isVisibleTo(first)
+    assert db.execute("SELECT count(*) FROM reasons").fetchone()[0] == own
+    w.show_view("dashboard")
+    dash.reload()
     qtbot.waitUntil(lambda: dash.reasons_button.isEnabled(), timeout=10000)
+    assert "Write reasons for this customer" in dash.hint.text()
     watch("reasons", dash.reasons_button.click, lambda: w.job)
     assert max(froze.values()) < 1.0, f"longest pause of the window per job, in seconds: {froze} (stacks above)"
-    assert db.execute("SELECT count(*) FROM reasons").fetchone()[0] > 0
+    total = db.execute("SELECT count(*) FROM recommendations").fetchone()[0]
+    assert db.execute("SELECT count(*), count(DISTINCT recommendation_id) FROM reasons").fetchone() == (total, total)
 
     # Review: edit one reason in the owner's words and approve another.
     w.show_view("customers")

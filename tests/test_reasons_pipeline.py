@@ -195,3 +195,16 @@ def test_commands_register_and_run(demo, tmp_path, capsys):
     args = parser.parse_args(["adapters", "activate", "99", "--db", db_path])
     with pytest.raises(KeyError):
         args.handler(args)
+
+
+def test_rewording_layer_runs_and_is_recorded(demo, monkeypatch):
+    """The standard presets let the base model reword silver reasons first; a random tiny model's
+    rewordings never survive the checker, so none are kept, but every try is counted."""
+    import json
+
+    from engine.reasons import train
+    monkeypatch.setitem(train.PRESETS, "probe", {**train.PRESETS["standard"], "steps": 1, "batch_size": 2,
+                                                 "rewordings": 4})
+    run_id = train.train(demo, preset="probe")
+    sizes = json.loads(demo.execute("SELECT data_sizes FROM training_runs WHERE id = ?", [run_id]).fetchone()[0])
+    assert sizes["rewordings_tried"] == 4 and sizes["layers"]["reworded"] == 0
