@@ -2,12 +2,12 @@
 
     python tests/crash_child.py import|recommend|train SHOP [ARG]
 
-Before each unit of work (a progress report, a cancel check, a watched SQL
-statement, an adapter file written) the child prints one line naming it and
-waits for the parent's go-ahead on stdin: the parent kills it exactly there,
-mid-job. With CRASH_FREE=1 it does not wait, and the parent kills it at a
-random moment instead (maybe inside SQLite's own writes). "finished" is the
-last line of a job that was not killed.
+Before each unit of work (a progress report, a cancel check, an adapter
+written or registered) the child prints one line naming it, marked REPORT,
+and waits for the parent's go-ahead on stdin: the parent kills it exactly
+there, mid-job. With CRASH_FREE=1 it does not wait, and the parent kills it at
+a random moment instead (maybe inside SQLite's own writes). "finished" is the
+last report of a job that was not killed.
 """
 
 import os
@@ -20,13 +20,14 @@ from engine.db import open_shop  # noqa: E402
 from engine.jobs import CancelToken  # noqa: E402
 
 WAIT = os.environ.get("CRASH_FREE") != "1"
+REPORT = "@crash-child "   # what marks a report: the Trainer prints its logs to stdout too
 
 
 def main(job: str, shop: str, arg: str | None) -> None:
     db = open_shop(shop)
 
     def report(label: str) -> None:
-        print(label + (" in-transaction" if db.conn.in_transaction else ""), flush=True)
+        print(REPORT + label + (" in-transaction" if db.conn.in_transaction else ""), flush=True)
         if WAIT:
             sys.stdin.readline()
 
@@ -59,7 +60,7 @@ def main(job: str, shop: str, arg: str | None) -> None:
         db.conn.set_trace_callback(  # the adapter is in place, its registration not yet committed
             lambda sql: report("registering adapter") if sql.startswith('INSERT INTO "adapters"') else None)
         train(db, steps=int(arg), progress=progress)
-    print("finished", flush=True)
+    print(REPORT + "finished", flush=True)
 
 
 if __name__ == "__main__":

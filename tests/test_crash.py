@@ -24,6 +24,7 @@ from engine.recommend import latest_run, recommendations_for, run_recommendation
 from tests.conftest import SHARED_DATA
 
 CHILD = Path(__file__).with_name("crash_child.py")
+REPORT = "@crash-child "
 ORDERS = SHARED_DATA / "online-retail-uci-sample" / "online_retail_sample.csv"
 EARLIER = SHARED_DATA / "shopify-orders-kidsliving" / "orders_export.redacted.csv"
 GROCERIES = SHARED_DATA / "groceries-kaggle" / "Groceries_dataset.csv"
@@ -44,7 +45,9 @@ def run_child(job: str, shop: Path, arg=None, kill_at=None, after: float | None 
     reports = []
     try:
         for line in proc.stdout:
-            reports.append(line.strip())
+            if not line.startswith(REPORT):
+                continue   # not a report (the Trainer prints its logs): no go-ahead for it
+            reports.append(line[len(REPORT):].strip())
             if kill_at is not None and kill_at(reports):
                 proc.send_signal(signal.SIGKILL)
                 break
