@@ -27,6 +27,7 @@ bench: setup
 	$(PY) benchmarks/import_bench.py
 	$(PY) benchmarks/recommend_bench.py
 	$(PY) benchmarks/reason_bench.py
+	$(PY) benchmarks/scale_bench.py --doc
 
 # The Linux app folder, .deb and tarball in dist/ (see packaging/README.md). Slow: 10+ minutes.
 package: setup

@@ -24,6 +24,10 @@ class ShopFileError(Exception):
     """The file is not a shop database this version can open."""
 
 
+class DiskFull(Exception):
+    """The disk holding the shop file has no room left; the job's changes were rolled back."""
+
+
 def _migration_1(db: sqlite_utils.Database) -> None:
     db["imports"].create(
         {
@@ -198,14 +202,19 @@ def _migrate(db: sqlite_utils.Database, version: int) -> None:
 @contextlib.contextmanager
 def transaction(db: sqlite_utils.Database):
     """All statements inside land together or not at all (also on cancel or crash)."""
-    db.conn.execute("BEGIN IMMEDIATE")
+    conn = db.conn
+    conn.execute("BEGIN IMMEDIATE")
     try:
         yield db
-    except BaseException:
-        db.conn.execute("ROLLBACK")
+        conn.execute("COMMIT")
+    except BaseException as exc:
+        if conn.in_transaction:  # SQLite itself ends the transaction on some errors (a full disk)
+            conn.execute("ROLLBACK")
+        if getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL:
+            raise DiskFull("The disk is full, so nothing was saved and the shop is as it was before. "
+                           "Free some space on the disk that holds the shop file (or move the shop "
+                           "to a disk with room), then try again.") from exc
         raise
-    else:
-        db.conn.execute("COMMIT")
 
 
 def schema_version(db: sqlite_utils.Database) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 import sqlite3
 import sys
@@ -31,10 +32,13 @@ def setup_logging(folder: Path) -> Path:
 
 def plain_message(exc: BaseException) -> str:
     """One or two sentences an owner understands; never a traceback."""
-    from engine.db import ShopFileError
+    from engine.db import DiskFull, ShopFileError
     refused = _importer_refused()
-    if isinstance(exc, ShopFileError) or (refused and isinstance(exc, refused)):
+    if isinstance(exc, (ShopFileError, DiskFull)) or (refused and isinstance(exc, refused)):
         return str(exc)
+    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+        return ("The disk is full, so this could not be saved. Free some space on the disk "
+                "and try again; what was saved before is unchanged.")
     if isinstance(exc, FileNotFoundError):
         return f"The file {exc.filename or ''} could not be found. It may have been moved or deleted.".replace("  ", " ")
     if isinstance(exc, PermissionError):

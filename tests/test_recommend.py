@@ -118,6 +118,20 @@ def test_every_model_fits_and_scores(tmp_path):
     assert small.fallback is not None and small.score(np.arange(2)).shape == (2, data.n_items)
 
 
+def test_tifu_neighbours_come_from_a_bounded_pool():
+    """Beyond `pool` customers, neighbours are the most active ones (cost linear in customers)."""
+    import scipy.sparse as sp
+    from engine.recommend.tifu import TIFUKNN
+    v = sp.random(50, 30, density=0.2, random_state=0, format="csr", dtype=np.float32)
+    unbounded = TIFUKNN._neighbours(v, 5)
+    assert (TIFUKNN._neighbours(v, 5, chunk=7, pool=50) != unbounded).nnz == 0
+    pooled = TIFUKNN._neighbours(v, 5, chunk=7, pool=10)
+    active = set(np.argsort(-np.diff(v.indptr), kind="stable")[:10].tolist())
+    rows, cols = pooled.nonzero()
+    assert set(cols.tolist()) <= active and not (rows == cols).any()
+    assert (np.diff(pooled.indptr) == 5).all()
+
+
 # ---------- evidence, recomputed with independent SQL ----------
 
 def sql_customers_who_bought(db, pid):

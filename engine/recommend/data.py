@@ -83,7 +83,8 @@ def load(db) -> Interactions:
     user_ids, u = np.unique(cust.astype(np.int64), return_inverse=True)
     item_ids, i = np.unique(prod.astype(np.int64), return_inverse=True)
     order_ids, o = np.unique(order.astype(np.int64), return_inverse=True)
-    days = np.array([day_number(d) for d in day])
+    unique_days, day_code = np.unique(day, return_inverse=True)   # a few hundred dates, a million rows
+    days = np.array([day_number(d) for d in unique_days], dtype=np.int64)[day_code]
     o_user = np.zeros(len(order_ids), dtype=np.int64)
     o_day = np.zeros(len(order_ids), dtype=np.int64)
     o_user[o], o_day[o] = u, days
@@ -107,7 +108,8 @@ def holdout_last(data: Interactions) -> tuple[Interactions, dict[int, np.ndarray
     is_last[:-1] = data.b_user[:-1] != data.b_user[1:]
     eligible = data.baskets_per_user() >= 2
     test = is_last & eligible[data.b_user]
-    targets = {int(data.b_user[b]): data.baskets[b].indices.copy() for b in np.flatnonzero(test)}
+    ptr, idx = data.baskets.indptr, data.baskets.indices   # rows by hand: scipy's row indexing is slow
+    targets = {int(data.b_user[b]): idx[ptr[b]:ptr[b + 1]].copy() for b in np.flatnonzero(test)}
     return data.subset(~test), targets
 
 
@@ -115,11 +117,12 @@ def holdout_days(data: Interactions, days: int) -> tuple[Interactions, dict[int,
     """All baskets of the last `days` days as the target, for customers with earlier history."""
     cut = data.last_day() - days
     recent = data.b_day > cut
+    ptr, idx = data.baskets.indptr, data.baskets.indices
     train = data.subset(~recent)
     has_past = train.baskets_per_user() > 0
     targets: dict[int, set] = {}
     for b in np.flatnonzero(recent):
         u = int(data.b_user[b])
         if has_past[u]:
-            targets.setdefault(u, set()).update(data.baskets[b].indices.tolist())
+            targets.setdefault(u, set()).update(idx[ptr[b]:ptr[b + 1]].tolist())
     return train, {u: np.array(sorted(s)) for u, s in targets.items()}

@@ -2,12 +2,15 @@
 
 Every candidate (model and a few hyper-parameters, with the one-off reorder
 rule on or off) is fitted on all baskets before each customer's
-second-to-last one and scored on that basket by NDCG@10. Popularity comes
+second-to-last one and scored on that basket by NDCG@10 (of at most MAX_USERS
+customers, a seeded sample in bigger shops). Popularity comes
 first and a later candidate must beat the best so far by a margin, so the
 simplest model wins ties.
 """
 
 from __future__ import annotations
+
+import numpy as np
 
 from ..jobs import Progress
 from .blend import Blend
@@ -24,6 +27,8 @@ REPEAT_RULES = (0.1, 0.0)   # min repeat share for an item to count as a consuma
 METRIC = "ndcg@10"
 MARGIN = 1.01               # a more complex candidate must be 1% better
 MIN_USERS = 20              # fewer validation customers than this: popularity
+MAX_USERS = 5000            # more: a seeded sample of them (NDCG@10 on 5,000 customers is within
+                            # about +-0.005; scoring them all grew with the shop, 12 models x 2 rules)
 
 
 def candidates() -> list[tuple[str, dict]]:
@@ -46,6 +51,9 @@ def make(name: str, params: dict):
 def select(data: Interactions, progress=None, cancel=None) -> dict:
     """{"model", "params", "min_repeat_share", "validation": [...], "note"} for this shop."""
     train, targets = holdout_last(holdout_last(data)[0])
+    if len(targets) > MAX_USERS:
+        sample = np.random.default_rng(0).choice(sorted(targets), MAX_USERS, replace=False)
+        targets = {u: targets[u] for u in sorted(sample.tolist())}
     choice = {"model": "popularity", "params": {}, "min_repeat_share": REPEAT_RULES[0],
               "validation_users": len(targets), "validation": []}
     if len(targets) < MIN_USERS:
