@@ -255,10 +255,14 @@ def assert_first_adapter_active(db, first, tiny_model):
 def assert_trains_again(db, first, tiny_model):
     from engine.reasons import active_adapter, train
     from engine.reasons.model import load_model
+    killed = [r[0] for r in db.execute("SELECT id FROM training_runs WHERE status = 'running'")]
     run = train(db, steps=1)
     new = active_adapter(db)
     assert new["id"] != first["id"] and new["training_run_id"] == run
     assert db.execute("SELECT status FROM training_runs WHERE id = ?", [run]).fetchone()[0] == "done"
+    # the killed run no longer claims to be running
+    assert all(db.execute("SELECT status FROM training_runs WHERE id = ?", [k]).fetchone()[0] == "interrupted"
+               for k in killed)
     assert load_model(tiny_model, new["path"]) is not None
 
 

@@ -111,6 +111,8 @@ def _latest_checkpoint(folder: Path) -> str | None:
 
 def _start_run(db, params: dict, sizes: dict, device) -> int:
     with transaction(db):
+        # A run still 'running' now was killed with its process (one training at a time per shop).
+        db.execute("UPDATE training_runs SET status = 'interrupted' WHERE status = 'running'")
         return db["training_runs"].insert({
             "started_at": now(), "status": "running", "device": device.description,
             "params": json.dumps(params), "data_sizes": json.dumps(sizes)}).last_pk
@@ -200,12 +202,16 @@ def train(db, preset: str = "quick", steps: int | None = None, progress=no_progr
     if callback.cancelled:
         _update_run(db, run_id, status="cancelled", finished_at=now(), losses=callback.losses, metrics=metrics)
         raise Cancelled()
-    folder = save_adapter(model, root / "adapters" / f"adapter-{run_dir.name}")
-    with transaction(db):
-        adapter_id = register_adapter(db, folder, params["base_model"], run_id)
-        db["training_runs"].update(run_id, {
-            "status": "done", "finished_at": now(), "adapter_id": adapter_id,
-            "losses": json.dumps(callback.losses), "metrics": json.dumps(metrics)})
+    try:  # a full disk while saving: the run says failed, the previous adapter stays active
+        folder = save_adapter(model, root / "adapters" / f"adapter-{run_dir.name}")
+        with transaction(db):
+            adapter_id = register_adapter(db, folder, params["base_model"], run_id)
+            db["training_runs"].update(run_id, {
+                "status": "done", "finished_at": now(), "adapter_id": adapter_id,
+                "losses": json.dumps(callback.losses), "metrics": json.dumps(metrics)})
+    except BaseException:
+        _update_run(db, run_id, status="failed", finished_at=now(), losses=callback.losses, metrics=metrics)
+        raise
     shutil.rmtree(run_dir / "checkpoints", ignore_errors=True)
     progress(Progress(params["steps"], params["steps"], "Training finished"))
     return run_id
