@@ -53,6 +53,11 @@ def main(out: Path) -> None:
     shot(w, "3-overview")
     w.show_view("customers")
     shot(w, "4-customers")
+    detail = w.views["customers"].detail
+    if detail.write_customer_button.isVisible():   # what a new owner does next: one customer's reasons
+        detail.write_customer_button.click()
+        wait()
+        shot(w, "4b-customer-reasons")
     w.show_view("training")
     shot(w, "6-reason-writer")
     w.show_view("export")

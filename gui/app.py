@@ -21,7 +21,7 @@ from engine.db import ShopFileError
 from engine.jobs import Progress
 
 from gui import errors
-from gui.jobs import Job, eta_text
+from gui.jobs import Job, eta_text, running_jobs
 from gui.shop import Shop, has_feature, optional, warm_up
 from gui.widgets import dragged_local_file, heading
 
@@ -551,6 +551,11 @@ class MainWindow(QMainWindow):
             self.settings.setValue("window/view", self.current_view())
             self.settings.setValue("last_shop", str(self.shop.path))
         self.settings.sync()
+        # A thread still running when Python tears its QThread down aborts the app: stop and wait.
+        for job in running_jobs():
+            job.cancel()
+        for job in running_jobs():
+            job.wait(30000)
         if self.shop is not None:
             self.shop.close()
             self.shop = None

@@ -11,7 +11,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 PKG = ROOT / "packaging"
@@ -74,7 +73,7 @@ def test_windows_recipe_uses_the_shared_settings():
     used = set(re.findall(r"\{#(\w+)\}", iss))
     assert used and used <= defined, f"not defined by bundle.py iss: {used - defined}"
     assert bundle.version() not in iss and "Shopwise" not in re.sub(r"^;.*$", "", iss, flags=re.M)
-    assert f"dist\\{{#AppId}}\\*" in iss  # the PyInstaller folder of the same spec
+    assert "dist\\{#AppId}\\*" in iss  # the PyInstaller folder of the same spec
     ps1 = text("windows/build_windows.ps1")
     assert "packaging\\bundle.py iss" in ps1 and "settings.iss" in ps1 and "packaging\\shopwise.spec" in ps1
     assert "--self-test" in ps1
