@@ -24,12 +24,22 @@ CATALOGUE = frozenset({"Elixir Nanoweb Strings 10-46", "Fender Stratocaster", "B
 
 @pytest.mark.parametrize("text", [
     "Time for fresh Elixir Nanoweb Strings 10-46: you buy them about every 30 days.",
-    "42% of the 50 customers who bought a Fender Stratocaster also bought these strings.",
-    "You have bought these 4 times; only 12.99 each.",
-    "Customers who own a Boss DS-1 Distortion like these strings too.",  # catalogue product
+    "42% of the 50 customers who bought a Fender Stratocaster also bought Elixir Nanoweb Strings 10-46.",
+    "You have bought Elixir Nanoweb Strings 10-46 4 times; only 12.99 each.",
+    "Customers who own a Boss DS-1 Distortion like Elixir Nanoweb Strings 10-46 too.",  # catalogue product
 ])
 def test_faithful_reasons_pass(text):
     assert check(text, EV, CATALOGUE).ok, check(text, EV, CATALOGUE).problems
+
+
+@pytest.mark.parametrize("text", [
+    "You might enjoy Fender Stratocaster.",                      # the other product of the pair
+    "42% of the 50 customers who bought a Fender Stratocaster also bought these strings.",
+])
+def test_a_reason_must_name_the_product_it_recommends(text):
+    c = check(text, EV, CATALOGUE)
+    assert not c.ok and "does not name the product it recommends" in c.problems
+    assert check(text, EV, CATALOGUE, require_name=False).ok   # as review text may
 
 
 def test_wrong_number_is_rejected():

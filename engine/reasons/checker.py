@@ -3,7 +3,8 @@
 Rules: every number in the text matches a number in the evidence (as written
 or rounded, shares also as percentages); every product named exists in the
 evidence or the catalogue (a run of capitalised words that is no known name
-counts as an invented product); the length stays within limits.
+counts as an invented product); the reason names the product it recommends;
+the length stays within limits. It checks names and numbers, not meaning.
 """
 
 from __future__ import annotations
@@ -80,7 +81,8 @@ def _contains(text_cf: str, name: str) -> bool:
     return re.search(r"(?<!\w)" + re.escape(name.casefold()) + r"(?!\w)", text_cf) is not None
 
 
-def check(text: str, ev: dict, catalogue: set[str] | frozenset = frozenset()) -> Check:
+def check(text: str, ev: dict, catalogue: set[str] | frozenset = frozenset(),
+          require_name: bool = True) -> Check:
     problems = []
     words = text.split()
     if not MIN_WORDS <= len(words) <= MAX_WORDS or len(text) > MAX_CHARS:
@@ -107,9 +109,9 @@ def check(text: str, ev: dict, catalogue: set[str] | frozenset = frozenset()) ->
     if invented:
         problems.append("unknown products: " + ", ".join(invented))
     p = ev.get("product", {})
-    if p.get("name") and not named and not any(mentions_feature(text, ev, f) for f in
-                                               ("reorder", "co_purchase", "contributor", "affinity")):
-        problems.append("off topic: names neither the product nor the evidence")
+    # A reason that never names what it recommends is off topic, or about the wrong product of a pair.
+    if require_name and p.get("name") and p["name"] not in named:
+        problems.append("does not name the product it recommends")
     return Check(not problems, problems, named, invented)
 
 

@@ -35,7 +35,7 @@ FEATURE_PHRASES = {
     "contributor": [
         "Because you bought {contrib}, we think you will like {name}.",
         "You enjoyed {contrib}; {name} is a natural next step.",
-        "Picked for you after your purchase of {contrib}.",
+        "{name}: picked for you after your purchase of {contrib}.",
         "If {contrib} worked for you, try {name}.",
         "{name} fits well with {contrib} from your past orders.",
         "Customers with {contrib} in their basket often look at {name} next.",
@@ -43,7 +43,7 @@ FEATURE_PHRASES = {
     "affinity": [
         "You often shop for {label}, and {name} is one of them.",
         "{label_pct} of your items are {label}, so {name} should suit you.",
-        "A pick from {label}, a favourite of yours.",
+        "{name}, a pick from {label}, a favourite of yours.",
         "Since you love {label}, have a look at {name}.",
         "More {label} for you: {name}.",
     ],
