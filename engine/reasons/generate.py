@@ -159,7 +159,7 @@ def write(gen: Generator, recs: list[dict], catalogue, candidates: int = 2, roun
     for round_no in range(rounds):
         if not todo:
             break
-        report = (lambda p: progress(p)) if round_no == 0 else (  # noqa: E731
+        report = progress if round_no == 0 else (
             lambda p, n=len(todo): progress(Progress(len(recs), len(recs), f"Second try for {n} reasons")))
         got = sample(gen, [prompts[i] for i in todo], candidates, cancel=cancel, seed=round_no,
                      shared=prompt.PREFIX, progress=report)
