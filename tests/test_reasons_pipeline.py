@@ -202,9 +202,8 @@ def test_rewording_layer_runs_and_is_recorded(demo, monkeypatch):
     rewordings never survive the checker, so none are kept, but every try is counted."""
     import json
 
-    from engine.reasons import train
-    monkeypatch.setitem(train.PRESETS, "probe", {**train.PRESETS["standard"], "steps": 1, "batch_size": 2,
-                                                 "rewordings": 4})
-    run_id = train.train(demo, preset="probe")
+    from engine.reasons.train import PRESETS, train
+    monkeypatch.setitem(PRESETS, "probe", {**PRESETS["standard"], "steps": 1, "batch_size": 2, "rewordings": 4})
+    run_id = train(demo, preset="probe")
     sizes = json.loads(demo.execute("SELECT data_sizes FROM training_runs WHERE id = ?", [run_id]).fetchone()[0])
     assert sizes["rewordings_tried"] == 4 and sizes["layers"]["reworded"] == 0
