@@ -18,6 +18,11 @@ class DeviceInfo:
     def torch_device(self) -> torch.device:
         return torch.device(self.kind)
 
+    @property
+    def dtype(self) -> torch.dtype:
+        """The weights' type for training and generation: bf16 where the GPU has it, else fp32."""
+        return torch.bfloat16 if self.bf16 else torch.float32
+
 
 def detect_device() -> DeviceInfo:
     if torch.cuda.is_available():

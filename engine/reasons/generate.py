@@ -44,8 +44,7 @@ def load_generator(db, data: str | Path | None = None, adapter: str | int | None
         if adapter is not None else None)
     if isinstance(row, tuple):
         row = {"id": row[0], "path": row[1]}
-    dtype = torch.bfloat16 if device.bf16 else torch.float32
-    model = load_model(base, row["path"] if row else None, device.kind, dtype)
+    model = load_model(base, row["path"] if row else None, device.kind, device.dtype)
     tok = load_tokenizer(base)
     tok.padding_side = "left"
     return Generator(model, tok, f"adapter:{row['id']}" if row else "base", row["id"] if row else None,

@@ -133,7 +133,6 @@ def train(db, preset: str = "quick", steps: int | None = None, progress=no_progr
     offline()
     device = detect_device()
     root = data_dir(data)
-    dtype = torch.bfloat16 if device.bf16 else torch.float32
     base_model = None
     if resume is not None:  # the same data and settings as the interrupted run
         row = db.execute("SELECT params FROM training_runs WHERE id = ?", [resume]).fetchone()
@@ -169,7 +168,7 @@ def train(db, preset: str = "quick", steps: int | None = None, progress=no_progr
     tok = load_tokenizer(base)
     dataset = tokenize(examples, tok, params["max_len"])
     collator = Collator(tok.pad_token_id)
-    model = base_model or load_base(base, dtype)
+    model = base_model or load_base(base, device.dtype)
     n_layers = model.config.num_hidden_layers
     top = list(range(n_layers - max(1, round(n_layers * LORA_TOP_LAYERS)), n_layers))
     model = get_peft_model(model, LoraConfig(r=params["rank"], lora_alpha=2 * params["rank"],
