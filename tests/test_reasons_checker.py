@@ -3,9 +3,10 @@
 import random
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from engine.reasons import metrics, prompt, silver
-from engine.reasons.checker import check, mentions_feature
+from engine.reasons.checker import _contains, check, mentions_feature, names_in
 
 EV = {
     "kind": "reorder", "as_of": "2024-06-30",
@@ -129,3 +130,17 @@ def test_a_rewording_is_kept_only_when_every_fact_survived(rewrite, kept):
     from engine.reasons.paraphrase import survived
     original = "You have bought Elixir Nanoweb Strings 10-46 4 times, about every 30 days, so a refill may be due."
     assert survived(original, rewrite, EV, "reorder", CATALOGUE) is kept
+
+
+TRICKY_NAMES = ["rolls/buns", "whole milk", "*BOYS PARTY BAG", "SET OF4 WOODLAND", "AIRLINE LOUNGE,METAL SIGN",
+                "Straße Mug", "milk", "3D CARD", "I LOVE LONDON"]
+
+
+@given(st.lists(st.sampled_from(TRICKY_NAMES + ["x", " ", ".", ",", "/", "STRASSE", "ss", "Mug", "-", "a"]),
+                max_size=12).map(" ".join) | st.text(alphabet="rolsbun/ miLk*3DCARDß,.", max_size=40))
+@settings(max_examples=300, deadline=None)
+def test_names_in_finds_what_a_search_per_name_finds(text):
+    """The word-boundary lookup agrees with searching the text for each name in turn."""
+    cf = text.casefold()
+    expected = {n for n in TRICKY_NAMES if _contains(cf, n)}
+    assert set(names_in(text, frozenset(TRICKY_NAMES))) == expected == set(names_in(text, set(TRICKY_NAMES)))

@@ -10,6 +10,7 @@ the length stays within limits. It checks names and numbers, not meaning.
 from __future__ import annotations
 
 import collections
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -81,6 +82,32 @@ def _contains(text_cf: str, name: str) -> bool:
     return re.search(r"(?<!\w)" + re.escape(name.casefold()) + r"(?!\w)", text_cf) is not None
 
 
+def _by_casefold(names) -> dict[str, list[str]]:
+    index = collections.defaultdict(list)
+    for n in names:
+        index[n.casefold()].append(n)
+    return dict(index)
+
+
+_catalogue_index = functools.lru_cache(maxsize=4)(_by_casefold)   # a shop's catalogue is one frozenset
+
+
+NON_WORD = re.compile(r"\W")
+
+
+def names_in(text: str, names: frozenset | set) -> list[str]:
+    """The names that occur in the text as whole words, ignoring case (what `_contains` says of each).
+
+    Looks up every stretch of the text that starts and ends at a word boundary, instead of
+    searching the text once per name: a catalogue has thousands of names, a reason a few words.
+    """
+    index = _catalogue_index(names) if isinstance(names, frozenset) else _by_casefold(names)
+    cf = text.casefold()
+    cuts = [m.start() for m in NON_WORD.finditer(cf)]
+    starts, ends = [0, *(c + 1 for c in cuts)], [*cuts, len(cf)]
+    return list(dict.fromkeys(n for i in starts for j in ends if j > i for n in index.get(cf[i:j], ())))
+
+
 def check(text: str, ev: dict, catalogue: set[str] | frozenset = frozenset(),
           require_name: bool = True) -> Check:
     problems = []
@@ -95,9 +122,7 @@ def check(text: str, ev: dict, catalogue: set[str] | frozenset = frozenset(),
     if not text.rstrip().endswith((".", "!", "?")):
         problems.append("unfinished sentence")
     allowed = allowed_numbers(ev)
-    known = sorted(evidence_names(ev) | set(catalogue), key=len, reverse=True)
-    cf = text.casefold()
-    named = [n for n in known if _contains(cf, n)]
+    named = sorted(set(names_in(text, evidence_names(ev))) | set(names_in(text, catalogue)), key=len, reverse=True)
     # Numbers inside a named product ("Strings 10-46") are part of the name, not claims.
     rest = text
     for n in named + sorted(labels(ev), key=len, reverse=True):
