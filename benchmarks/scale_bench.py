@@ -178,8 +178,10 @@ def write_doc(results: dict) -> None:
         *table, "",
         "Growth order (slope of log figure against log order lines; 1 = linear): "
         + ", ".join(f"{k} {v}" for k, v in s.items()) + ".", "",
-        *(["Reason generation: " + "; ".join(f"{n} recommendations: {v['reasons_per_second']} reasons/s"
-                                               f" ({v['generation_s']:.0f} s)" for n, v in sorted(reasons.items(), key=lambda kv: int(kv[0])))]
+        *(["Reason generation (real model, " + reasons[min(reasons, key=int)]["provenance"] + "): " + "; ".join(
+            f"{n} recommendations: {v['reasons_per_second']} reasons/s ({v['generation_s']:.0f} s, "
+            f"{v['templates'] / v['reasons']:.0%} template fallbacks, peak {v['peak_mb']:,.0f} MB)"
+            for n, v in sorted(reasons.items(), key=lambda kv: int(kv[0]))) + "."]
           if reasons else ["Reason generation: not measured yet (`--reasons 1000 10000`)."]),
         "", "![cost against shop size](scale.png)",
         "<!-- end of generated part -->"])
