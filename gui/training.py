@@ -152,7 +152,7 @@ class TrainingView(QWidget):
         self.unavailable.setVisible(not available)
         self.setup_box.setVisible(available)
         self.history_box.setVisible(available)
-        if available and self._device is None and self._device_job is None:
+        if available and self.isVisible():
             self._find_device()
         self._show_device()
         self.history.clear()
@@ -169,8 +169,17 @@ class TrainingView(QWidget):
             self.history.addTopLevelItem(item)
         self._update_history_buttons()
 
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if has_feature("engine.reasons"):
+            self._find_device()
+
     def _find_device(self) -> None:
-        """Load the reason writer, find the device and the time estimates, on a worker thread."""
+        """Load the reason writer, find the device and the time estimates, on a worker thread,
+        once, when the owner first opens this view. Loading torch holds Python's lock for up to
+        half a second at a time, which would pause the window mid-import if done at shop open."""
+        if self._device is not None or self._device_job is not None:
+            return
         def work(progress, cancel):
             reasons = optional("engine.reasons", "train")
             if reasons is None:

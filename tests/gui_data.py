@@ -155,6 +155,7 @@ class TickRecorder:
         threading.Thread(target=self._watch, daemon=True).start()
 
     def stop(self):
+        self._tick()   # the time since the last tick counts too: a window frozen to the end is caught
         self.timer.stop()
         self._stop.set()
 

@@ -110,8 +110,10 @@ def test_demo_shop_imports_the_bundled_sample_without_freezing(make_window, qtbo
     assert w.job_bar.isVisible()
     wait_job(qtbot, w.job)
     ticks.stop()
-    assert ticks.ticks > 5
     assert ticks.max_gap < 1.0, ticks.report()
+    # torch is loaded when the owner opens the Reason writer, not at shop open: loading it
+    # pauses the window for up to half a second at a time, mid-import.
+    assert w.views["training"]._device_job is None
     assert w.shop.db.execute("SELECT count(*) FROM customers").fetchone()[0] == 3040
     dash = w.views["dashboard"]
     qtbot.waitUntil(lambda: dash.cards["customers"].value.text() == "3,040", timeout=10000)

@@ -55,7 +55,7 @@ def test_whole_workflow(make_window, tmp_path, qtbot, monkeypatch, tiny_model):
     assert db.execute("SELECT count(*) FROM recommendations").fetchone()[0] > 0
 
     training = w.views["training"]
-    training.reload()
+    w.show_view("training")          # the device is looked up when the owner opens this view
     qtbot.waitUntil(lambda: "checking" not in training.device_label.text(), timeout=120000)
     training.steps = 2
     training.preset_buttons["quick"].setChecked(True)
