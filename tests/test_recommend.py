@@ -118,6 +118,17 @@ def test_every_model_fits_and_scores(tmp_path):
     assert small.fallback is not None and small.score(np.arange(2)).shape == (2, data.n_items)
 
 
+def test_ranking_in_small_blocks_gives_the_same_lists(tmp_path):
+    from engine.recommend.evaluate import rank
+    data = D.load(synthetic(tmp_path / "s.db", personal=True))
+    users = np.arange(data.n_users)
+    for cls in MODELS.values():
+        model = cls().fit(data)
+        whole_items, whole_scores = rank(model, data, users, 5, block_cells=data.n_items * data.n_users)
+        items, scores = rank(model, data, users, 5, block_cells=data.n_items * 7)   # 7 customers a block
+        assert (items == whole_items).all() and np.allclose(scores, whole_scores)
+
+
 def test_tifu_neighbours_come_from_a_bounded_pool():
     """Beyond `pool` customers, neighbours are the most active ones (cost linear in customers)."""
     import scipy.sparse as sp

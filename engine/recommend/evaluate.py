@@ -13,14 +13,18 @@ from .data import Interactions
 from .reorder import blocked_repeats, consumables
 
 KS = (5, 10)
+# Scores are dense (customers x items) blocks: sized by cells, not customers, so that a big
+# catalogue does not make each block (and the model's temporaries) hundreds of MB.
+BLOCK_CELLS = 4_000_000
 
 
 def rank(model, data: Interactions, users: np.ndarray, k: int, min_repeat_share: float = 0.1,
-         chunk: int = 2000) -> tuple[np.ndarray, np.ndarray]:
+         block_cells: int = BLOCK_CELLS) -> tuple[np.ndarray, np.ndarray]:
     """The k best items per user and their scores, after the reorder rule removed
     one-off non-consumables (their score is -inf when too few items are left)."""
     cons = consumables(data, min_repeat_share)
     k = min(k, data.n_items)
+    chunk = max(1, block_cells // data.n_items)
     items = np.zeros((len(users), k), dtype=np.int64)
     scores = np.zeros((len(users), k), dtype=np.float32)
     for a in range(0, len(users), chunk):
