@@ -8,12 +8,15 @@ is its own):
   import     - engine.importer.import_orders into a new shop; then the shop file's size
   recommend  - engine.recommend.run_recommendations: model selection, fit, top 10 for every
                customer with evidence, stored (what the app's "Recommend" button does)
-  reasons    - (--reasons N ...) engine.reasons.generate_reasons with the real model on N
-               recommendations of the smallest shop that has them: reasons per second
+  train      - (--train PRESET) engine.reasons.train: a LoRA adapter for the reasons shop, as an
+               owner gets by pressing Train; without it the reasons come from the untrained model
+  reasons    - (--reasons N ...) engine.reasons.generate_reasons with the real model on the first N
+               recommendations of one shop, the smallest that has max(N): reasons per second
 Results are merged into benchmarks/scale_results.json (one entry per size, so big sizes can be
 run separately); --doc writes docs/scale.md's table and fitted slopes and docs/scale.png.
 
-    python benchmarks/scale_bench.py [--sizes 1e4 1e5] [--reasons 1000 10000] [--doc] [--results FILE]
+    python benchmarks/scale_bench.py [--sizes 1e4 1e5] [--reasons 1000 10000] [--train quick]
+                                     [--doc] [--results FILE]
 """
 
 from __future__ import annotations
@@ -52,6 +55,9 @@ elif sys.argv[2] == "recommend":
     out = {"recommendations": db.execute("SELECT count(*) FROM recommendations WHERE run_id = ?",
                                          [run]).fetchone()[0],
            "model": db.execute("SELECT model FROM recommendation_runs WHERE id = ?", [run]).fetchone()[0]}
+elif sys.argv[2] == "train":
+    from engine.reasons import train
+    out = {"run": train(db, sys.argv[4])}
 else:
     from engine.reasons import generate_reasons
     ids = [r[0] for r in db.execute("SELECT id FROM recommendations WHERE run_id = (SELECT max(id)"
@@ -147,6 +153,16 @@ def slopes(rows: list[dict]) -> dict:
             for k in ("import_s", "db_mb", "recommend_s", "import_peak_mb", "recommend_peak_mb")}
 
 
+def reason_model(results: dict) -> str:
+    """Which model wrote the reasons, in words."""
+    trained = results.get("reasons_training")
+    if trained is None:
+        return "Reason generation (the bundled model, untrained): "
+    return (f"Reason generation on the shop of about {trained['lines']:,} lines (the bundled model with a "
+            f"LoRA adapter trained on it, {trained['preset']} preset: {trained['seconds'] / 60:.0f} min, "
+            f"peak {trained['peak_mb']:,} MB): ")
+
+
 def write_doc(results: dict) -> None:
     import matplotlib
     matplotlib.use("Agg")
@@ -178,7 +194,7 @@ def write_doc(results: dict) -> None:
         *table, "",
         "Growth order (slope of log figure against log order lines; 1 = linear): "
         + ", ".join(f"{k} {v}" for k, v in s.items()) + ".", "",
-        *(["Reason generation (real model, " + reasons[min(reasons, key=int)]["provenance"] + "): " + "; ".join(
+        *([reason_model(results) + "; ".join(
             f"{n} recommendations: {v['reasons_per_second']} reasons/s ({v['generation_s']:.0f} s, "
             f"{v['templates'] / v['reasons']:.0%} template fallbacks, peak {v['peak_mb']:,.0f} MB)"
             for n, v in sorted(reasons.items(), key=lambda kv: int(kv[0]))) + "."]
@@ -197,6 +213,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=float, nargs="*", default=[1e4, 1e5])
     parser.add_argument("--reasons", type=int, nargs="*", default=[])
+    parser.add_argument("--train", choices=("quick", "standard", "thorough"),
+                        help="train an adapter on the reasons shop first (as the owner would)")
     parser.add_argument("--doc", action="store_true")
     parser.add_argument("--results", type=Path, default=RESULTS, help="where the figures are merged")
     args = parser.parse_args()
@@ -205,15 +223,25 @@ def main() -> None:
         for lines in map(int, args.sizes):
             results["sizes"][str(lines)] = measure(lines, Path(tmp))
             args.results.write_text(json.dumps(results, indent=1))
-        for n in args.reasons:
-            lines = min((int(k) for k, r in results["sizes"].items() if r["recommendations"] >= n),
+        if args.reasons:
+            # One shop for every N, so that only the number of recommendations changes.
+            lines = min((int(k) for k, r in results["sizes"].items() if r["recommendations"] >= max(args.reasons)),
                         default=None)
             if lines is None:
-                raise SystemExit(f"no measured shop has {n} recommendations: add a bigger --sizes")
+                raise SystemExit(f"no measured shop has {max(args.reasons)} recommendations: add a bigger --sizes")
             shop = Path(tmp) / f"shop{lines}.db"
             if not shop.exists():
                 measure(lines, Path(tmp))
-            results.setdefault("reasons", {})[str(n)] = phase("reasons", shop, str(n))
+            results["reasons"] = {}
+            results.pop("reasons_training", None)
+            if args.train:
+                trained = phase("train", shop, args.train)
+                results["reasons_training"] = {"preset": args.train, "lines": lines,
+                                               "seconds": round(trained["seconds"], 1),
+                                               "peak_mb": round(trained["peak_mb"])}
+                print(json.dumps(results["reasons_training"]), flush=True)
+        for n in args.reasons:
+            results["reasons"][str(n)] = phase("reasons", shop, str(n))
             print(json.dumps(results["reasons"][str(n)]), flush=True)
             args.results.write_text(json.dumps(results, indent=1))
     if args.doc:
