@@ -49,7 +49,7 @@ def train_baseline(db, steps: int, batch: int) -> dict:
     from peft import LoraConfig, get_peft_model
     from transformers import AutoModelForCausalLM, Trainer, TrainingArguments
     from engine.reasons import data, model as M
-    from engine.reasons.train import LORA_TARGETS
+    from engine.reasons.lora import LORA_TARGETS
     examples, _ = data.build(db)
     base = M.base_model_dir(db)
     tok = M.load_tokenizer(base)
@@ -73,7 +73,7 @@ def train_baseline(db, steps: int, batch: int) -> dict:
 
 def train_ours(db, steps: int, batch: int) -> dict:
     from engine.reasons import train
-    from engine.reasons.train import PRESETS
+    from engine.reasons.lora import PRESETS
     PRESETS["bench"] = {"steps": steps, "batch_size": batch, "lr": 1e-3, "rank": 8}
     run = train(db, preset="bench")
     return json.loads(db.execute("SELECT metrics FROM training_runs WHERE id = ?", [run]).fetchone()[0])

@@ -2,14 +2,12 @@
 
 Each function takes an open shop database (`engine.db.open_shop`) and returns
 plain Python values (dicts, lists, numbers), so that the desktop app, the CLI
-and tests use the same queries. Nothing here writes, except the two reason and
-adapter fall-backs at the end that mirror what `engine.reasons` offers.
+and tests use the same queries. Nothing here writes.
 """
 
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
 from typing import Any
 
 import sqlite_utils
@@ -362,37 +360,3 @@ def training_history(db: Database) -> list[dict]:
             except ValueError:
                 row[key] = {}
     return rows
-
-
-def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
-
-
-REASON_STATUSES = ("draft", "approved", "edited", "rejected")  # as engine.reasons.store
-
-
-def set_reason_fallback(db: Database, reason_id: int, text: str | None = None,
-                        status: str | None = None) -> None:
-    """Edit or review a reason; used only when `engine.reasons.set_reason` is not there."""
-    if status is not None and status not in REASON_STATUSES:
-        raise ValueError(f"Unknown reason status {status!r}.")
-    sets, params = ["updated_at = ?"], [_now()]
-    if text is not None:
-        old = db.execute("SELECT text FROM reasons WHERE id = ?", [reason_id]).fetchone()
-        if old is not None and text.strip() != old[0] and status in (None, "approved"):
-            status = "edited"   # the owner's own words
-        sets.append("text = ?")
-        params.append(text.strip())
-    if status is not None:
-        sets.append("status = ?")
-        params.append(status)
-    db.execute(f"UPDATE reasons SET {', '.join(sets)} WHERE id = ?", [*params, reason_id])
-
-
-def activate_adapter_fallback(db: Database, adapter_id: int | None) -> None:
-    """Make one adapter the active one (None: use the base model); mirrors `engine.reasons`."""
-    from engine.db import transaction
-    with transaction(db):
-        db.execute("UPDATE adapters SET is_active = 0")
-        if adapter_id is not None:
-            db.execute("UPDATE adapters SET is_active = 1 WHERE id = ?", [adapter_id])

@@ -40,7 +40,7 @@ def _run(fn):
 
 def cmd_train(args, token) -> int:
     from engine.reasons.device import detect_device
-    from engine.reasons.train import estimate_training_seconds, train
+    from engine.reasons.lora import estimate_training_seconds, train
     dev = detect_device()
     print(f"Training on {dev.description}, about {estimate_training_seconds(args.preset, args.steps, dev) / 60:.0f} min.",
           file=sys.stderr)
@@ -67,7 +67,7 @@ def cmd_generate(args, token) -> int:
 
 
 def cmd_evaluate(args, token) -> int:
-    from engine.reasons.evaluate import evaluate, format_table
+    from engine.reasons.compare import evaluate, format_table
     rows = evaluate(_db(args), candidates=args.candidates, limit=args.limit, progress=print_progress, cancel=token)
     print("\n" + format_table(rows))
     return 0

@@ -18,11 +18,12 @@ from PySide6.QtWidgets import (
     QSplitter, QTableView, QTabWidget, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
 )
 
+import engine.reasons as reasons
 from engine import queries
 
 from gui.errors import plain_message
 from gui.jobs import Job
-from gui.shop import Shop, has_feature, loaded, optional
+from gui.shop import Shop, loaded
 
 log = logging.getLogger("shopwise.gui")
 
@@ -414,21 +415,16 @@ class CustomerDetail(QWidget):
             lines = queries.evidence_in_words(r["evidence"])
             self.reason_why.setText(" ".join(lines))
         has_reason = bool(r and r.get("reason_id"))
-        reasons = has_feature("engine.reasons") or None
         self.edit_button.setEnabled(has_reason)
         self.approve_button.setEnabled(has_reason and r.get("reason_status") != "approved")
         self.reject_button.setEnabled(has_reason and r.get("reason_status") != "rejected")
-        self.regen_button.setEnabled(bool(r) and reasons is not None)
+        self.regen_button.setEnabled(bool(r))
         self.regen_button.setText("Write again" if has_reason else "Write a reason")
-        self.write_customer_button.setVisible(bool(self.missing_ids) and reasons is not None)
+        self.write_customer_button.setVisible(bool(self.missing_ids))
 
     def _set_reason(self, reason_id: int, **kw) -> None:
-        reasons = loaded("engine.reasons", "set_reason")   # the same SQL fall-back until it is loaded
         try:
-            if reasons is not None:
-                reasons.set_reason(self.shop.db, reason_id, **kw)
-            else:
-                queries.set_reason_fallback(self.shop.db, reason_id, **kw)
+            reasons.set_reason(self.shop.db, reason_id, **kw)   # plain SQL
         except Exception as exc:  # noqa: BLE001
             log.exception("set_reason failed")
             if self.window_:
@@ -468,13 +464,12 @@ class CustomerDetail(QWidget):
 
     def regenerate(self) -> None:
         r = self.selected()
-        if not r or not has_feature("engine.reasons") or self.window_ is None:
+        if not r or self.window_ is None:
             return
         shop, rec_id = self.shop, r["id"]
 
         def work(progress, cancel):
-            reasons = optional("engine.reasons", "generate_reasons")
-            with shop.worker_db() as db:
+            with shop.worker_db() as db:   # generate_reasons loads torch: on the worker thread
                 return reasons.generate_reasons(db, ids=[rec_id], progress=progress, cancel=cancel)
 
         def done(result) -> None:
@@ -486,13 +481,12 @@ class CustomerDetail(QWidget):
         self.window_.run_job(work, "Writing a new reason", on_success=done)
 
     def write_for_customer(self) -> None:
-        if not self.missing_ids or not has_feature("engine.reasons") or self.window_ is None:
+        if not self.missing_ids or self.window_ is None:
             return
         shop, ids = self.shop, list(self.missing_ids)
 
         def work(progress, cancel):
-            reasons = optional("engine.reasons", "generate_reasons")
-            with shop.worker_db() as db:
+            with shop.worker_db() as db:   # generate_reasons loads torch: on the worker thread
                 return reasons.generate_reasons(db, ids=ids, missing_only=True, progress=progress, cancel=cancel)
 
         def done(_result) -> None:

@@ -9,11 +9,12 @@ from PySide6.QtWidgets import (
     QFrame, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget,
 )
 
+import engine.reasons as reasons
 from engine import queries
 
 from gui.charts import MonthChart, TopChart
 from gui.jobs import Job
-from gui.shop import Shop, has_feature, optional
+from gui.shop import Shop
 from gui.widgets import heading
 
 
@@ -182,13 +183,13 @@ class DashboardView(QWidget):
         else:
             self.model_label.setText("No suggestions yet — press “Make suggestions”.")
         adapter = d["active_adapter"]
-        reasons = (f"{d['with_reason']:,} of {count_words(d['recommendations'], 'suggestion')} have a reason, "
-                   f"{d['reasons_approved']:,} approved. ")
+        words = (f"{d['with_reason']:,} of {count_words(d['recommendations'], 'suggestion')} have a reason, "
+                 f"{d['reasons_approved']:,} approved. ")
         if adapter:
-            reasons += f"Uses the version trained on {when(adapter['created_at'])}."
+            words += f"Uses the version trained on {when(adapter['created_at'])}."
         else:
-            reasons += "Uses the built-in writer (not trained on your shop yet)."
-        self.reason_label.setText(reasons)
+            words += "Uses the built-in writer (not trained on your shop yet)."
+        self.reason_label.setText(words)
         self._update_steps(d)
         if self.window_ is not None and not getattr(self, "_follows_jobs", False):
             self._follows_jobs = True
@@ -198,11 +199,9 @@ class DashboardView(QWidget):
         self.loaded.emit()
 
     def _update_steps(self, d: dict) -> None:
-        recommend = has_feature("engine.recommend") or None
-        reasons = has_feature("engine.reasons") or None
         busy = self.window_ is not None and self.window_.job is not None and self.window_.job.running
-        self.recommend_button.setEnabled(recommend is not None and d["orders"] > 0 and not busy)
-        self.reasons_button.setEnabled(reasons is not None and d["recommendations"] > 0 and not busy)
+        self.recommend_button.setEnabled(d["orders"] > 0 and not busy)
+        self.reasons_button.setEnabled(d["recommendations"] > 0 and not busy)
         if busy and d["orders"] == 0:
             self.period.setText(f"{self.window_.job_bar.title}… The numbers appear here when it is done.")
         elif d["orders"] == 0:
@@ -211,12 +210,8 @@ class DashboardView(QWidget):
             hint = f"{self.window_.job_bar.title}… (see the bar at the bottom)"
         elif d["orders"] == 0:
             hint = "Step 1: import your orders (or drop the file onto this window)."
-        elif recommend is None:
-            hint = "Suggestions are not part of this version yet."
         elif d["recommendations"] == 0:
             hint = "Step 2: press “Make suggestions”."
-        elif reasons is None:
-            hint = "Suggestions are ready: see them under Customers."
         elif d["with_reason"] < d["recommendations"]:
             hint = ("Step 3: open a customer and press “Write reasons for this customer” (seconds), or press "
                     "“Write reasons” for everyone (long on a computer without a graphics card: stop it any "
@@ -227,25 +222,24 @@ class DashboardView(QWidget):
         self.hint.setStyleSheet("color: palette(placeholder-text);")
 
     def recommend(self) -> None:
-        if not has_feature("engine.recommend") or self.window_ is None:
+        if self.window_ is None:
             return
         shop = self.shop
 
         def work(progress, cancel):
-            recommend = optional("engine.recommend", "run_recommendations")   # on the worker thread
+            from engine.recommend import run_recommendations   # numpy and scipy: on the worker thread
             with shop.worker_db() as db:
-                return recommend.run_recommendations(db, progress=progress, cancel=cancel)
+                return run_recommendations(db, progress=progress, cancel=cancel)
 
         self.window_.run_job(work, "Making suggestions")
 
     def write_reasons(self) -> None:
-        if not has_feature("engine.reasons") or self.window_ is None:
+        if self.window_ is None:
             return
         shop = self.shop
 
         def work(progress, cancel):
-            reasons = optional("engine.reasons", "generate_reasons")   # torch: on the worker thread
-            with shop.worker_db() as db:
+            with shop.worker_db() as db:   # generate_reasons loads torch: on the worker thread
                 return reasons.generate_reasons(db, missing_only=True, progress=progress, cancel=cancel)
 
         # Stopping keeps every reason written so far; pressing again goes on from there.

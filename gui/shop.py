@@ -37,19 +37,15 @@ class Shop(QObject):
         self.db.conn.close()
 
 
-# Loaded in the background after the window appears. Not engine.reasons: initialising torch's
-# C extension holds the GIL for over a second, which would pause the window in the middle of
-# whatever the owner is doing; it is loaded by the first reasons job instead.
+# Loaded in the background after the window appears. Not torch (engine.reasons' model work):
+# initialising its C extension holds Python's lock for up to a second, which would pause the
+# window in the middle of whatever the owner is doing; the first reasons job loads it instead.
 _HEAVY = ("engine.importer", "engine.recommend")
 
 
 def has_feature(module: str) -> bool:
-    """Whether an engine module ships with this build, without importing it.
-
-    engine.reasons pulls in torch and transformers (seconds): it must never be
-    imported on the GUI thread. Jobs import it on their worker thread, and
-    `warm_up` loads it in the background after the window appears.
-    """
+    """Whether an engine module ships with this build, without importing it (the importer
+    pulls in pandas: jobs import it on their worker thread)."""
     import importlib.util
     import sys
     if module in sys.modules:

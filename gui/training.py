@@ -12,13 +12,14 @@ from PySide6.QtWidgets import (
     QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
 )
 
+import engine.reasons as reasons
 from engine import queries
 from engine.jobs import Progress
 
 from gui.charts import LineChart
 from gui.errors import plain_message
 from gui.jobs import Job, eta_text
-from gui.shop import Shop, has_feature, loaded, optional
+from gui.shop import Shop
 from gui.widgets import heading
 
 log = logging.getLogger("shopwise.gui")
@@ -78,12 +79,6 @@ class TrainingView(QWidget):
                        "Training happens on this computer; you can keep working meanwhile.")
         intro.setWordWrap(True)
         lay.addWidget(intro)
-        self.unavailable = QLabel("Training the reason writer is not part of this version of Shopwise yet. "
-                                  "Suggestions and their reasons work without it.")
-        self.unavailable.setWordWrap(True)
-        self.unavailable.setStyleSheet("color: palette(placeholder-text); padding: 24px 0;")
-        lay.addWidget(self.unavailable)
-
         setup = QGroupBox("Train")
         sl = QVBoxLayout(setup)
         self.device_label = QLabel()
@@ -138,21 +133,11 @@ class TrainingView(QWidget):
         hrow.addStretch(1)
         hl.addLayout(hrow)
         lay.addWidget(hist, 1)
-        self.setup_box = setup
-        self.history_box = hist
         lay.addStretch(0)
         self.reload()
 
-    def reasons(self):
-        """engine.reasons if it is loaded already (never imported on the GUI thread), else None."""
-        return loaded("engine.reasons", "train")
-
     def reload(self) -> None:
-        available = has_feature("engine.reasons")
-        self.unavailable.setVisible(not available)
-        self.setup_box.setVisible(available)
-        self.history_box.setVisible(available)
-        if available and self.isVisible():
+        if self.isVisible():
             self._find_device()
         self._show_device()
         self.history.clear()
@@ -171,8 +156,7 @@ class TrainingView(QWidget):
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
-        if has_feature("engine.reasons"):
-            self._find_device()
+        self._find_device()
 
     def _find_device(self) -> None:
         """Load the reason writer, find the device and the time estimates, on a worker thread,
@@ -181,24 +165,13 @@ class TrainingView(QWidget):
         if self._device is not None or self._device_job is not None:
             return
         def work(progress, cancel):
-            reasons = optional("engine.reasons", "train")
-            if reasons is None:
-                return None
-            device = reasons.detect_device() if hasattr(reasons, "detect_device") else None
-            estimates = {}
-            if hasattr(reasons, "estimate_training_seconds"):
-                for key, *_ in PRESETS:
-                    try:
-                        estimates[key] = reasons.estimate_training_seconds(key, device=device)
-                    except Exception:  # noqa: BLE001 - an estimate is a nicety
-                        log.exception("estimate failed")
-            return device, estimates
+            device = reasons.detect_device()   # loads torch: on the worker thread
+            return device, {key: reasons.estimate_training_seconds(key, device=device) for key, *_ in PRESETS}
 
         def found(result) -> None:
             if not shiboken6.isValid(self.device_label):
                 return  # the window closed while the device was being looked up
-            if result is not None:
-                self._device, self._estimates = result
+            self._device, self._estimates = result
             self._show_device()
 
         self._device_job = Job(work, "finding the device")
@@ -229,17 +202,14 @@ class TrainingView(QWidget):
         self.rollback_button.setEnabled(active > 0)
 
     def start(self) -> None:
-        if not has_feature("engine.reasons") or self.window_ is None:
+        if self.window_ is None:
             return
         preset = self.preset_group.checkedButton().property("preset")
         shop, steps = self.shop, self.steps
 
         def work(progress, cancel):
-            reasons = optional("engine.reasons", "train")   # torch: on the worker thread
-            with shop.worker_db() as db:
-                if steps is not None:
-                    return reasons.train(db, preset, steps=steps, progress=progress, cancel=cancel)
-                return reasons.train(db, preset, progress=progress, cancel=cancel)
+            with shop.worker_db() as db:   # reasons.train loads torch: on the worker thread
+                return reasons.train(db, preset, steps=steps, progress=progress, cancel=cancel)
 
         self.loss_chart.set_data([])
         self.status.setText("Getting ready…")
@@ -266,11 +236,9 @@ class TrainingView(QWidget):
         eta = eta_text(self.job.started_at, p) if self.job else ""
         self.status.setText(" — ".join(x for x in (p.message, eta) if x))
 
-    def _trained(self, result) -> None:
-        metrics = getattr(result, "metrics", None) or (result.get("metrics") if isinstance(result, dict) else None)
-        if metrics is None and isinstance(result, int):   # engine.reasons.train returns the run id
-            row = [r for r in queries.training_history(self.shop.db) if r["id"] == result]
-            metrics = row[0]["metrics"] if row else None
+    def _trained(self, run_id: int) -> None:
+        row = [r for r in queries.training_history(self.shop.db) if r["id"] == run_id]
+        metrics = row[0]["metrics"] if row else None
         text = "Training finished. The new version is in use."
         numbers = [(k, v) for k, v in (metrics or {}).items() if isinstance(v, (int, float))][:4]
         if numbers:
@@ -289,15 +257,12 @@ class TrainingView(QWidget):
             self.cancel_button.setEnabled(False)
             self.status.setText("Stopping…")
 
-    def _activate(self, adapter_id: int | None) -> None:
-        reasons = self.reasons()
+    def _change_adapter(self, change) -> None:
+        """Switch the adapter in use (plain SQL, so here on the GUI thread)."""
         try:
-            if reasons is not None and hasattr(reasons, "activate_adapter"):
-                reasons.activate_adapter(self.shop.db, adapter_id)
-            else:
-                queries.activate_adapter_fallback(self.shop.db, adapter_id)
+            change(self.shop.db)
         except Exception as exc:  # noqa: BLE001
-            log.exception("activate failed")
+            log.exception("changing the adapter failed")
             if self.window_:
                 self.window_.show_error(plain_message(exc))
         self.reload()
@@ -306,18 +271,8 @@ class TrainingView(QWidget):
     def activate(self) -> None:
         items = self.history.selectedItems()
         if items:
-            self._activate(items[0].data(0, Qt.ItemDataRole.UserRole)["adapter_id"])
+            adapter_id = items[0].data(0, Qt.ItemDataRole.UserRole)["adapter_id"]
+            self._change_adapter(lambda db: reasons.activate_adapter(db, adapter_id))
 
     def rollback(self) -> None:
-        reasons = self.reasons()
-        if reasons is not None and hasattr(reasons, "rollback_adapter"):
-            try:
-                reasons.rollback_adapter(self.shop.db)
-            except Exception as exc:  # noqa: BLE001
-                log.exception("rollback failed")
-                if self.window_:
-                    self.window_.show_error(plain_message(exc))
-            self.reload()
-            self.shop.changed.emit()
-        else:
-            self._activate(None)
+        self._change_adapter(reasons.rollback_adapter)

@@ -12,7 +12,7 @@ from engine.reasons import (activate_adapter, active_adapter, check, evaluate, g
 from engine import reasons_commands as commands
 from engine.reasons import data, model, store
 from engine.reasons.demo import build_demo_shop
-from engine.reasons.train import Collator, tokenize
+from engine.reasons.lora import Collator, tokenize
 from tests.conftest import SHARED_DATA
 
 REVIEWS = SHARED_DATA / "amazon-reviews-musical-instruments" / "Musical_instruments_reviews.partial_noheader.csv"
@@ -202,7 +202,7 @@ def test_rewording_layer_runs_and_is_recorded(demo, monkeypatch):
     rewordings never survive the checker, so none are kept, but every try is counted."""
     import json
 
-    from engine.reasons.train import PRESETS, train
+    from engine.reasons.lora import PRESETS, train
     monkeypatch.setitem(PRESETS, "probe", {**PRESETS["standard"], "steps": 1, "batch_size": 2, "rewordings": 4})
     run_id = train(demo, preset="probe")
     sizes = json.loads(demo.execute("SELECT data_sizes FROM training_runs WHERE id = ?", [run_id]).fetchone()[0])

@@ -10,7 +10,7 @@ import pytest
 
 from engine.reasons import active_adapter, check, generate_reasons, model, store, train
 from engine.reasons.demo import build_demo_shop
-from engine.reasons.train import PRESETS
+from engine.reasons.lora import PRESETS
 
 
 @pytest.mark.real_model

@@ -1,25 +1,36 @@
 """Reasons: a small language model, fine-tuned on the owner's machine, explains each recommendation.
 
-The engine API the GUI calls on a worker thread (no Qt here):
+The engine API (no Qt here):
 
     detect_device() -> DeviceInfo
     estimate_training_seconds(preset) -> float
     train(db, preset="quick", progress=..., cancel=...) -> training run id
     generate_reasons(db, run_id=None, progress=..., cancel=...) -> summary dict
     evaluate(db) -> metrics table rows
-    list_adapters(db), activate_adapter(db, id), rollback_adapter(db)
+    list_adapters(db), active_adapter(db), activate_adapter(db, id), rollback_adapter(db)
     set_reason(db, reason_id, text=None, status=...)
+
+Importing this package is cheap: each name loads its module when first used, so torch and
+transformers (seconds, and they hold Python's lock while they load) come with the first name that
+needs them. The window calls set_reason and the adapter functions on its own thread; those are
+plain SQL. Model work runs on worker threads.
 """
 
-from .adapters import activate_adapter, active_adapter, list_adapters, rollback_adapter
-from .checker import check
-from .device import DeviceInfo, detect_device
-from .evaluate import evaluate
-from .generate import generate_reasons
-from .model import ModelMissing
-from .store import set_reason
-from .train import PRESETS, estimate_training_seconds, train
+import importlib
 
-__all__ = ["DeviceInfo", "ModelMissing", "PRESETS", "activate_adapter", "active_adapter", "check",
-           "detect_device", "estimate_training_seconds", "evaluate", "generate_reasons", "list_adapters",
-           "rollback_adapter", "set_reason", "train"]
+_MODULE_OF = {
+    "activate_adapter": "adapters", "active_adapter": "adapters", "list_adapters": "adapters",
+    "rollback_adapter": "adapters", "check": "checker", "DeviceInfo": "device", "detect_device": "device",
+    "evaluate": "compare", "generate_reasons": "generate", "ModelMissing": "model", "set_reason": "store",
+    "PRESETS": "lora", "estimate_training_seconds": "lora", "train": "lora",
+}
+
+__all__ = sorted(_MODULE_OF)
+
+
+def __getattr__(name: str):
+    if name not in _MODULE_OF:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{_MODULE_OF[name]}", __name__), name)
+    globals()[name] = value
+    return value
