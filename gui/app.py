@@ -18,11 +18,12 @@ from PySide6.QtWidgets import (
 )
 
 from engine.db import ShopFileError
+from engine.importer import import_orders
 from engine.jobs import Progress
 
 from gui import errors
 from gui.jobs import Job, eta_text, running_jobs
-from gui.shop import Shop, has_feature, optional, warm_up
+from gui.shop import Shop, warm_up
 from gui.widgets import dragged_local_file, heading
 
 log = logging.getLogger("shopwise.gui")
@@ -370,18 +371,14 @@ class MainWindow(QMainWindow):
         if not self.open_shop(path, create=True):
             return
         if fresh or self.shop.db.execute("SELECT count(*) FROM orders").fetchone()[0] == 0:
-            if not has_feature("engine.importer"):
-                self.show_error("This version of Shopwise cannot import files yet, so the demo shop is empty.")
-                return
             sample = path.parent / DEMO_FILE.name
             if not sample.exists():
                 shutil.copyfile(DEMO_FILE, sample)
             shop = self.shop
 
             def work(progress, cancel):
-                importer = optional("engine.importer", "import_orders")   # pandas: on the worker
                 with shop.worker_db() as db:
-                    return importer.import_orders(db, sample, progress=progress, cancel=cancel)
+                    return import_orders(db, sample, progress=progress, cancel=cancel)
 
             self.run_job(work, "Importing the demo shop's orders", on_success=lambda report: None)
 
@@ -575,5 +572,5 @@ def run_app(argv: list[str] | None = None) -> int:
     window = MainWindow()
     errors.install_excepthook(lambda msg: window.show_error(msg))
     window.show()
-    warm_up()   # load the engine's heavy parts in the background, never on this thread
+    warm_up()   # the recommender loads in the background, never on this thread
     return app.exec()

@@ -8,7 +8,6 @@ from __future__ import annotations
 import dataclasses
 import html
 import logging
-from collections import Counter
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -18,10 +17,14 @@ from PySide6.QtWidgets import (
     QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
+from engine import importer
+from engine.catalogue import import_catalogue
 from engine.jobs import Progress
+from engine.layouts import MAPPING_FIELDS, ColumnMapping
+from engine.report import REASONS
 
 from gui.jobs import Job, eta_text
-from gui.shop import Shop, has_feature, loaded, optional
+from gui.shop import Shop
 from gui.widgets import dragged_local_file
 
 log = logging.getLogger("shopwise.gui")
@@ -33,30 +36,10 @@ DELIMITER_WORDS = {",": "commas", ";": "semicolons", "\t": "tabs", "|": "vertica
 FILE_FILTER = "Spreadsheet files (*.csv *.tsv *.txt);;All files (*)"
 
 
-def mapping_fields() -> list[tuple[str, str, bool]]:
-    for module in ("engine.importer", "engine.layouts"):
-        mod = loaded(module) or (optional(module) if module == "engine.layouts" else None)
-        if mod is not None and hasattr(mod, "MAPPING_FIELDS"):
-            return list(mod.MAPPING_FIELDS)
-    return []
-
-
-def catalogue_importer():
-    for module in ("engine.importer", "engine.catalogue"):
-        mod = optional(module)
-        if mod is not None and hasattr(mod, "import_catalogue"):
-            return mod.import_catalogue
-    return None
-
-
 def problem_counts(report) -> list[tuple[str, int]]:
     """(problem in words, rows) for every kind of skipped or changed row, most frequent first."""
-    words = getattr(optional("engine.report"), "REASONS", {})
-    counts = getattr(report, "counts", {}) or {}
-    out = [(sentence[0].upper() + sentence[1:], int(counts[key])) for key, sentence in words.items()
-           if counts.get(key)]
-    if not out:  # an importer without the word list: count the issues themselves
-        out = list(Counter(str(getattr(i, "reason", "other")) for i in (report.issues or [])).items())
+    out = [(sentence[0].upper() + sentence[1:], int(report.counts[key])) for key, sentence in REASONS.items()
+           if report.counts.get(key)]
     return sorted(out, key=lambda kv: -kv[1])
 
 
@@ -117,9 +100,6 @@ class ImportWizard(QDialog):
     def __init__(self, shop: Shop, kind: str = "orders", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.shop = shop
-        # pandas makes the importer slow to load: it is imported by the first job, never here.
-        self.available = has_feature("engine.importer")
-        self.importer = loaded("engine.importer")
         self.path: Path | None = None
         self.preview = None
         self.report = None
@@ -153,9 +133,6 @@ class ImportWizard(QDialog):
         buttons.addWidget(self.next_button)
         lay.addLayout(buttons)
         self.go(self.CHOOSE)
-        if not self.available:
-            self.drop.setEnabled(False)
-            self.choose_error.setText("This version of Shopwise cannot import files yet.")
 
     # ---- pages ---------------------------------------------------------------------------
     def _choose_page(self, kind: str) -> QWidget:
@@ -301,8 +278,6 @@ class ImportWizard(QDialog):
             self.choose_file(urls[0].toLocalFile())
 
     def choose_file(self, path: str) -> None:
-        if not self.available:
-            return
         self.path = Path(path)
         self.choose_error.setText("")
         self.drop.setEnabled(False)
@@ -311,7 +286,7 @@ class ImportWizard(QDialog):
         path = self.path
 
         def work(progress, cancel):
-            return optional("engine.importer").inspect_file(path)   # loads pandas on the worker
+            return importer.inspect_file(path)
 
         self.job = Job(work, "reading a file", self)
         self.job.succeeded.connect(self._inspected)
@@ -325,11 +300,10 @@ class ImportWizard(QDialog):
         self.go(self.CHOOSE)
 
     def _inspected(self, preview) -> None:
-        self.importer = loaded("engine.importer")
         self.drop.setEnabled(True)
         self.choose_error.setText("")
         self.preview = preview
-        kind = getattr(preview, "kind", "orders")
+        kind = preview.kind
         if kind == "catalogue":
             self.kind_catalogue.setChecked(True)
         else:
@@ -367,15 +341,14 @@ class ImportWizard(QDialog):
             self.mapping_form.removeRow(0)
         self.combos = {}
         orders = self.kind_orders.isChecked()
-        fields = mapping_fields()
-        if not orders or not fields:
+        if not orders:
             self.mapping_box.hide()
             self.change_mapping.hide()
             self.check_error.setText("")
             self.next_button.setEnabled(True)
             return
         mapping = preview.mapping
-        for field, label, required in fields:
+        for field, label, required in MAPPING_FIELDS:
             combo = QComboBox()
             combo.addItem(NOT_IN_FILE, None)
             for h in preview.header:
@@ -408,12 +381,7 @@ class ImportWizard(QDialog):
 
     def _check_mapping(self) -> None:
         mapping = self.mapping() if self.combos else None
-        if mapping is not None and hasattr(mapping, "problems"):
-            problems = mapping.problems(self.preview.header)
-        else:
-            problems = [f"Choose the column with the {label.lower()}." for field, label, required
-                        in mapping_fields()
-                        if required and field in self.combos and self.combos[field].currentData() is None]
+        problems = mapping.problems(self.preview.header) if mapping is not None else []
         self.check_error.setText(" ".join(problems))
         self.next_button.setEnabled(not problems)
 
@@ -432,15 +400,14 @@ class ImportWizard(QDialog):
         values["date_order"] = date_order
         if detected is not None:
             return dataclasses.replace(detected, **values)
-        return self.importer.ColumnMapping(**values)
+        return ColumnMapping(**values)
 
     # ---- import --------------------------------------------------------------------------
     def start_import(self) -> None:
-        if self.path is None or self.importer is None:
+        if self.path is None:
             return
-        importer, path, shop = self.importer, self.path, self.shop
+        path, shop = self.path, self.shop
         catalogue = self.kind_catalogue.isChecked()
-        import_catalogue = catalogue_importer()
         mapping = None if catalogue else self.mapping()
         profile = None if catalogue or mapping is not None else self.preview.profile
 
@@ -473,13 +440,13 @@ class ImportWizard(QDialog):
 
     def _imported(self, report) -> None:
         self.report = report
-        if getattr(report, "already_imported", False):
+        if report.already_imported:
             self.result_title.setText("This file was imported before — nothing new was added.")
         else:
             self.result_title.setText("Import finished")
         lines = report.summary_lines()
         # The per-problem lines go into the table below (as tooltips); the summary keeps the totals.
-        words = list(getattr(optional("engine.report"), "REASONS", {}).values())
+        words = list(REASONS.values())
         detail = {}
         for line in lines:
             for w in words:

@@ -37,27 +37,6 @@ class Shop(QObject):
         self.db.conn.close()
 
 
-# Loaded in the background after the window appears. Not torch (engine.reasons' model work):
-# initialising its C extension holds Python's lock for up to a second, which would pause the
-# window in the middle of whatever the owner is doing; the first reasons job loads it instead.
-_HEAVY = ("engine.importer", "engine.recommend")
-
-
-def has_feature(module: str) -> bool:
-    """Whether an engine module ships with this build, without importing it (the importer
-    pulls in pandas: jobs import it on their worker thread)."""
-    import importlib.util
-    import sys
-    if module in sys.modules:
-        return sys.modules[module] is not None
-    try:
-        spec = importlib.util.find_spec(module)
-    except (ImportError, ValueError):
-        return False
-    # A folder without __init__.py (a half-shipped feature) is no feature.
-    return spec is not None and spec.origin not in (None, "namespace")
-
-
 def loaded(module: str, needs: str | None = None):
     """The module if it is already imported (never imports on the caller's thread), else None."""
     import sys
@@ -67,32 +46,19 @@ def loaded(module: str, needs: str | None = None):
     return mod
 
 
-def warm_up(modules=_HEAVY) -> None:
-    """Import the heavy engine modules on a background thread so later clicks are instant."""
+def warm_up() -> None:
+    """Load the recommender (numpy, scipy: about half a second) on a background thread after the
+    window appears, so that the first customer's interest tags come from it. Not torch: initialising
+    its C extension holds Python's lock for up to a second, which would pause the window in the middle
+    of whatever the owner is doing; the first reasons job loads it instead."""
     import threading
 
     def run():
         import importlib
         import logging
-        for name in modules:
-            if has_feature(name):
-                try:
-                    importlib.import_module(name)
-                except Exception:  # noqa: BLE001 - the job that needs it reports the error
-                    logging.getLogger("shopwise.gui").exception("Could not load %s", name)
+        try:
+            importlib.import_module("engine.recommend")
+        except Exception:  # noqa: BLE001 - the job that needs it reports the error
+            logging.getLogger("shopwise.gui").exception("Could not load the recommender")
 
     threading.Thread(target=run, name="shopwise-warm-up", daemon=True).start()
-
-
-def optional(module: str, needs: str | None = None):
-    """Import an engine module that may not be part of this build yet; None if missing
-    (or, with `needs`, if it lacks that function). Imports: call it on worker threads only
-    for the heavy modules (see `has_feature`)."""
-    import importlib
-    try:
-        mod = importlib.import_module(module)
-    except ImportError:
-        return None
-    if needs is not None and not hasattr(mod, needs):
-        return None
-    return mod
