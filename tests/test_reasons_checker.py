@@ -27,7 +27,6 @@ CATALOGUE = frozenset({"Elixir Nanoweb Strings 10-46", "Fender Stratocaster", "B
     "Time for fresh Elixir Nanoweb Strings 10-46: you buy them about every 30 days.",
     "42% of the 50 customers who bought a Fender Stratocaster also bought Elixir Nanoweb Strings 10-46.",
     "You have bought Elixir Nanoweb Strings 10-46 4 times; only 12.99 each.",
-    "Customers who own a Boss DS-1 Distortion like Elixir Nanoweb Strings 10-46 too.",  # catalogue product
 ])
 def test_faithful_reasons_pass(text):
     assert check(text, EV, CATALOGUE).ok, check(text, EV, CATALOGUE).problems
@@ -55,6 +54,15 @@ def test_wrong_price_is_rejected():
 def test_unknown_product_is_rejected():
     c = check("They sound great on your Gibson Les Paul Standard, we think.", EV, CATALOGUE)
     assert not c.ok and c.invented == ["Gibson Les Paul Standard"]
+
+
+def test_a_catalogue_product_outside_the_evidence_is_rejected():
+    """Any link the text makes to another product of the shop is not in the evidence."""
+    c = check("Customers who own a Boss DS-1 Distortion like Elixir Nanoweb Strings 10-46 too.", EV, CATALOGUE)
+    assert not c.ok and c.unrelated == ["Boss DS-1 Distortion"] and not c.invented
+    # A shorter catalogue name inside the recommended product's name is that product.
+    shop = CATALOGUE | {"Strings"}
+    assert check("Time for fresh Elixir Nanoweb Strings 10-46: you buy them about every 30 days.", EV, shop).ok
 
 
 def test_numbers_inside_product_names_are_not_claims():

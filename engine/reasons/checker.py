@@ -1,10 +1,13 @@
 """The faithfulness checker: a reason may only say what the evidence supports.
 
 Rules: every number in the text matches a number in the evidence (as written
-or rounded, shares also as percentages); every product named exists in the
-evidence or the catalogue (a run of capitalised words that is no known name
-counts as an invented product); the reason names the product it recommends;
-the length stays within limits. It checks names and numbers, not meaning.
+or rounded, shares also as percentages); every product named is one of the
+evidence's (the recommended product, the customer's contributing purchases, the
+co-purchase partner): a run of capitalised words that is no known name counts
+as an invented product, and another product of the catalogue as an unrelated
+one, since any link the text makes to it is not in the evidence; the reason
+names the product it recommends; the length stays within limits. It checks
+names and numbers, not meaning.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ class Check:
     problems: list[str] = field(default_factory=list)
     products: list[str] = field(default_factory=list)   # known products the text names
     invented: list[str] = field(default_factory=list)   # capitalised names nobody knows
+    unrelated: list[str] = field(default_factory=list)  # catalogue products the evidence does not hold
 
 
 NOT_CLAIMS = ("id", "product_id", "with_product_id", "score", "model", "rank", "weight", "support")
@@ -122,7 +126,13 @@ def check(text: str, ev: dict, catalogue: set[str] | frozenset = frozenset(),
     if not text.rstrip().endswith((".", "!", "?")):
         problems.append("unfinished sentence")
     allowed = allowed_numbers(ev)
-    named = sorted(set(names_in(text, evidence_names(ev))) | set(names_in(text, catalogue)), key=len, reverse=True)
+    own = evidence_names(ev)
+    named = sorted(set(names_in(text, own)) | set(names_in(text, catalogue)), key=len, reverse=True)
+    # A shorter catalogue name inside an evidence product's name ("chocolate" in "specialty
+    # chocolate") is that product, not another one.
+    unrelated = [n for n in named if n not in own and not any(_contains(o.casefold(), n) for o in own)]
+    if unrelated:
+        problems.append("names products outside the evidence: " + ", ".join(unrelated))
     # Numbers inside a named product ("Strings 10-46") are part of the name, not claims.
     rest = text
     for n in named + sorted(labels(ev), key=len, reverse=True):
@@ -137,7 +147,7 @@ def check(text: str, ev: dict, catalogue: set[str] | frozenset = frozenset(),
     # A reason that never names what it recommends is off topic, or about the wrong product of a pair.
     if require_name and p.get("name") and p["name"] not in named:
         problems.append("does not name the product it recommends")
-    return Check(not problems, problems, named, invented)
+    return Check(not problems, problems, named, invented, unrelated)
 
 
 def mentions_feature(text: str, ev: dict, feature: str) -> bool:

@@ -40,7 +40,7 @@ def score(name: str, recs, raw: list[list[str]], final: list[str], fallback: lis
            "fallback": sum(fallback) / n,
            "raw_fmr": sum(mentions_feature(c, r["evidence"], f) for c, r, f in flat) / max(len(flat), 1),
            "fmr": sum(mentions_feature(t, r["evidence"], f) for t, r, f in zip(final, recs, feats)) / n,
-           "hallucinated": sum(bool(c.invented) for c in checks) / max(len(flat), 1),
+           "hallucinated": sum(bool(c.invented or c.unrelated) for c in checks) / max(len(flat), 1),
            "usr": metrics.unique_sentence_ratio(final), "distinct1": metrics.distinct(final, 1),
            "distinct2": metrics.distinct(final, 2),
            "avg_words": sum(len(t.split()) for t in final) / n}
