@@ -26,9 +26,9 @@ log = logging.getLogger("shopwise.gui")
 
 # (key, title, what it means, rough minutes on a CPU, on a GPU)
 PRESETS = [
-    ("quick", "Quick", "A short lesson on your shop's words. Good for a first try.", 5, 1),
-    ("standard", "Standard", "A balanced lesson. Recommended.", 20, 4),
-    ("thorough", "Thorough", "The longest lesson, for the most natural reasons.", 60, 12),
+    ("quick", "Quick", "A short lesson on your shop's words. Good for a first try.", 2, 1),
+    ("standard", "Standard", "A balanced lesson. Recommended.", 25, 4),
+    ("thorough", "Thorough", "The longest lesson, for the most natural reasons.", 160, 12),
 ]
 LOSS = re.compile(r"loss\D{0,3}([0-9]+(?:\.[0-9]+)?)", re.IGNORECASE)
 

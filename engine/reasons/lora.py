@@ -37,7 +37,10 @@ PRESETS = {
     "standard": {"steps": 300, "batch_size": 8, "lr": 1e-3, "rank": 16, "rewordings": 96},
     "thorough": {"steps": 1000, "batch_size": 16, "lr": 5e-4, "rank": 16, "rewordings": 256},
 }
-SECONDS_PER_EXAMPLE = {"cpu": 2.5, "mps": 0.3, "cuda": 0.03}  # bundled model; cpu measured on 2 shared cores
+# Bundled model, whole job (data, loading, training, saving) per training example. cpu: the quick
+# preset on the 10^5-line scale shop, 160 examples in 99 s on 2 cores (session 4; 2.5 s in session
+# 1 was under heavy load and before LoRA was limited to the top layers). The others are guesses.
+SECONDS_PER_EXAMPLE = {"cpu": 0.6, "mps": 0.3, "cuda": 0.03}
 LORA_TARGETS = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
 LORA_TOP_LAYERS = 1 / 3   # adapt only the top third of the layers: backward stops there (~2x less compute)
 MAX_LEN = 384
