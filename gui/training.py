@@ -137,8 +137,6 @@ class TrainingView(QWidget):
         self.reload()
 
     def reload(self) -> None:
-        if self.isVisible():
-            self._find_device()
         self._show_device()
         self.history.clear()
         for run in queries.training_history(self.shop.db):
@@ -164,6 +162,7 @@ class TrainingView(QWidget):
         half a second at a time, which would pause the window mid-import if done at shop open."""
         if self._device is not None or self._device_job is not None:
             return
+
         def work(progress, cancel):
             device = reasons.detect_device()   # loads torch: on the worker thread
             return device, {key: reasons.estimate_training_seconds(key, device=device) for key, *_ in PRESETS}
