@@ -240,10 +240,10 @@ def main() -> None:
                                                "seconds": round(trained["seconds"], 1),
                                                "peak_mb": round(trained["peak_mb"])}
                 print(json.dumps(results["reasons_training"]), flush=True)
-        for n in args.reasons:
-            results["reasons"][str(n)] = phase("reasons", shop, str(n))
-            print(json.dumps(results["reasons"][str(n)]), flush=True)
-            args.results.write_text(json.dumps(results, indent=1))
+            for n in args.reasons:
+                results["reasons"][str(n)] = phase("reasons", shop, str(n))
+                print(json.dumps(results["reasons"][str(n)]), flush=True)
+                args.results.write_text(json.dumps(results, indent=1))
     if args.doc:
         write_doc(results)
 
