@@ -182,6 +182,36 @@ def test_missing_model_names_the_fix(monkeypatch, tmp_path):
         model.cached_model_dir(tmp_path)
 
 
+def test_a_save_killed_midway_leaves_nothing_for_long(tmp_path):
+    """A temporary folder older than STALE_SECONDS is a killed save's and goes; a fresh one may be
+    another process's save in progress and stays; a save that fails leaves no folder at all."""
+    import os
+    import time
+    from engine.reasons.paths import STALE_SECONDS, save_atomically
+
+    class Saves:
+        def __init__(self, fail=False):
+            self.fail = fail
+
+        def save_pretrained(self, folder):
+            Path(folder).mkdir(parents=True, exist_ok=True)
+            (Path(folder) / "weights").write_text("w")
+            if self.fail:
+                raise OSError("disk full")
+
+    root = tmp_path / "adapters"
+    stale, fresh = root / ".tmp-adapter-a-1234", root / ".tmp-adapter-b-5678"
+    for folder in (stale, fresh):
+        folder.mkdir(parents=True)
+    old = time.time() - STALE_SECONDS - 60
+    os.utime(stale, (old, old))
+    with pytest.raises(OSError):
+        save_atomically([Saves(fail=True)], root / "adapter-c")
+    assert sorted(p.name for p in root.iterdir()) == [fresh.name]
+    assert (save_atomically([Saves()], root / "adapter-c") / "weights").read_text() == "w"
+    assert sorted(p.name for p in root.iterdir()) == [fresh.name, "adapter-c"]
+
+
 def test_commands_register_and_run(demo, tmp_path, capsys):
     import argparse
     parser = argparse.ArgumentParser()

