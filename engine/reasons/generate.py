@@ -64,14 +64,14 @@ def decode(model, prefix: torch.Tensor | None, ids, mask, candidates: int, max_n
     """
     n, past, start = ids.shape[0], None, 0
     if prefix is not None and prefix.numel():
-        past = model(input_ids=prefix[None], use_cache=True).past_key_values
+        past = model(input_ids=prefix[None], use_cache=True).cache
         past.batch_repeat_interleave(n)
         start = prefix.numel()
         mask = torch.cat([mask.new_ones(n, start), mask], dim=-1)
     pos = start + (mask[:, start:].cumsum(-1) - 1).clamp(min=0)
-    out = model(input_ids=ids, attention_mask=mask, position_ids=pos, past_key_values=past,
+    out = model(input_ids=ids, attention_mask=mask, position_ids=pos, cache=past,
                 use_cache=True, logits_to_keep=1)
-    past = out.past_key_values
+    past = out.cache
     past.batch_repeat_interleave(candidates)
     logits = out.logits[:, -1].repeat_interleave(candidates, 0)
     mask = mask.repeat_interleave(candidates, 0)
@@ -94,8 +94,8 @@ def decode(model, prefix: torch.Tensor | None, ids, mask, candidates: int, max_n
             tok, mask, pos, rows = tok[keep], mask[keep], pos[keep], rows[keep]
         mask = torch.cat([mask, mask.new_ones(len(rows), 1)], dim=-1)
         pos = pos + 1
-        out = model(input_ids=tok, attention_mask=mask, position_ids=pos, past_key_values=past, use_cache=True)
-        past, logits = out.past_key_values, out.logits[:, -1]
+        out = model(input_ids=tok, attention_mask=mask, position_ids=pos, cache=past, use_cache=True)
+        past, logits = out.cache, out.logits[:, -1]
     return result
 
 
