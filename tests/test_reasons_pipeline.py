@@ -43,6 +43,9 @@ def test_training_data_has_weighted_deduplicated_layers(demo):
     prompts = {e.prompt for e in examples}
     from engine.reasons import prompt
     assert not any(prompt.build(r["evidence"], f) in prompts for r in held_out for f in prompt.FEATURES)
+    # Silver reasons are about the feature generation asks for, as in `generate.write`.
+    asked = {prompt.build(r["evidence"]) for r in store.recommendations(demo) if not store.is_held_out(r["id"])}
+    assert {e.prompt for e in examples if e.source == "silver"} <= asked
 
 
 def test_loss_only_on_reason_tokens_and_padding_per_batch(tiny_model):

@@ -78,12 +78,17 @@ def review_examples(db, catalogue) -> list[Example]:
 
 
 def silver_reasons(recs: list[dict], per_feature: int, seed: int) -> list[tuple[dict, str, str]]:
-    """(evidence, feature, silver text) for up to three features of each recommendation."""
+    """(evidence, feature, silver text) for the feature a reason of each recommendation is asked about.
+
+    Only the main feature: taught the weaker ones of the same evidence too, the small model
+    answered a co-purchase prompt with a bland product line ("Something new for you: X.")
+    for half of the Online Retail reasons.
+    """
     rng, out = random.Random(seed), []
     for rec in recs:
         ev = rec["evidence"]
-        for feature in prompt.features(ev)[:3]:
-            out += [(ev, feature, silver.silver_reason(ev, feature, rng)) for _ in range(per_feature)]
+        feature = prompt.main_feature(ev)
+        out += [(ev, feature, silver.silver_reason(ev, feature, rng)) for _ in range(per_feature)]
     return out
 
 
