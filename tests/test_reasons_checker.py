@@ -42,6 +42,16 @@ def test_a_reason_must_name_the_product_it_recommends(text):
     assert check(text, EV, CATALOGUE, require_name=False).ok   # as review text may
 
 
+def test_a_reason_that_pairs_the_product_with_itself_is_rejected():
+    text = "People who buy Elixir Nanoweb Strings 10-46 often add Elixir Nanoweb Strings 10-46 too (42% of them)."
+    c = check(text, EV, CATALOGUE)
+    assert not c.ok and c.problems == ["names the product it recommends twice"]
+    # Inside the partner's longer name, it is the partner.
+    ev = {"kind": "discover", "product": {"name": "chocolate"},
+          "co_purchase": {"with_name": "specialty chocolate", "confidence": 0.4, "customers_with": 80}}
+    assert check("People who buy specialty chocolate often add chocolate too (40% of them).", ev).ok
+
+
 def test_wrong_number_is_rejected():
     c = check("45% of customers who bought a Fender Stratocaster also bought these.", EV, CATALOGUE)
     assert not c.ok and "45" in c.problems[0]

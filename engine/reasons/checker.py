@@ -6,7 +6,7 @@ evidence's (the recommended product, the customer's contributing purchases, the
 co-purchase partner): a run of capitalised words that is no known name counts
 as an invented product, and another product of the catalogue as an unrelated
 one, since any link the text makes to it is not in the evidence; the reason
-names the product it recommends; the length stays within limits. It checks
+names the product it recommends, once; the length stays within limits. It checks
 names and numbers, not meaning.
 """
 
@@ -82,8 +82,13 @@ def labels(ev: dict) -> set[str]:
     return {x for x in out if x}
 
 
+def _as_word(name: str) -> str:
+    """A pattern for the name as whole words, ignoring case (match it against casefolded text)."""
+    return r"(?<!\w)" + re.escape(name.casefold()) + r"(?!\w)"
+
+
 def _contains(text_cf: str, name: str) -> bool:
-    return re.search(r"(?<!\w)" + re.escape(name.casefold()) + r"(?!\w)", text_cf) is not None
+    return re.search(_as_word(name), text_cf) is not None
 
 
 def _by_casefold(names) -> dict[str, list[str]]:
@@ -147,6 +152,14 @@ def check(text: str, ev: dict, catalogue: set[str] | frozenset = frozenset(),
     # A reason that never names what it recommends is off topic, or about the wrong product of a pair.
     if require_name and p.get("name") and p["name"] not in named:
         problems.append("does not name the product it recommends")
+    # Named twice, it is nearly always paired with itself: "People who buy X often add X too."
+    # Inside a longer evidence name ("chocolate" in "specialty chocolate") it is not named.
+    if p.get("name"):
+        rest_cf = text.casefold()
+        for n in sorted(own - {p["name"]}, key=len, reverse=True):
+            rest_cf = re.sub(_as_word(n), " ", rest_cf)
+        if len(re.findall(_as_word(p["name"]), rest_cf)) > 1:
+            problems.append("names the product it recommends twice")
     return Check(not problems, problems, named, invented, unrelated)
 
 
