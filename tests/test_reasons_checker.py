@@ -1,11 +1,12 @@
 """The faithfulness checker and the text metrics: focused unit tests, no model needed."""
 
+import json
 import random
 
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from engine.reasons import metrics, prompt, silver
+from engine.reasons import metrics, prompt, silver, store
 from engine.reasons.checker import _contains, check, mentions_feature, names_in
 
 EV = {
@@ -120,6 +121,22 @@ def test_prompt_names_the_feature_and_only_its_numbers():
     assert "feature: co_purchase" in p and "42% of 50 Fender Stratocaster buyers" in p
     assert "every 30 days" not in p and "every 30 days" in prompt.build(EV, "reorder")
     assert p.startswith(prompt.PREFIX) and p.endswith("<|im_start|>assistant\n")
+
+
+def test_a_product_bought_once_is_a_reason_about_when():
+    """A reorder part without a cycle still says when the customer last bought the product."""
+    ev = store.load_evidence(json.dumps({
+        "kind": "reorder", "product": {"name": "Elixir Nanoweb Strings 10-46"},
+        "reorder": {"times_bought": 1, "typical_days_between": None, "last_bought": "2024-03-01",
+                    "days_since_last": 121, "due_in_days": None}}))
+    assert ev["reorder"] is None and prompt.main_feature(ev) == "bought_before"
+    assert "bought before: last 2024-03-01, 121 days ago" in prompt.build(ev)
+    rng = random.Random(0)
+    texts = {silver.silver_reason(ev, "bought_before", rng) for _ in range(40)}
+    assert len(texts) >= 5 and all(check(t, ev, CATALOGUE).ok for t in texts)
+    assert all(mentions_feature(t, ev, "bought_before") for t in texts)
+    assert not mentions_feature("Elixir Nanoweb Strings 10-46 could be a good fit for you.", ev, "bought_before")
+    assert not check("You bought Elixir Nanoweb Strings 10-46 120 days ago.", ev, CATALOGUE).ok
 
 
 def test_contributor_is_never_the_product_itself():

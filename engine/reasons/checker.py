@@ -25,6 +25,7 @@ FEATURE_WORDS = {
     "reorder": ("again", "reorder", "restock", "top up", "running low", "run low", "refill",
                 "last bought", "every", "due", "time for", "usual"),
     "co_purchase": ("also bought", "also buy", "together", "pair", "go with", "goes with", "customers who"),
+    "bought_before": ("before", "again", "another", "your last", "last time", "last on", "bought it"),
 }
 
 
@@ -38,7 +39,7 @@ class Check:
 
 
 NOT_CLAIMS = ("id", "product_id", "with_product_id", "score", "model", "rank", "weight", "support")
-PROMPT_ECHO = re.compile(r"\b(discover|reorder|feature|interests|bought|likes):|AI assistant|<\|", re.IGNORECASE)
+PROMPT_ECHO = re.compile(r"\b(discover|reorder|feature|interests|bought|before|likes):|AI assistant|<\|", re.IGNORECASE)
 
 
 def _walk(obj):
@@ -178,5 +179,7 @@ def mentions_feature(text: str, ev: dict, feature: str) -> bool:
         return said(*prompt.contributors(ev))
     if feature == "affinity" and (a := ev.get("affinity")):
         return said(a["label"])
+    if feature == "bought_before" and (b := ev.get("bought_before")):
+        return said(b["last_bought"]) or any(w in cf for w in FEATURE_WORDS["bought_before"])
     p = ev.get("product", {})
     return said(p.get("name"), p.get("category"), *(p.get("tags") or []))

@@ -16,7 +16,7 @@ from .numbers import days, pct, price
 SYSTEM = "Write one short, true reason for this shop recommendation."
 PREFIX = f"<|im_start|>system\n{SYSTEM}<|im_end|>\n<|im_start|>user\n"
 SUFFIX = "<|im_end|>\n<|im_start|>assistant\n"
-FEATURES = ("reorder", "co_purchase", "contributor", "affinity", "product")
+FEATURES = ("reorder", "co_purchase", "contributor", "affinity", "bought_before", "product")
 
 
 def contributors(ev: dict) -> list[str]:
@@ -36,6 +36,8 @@ def features(ev: dict) -> list[str]:
         out.append("contributor")
     if ev.get("affinity"):
         out.append("affinity")
+    if ev.get("bought_before"):
+        out.append("bought_before")
     return out + ["product"]
 
 
@@ -56,6 +58,9 @@ def _feature_line(ev: dict, feature: str) -> str | None:
                 f"last {r['last_bought']}, {when}")
     if feature == "affinity" and (a := ev.get("affinity")):
         return f"likes {a['label']} ({pct(a['share'])})"
+    if feature == "bought_before" and (b := ev.get("bought_before")):
+        return f"bought before: last {b['last_bought']}" + (
+            f", {days(b['days_since_last'])} days ago" if b.get("days_since_last") is not None else "")
     return None
 
 

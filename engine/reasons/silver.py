@@ -47,6 +47,14 @@ FEATURE_PHRASES = {
         "Since you love {label}, have a look at {name}.",
         "More {label} for you: {name}.",
     ],
+    "bought_before": [
+        "You bought {name} before, last on {last}.",
+        "Your last {name} was on {last}; time for another?",
+        "Another {name}? You last picked one up {ago}.",
+        "You have ordered {name} before; the last time was {ago}.",
+        "{name} again? Your last one was on {last}.",
+        "Liked your {name}? You bought it {ago}.",
+    ],
     "product": [
         "{name} could be a good fit for you.",
         "Have a look at {name}, a popular choice in our shop.",
@@ -83,6 +91,10 @@ def _slots(ev: dict, rng: random.Random) -> dict:
         s["contrib"] = rng.choice(prompt.contributors(ev)[:2])
     if a := ev.get("affinity"):
         s.update(label=a["label"], label_pct=pct(a["share"]))
+    if b := ev.get("bought_before"):
+        d = b.get("days_since_last")
+        s.update(last=b["last_bought"], ago=f"on {b['last_bought']}" if d is None else
+                 "today" if d == 0 else "yesterday" if d == 1 else f"{days(d)} days ago")
     return s
 
 

@@ -28,13 +28,16 @@ def load_evidence(text: str | None) -> dict:
     """Evidence JSON as the prompt, silver reasons and checker expect it.
 
     A reorder part without a cycle (a product bought once: no typical gap, no
-    due date, see `engine/evidence.py`) has no reorder fact a reason states, so
-    the reasoner treats it as absent.
+    due date, see `engine/evidence.py`) has no cycle a reason could state; what
+    it does say, when the customer last bought the product, becomes the
+    'bought_before' part.
     """
     ev = json.loads(text or "{}")
     r = ev.get("reorder")
     if r and (r.get("due_in_days") is None or r.get("typical_days_between") is None):
         ev["reorder"] = None
+        if r.get("last_bought"):
+            ev["bought_before"] = {"last_bought": r["last_bought"], "days_since_last": r.get("days_since_last")}
     return ev
 
 
