@@ -46,11 +46,19 @@ def test_a_reason_must_name_the_product_it_recommends(text):
 def test_a_reason_that_pairs_the_product_with_itself_is_rejected():
     text = "People who buy Elixir Nanoweb Strings 10-46 often add Elixir Nanoweb Strings 10-46 too (42% of them)."
     c = check(text, EV, CATALOGUE)
-    assert not c.ok and c.problems == ["names the product it recommends twice"]
+    assert not c.ok and "names the product it recommends twice" in c.problems
     # Inside the partner's longer name, it is the partner.
     ev = {"kind": "discover", "product": {"name": "chocolate"},
           "co_purchase": {"with_name": "specialty chocolate", "confidence": 0.4, "customers_with": 80}}
     assert check("People who buy specialty chocolate often add chocolate too (40% of them).", ev).ok
+
+
+def test_co_purchase_figures_need_the_partner_they_are_about():
+    c = check("Out of 50 customers with Elixir Nanoweb Strings 10-46, 21 also bought them.", EV, CATALOGUE)
+    assert not c.ok and c.problems == ["co-purchase figures without the product they are about"]
+    # A figure that is also another fact of the evidence may stand alone.
+    ev = {**EV, "reorder": {**EV["reorder"], "times_bought": 21}}
+    assert check("You bought Elixir Nanoweb Strings 10-46 21 times.", ev, CATALOGUE).ok
 
 
 def test_wrong_number_is_rejected():

@@ -146,6 +146,15 @@ def check(text: str, ev: dict, catalogue: set[str] | frozenset = frozenset(),
     bad = [x for x in numbers.in_text(rest) if x not in allowed]
     if bad:
         problems.append("numbers not in evidence: " + ", ".join(bad))
+    cp = ev.get("co_purchase")
+    if cp and cp.get("with_name") and cp["with_name"] not in named:
+        # Co-purchase figures are about buyers of the partner: without its name they are pinned
+        # on another product ("Out of 35 customers with <the product itself>, 2 also bought it").
+        others = allowed_numbers({k: v for k, v in ev.items() if k != "co_purchase"})
+        figures = (numbers.variants(cp.get("customers_with") or 0) | numbers.variants(cp.get("customers_both") or 0)
+                   | {numbers.pct(cp.get("confidence") or 0).rstrip("%")}) - others
+        if set(numbers.in_text(rest)) & figures:
+            problems.append("co-purchase figures without the product they are about")
     invented = [m for m in CAPITALISED_RUN.findall(rest) if len(m.split()) >= 2]
     if invented:
         problems.append("unknown products: " + ", ".join(invented))
