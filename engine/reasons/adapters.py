@@ -1,4 +1,4 @@
-"""LoRA adapters: saved atomically, versioned in the `adapters` table, activated and rolled back."""
+"""LoRA adapters: versioned in the `adapters` table, activated and rolled back (saved by `paths.save_atomically`)."""
 
 from __future__ import annotations
 

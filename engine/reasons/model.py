@@ -56,7 +56,6 @@ def cached_tokenizer_dir(data: str | Path | None = None) -> Path:
     target = data_dir(data) / "models" / f"{CACHE_NAME}-tokenizer"
     if not (target / "tokenizer_config.json").exists():
         offline()
-        target.parent.mkdir(parents=True, exist_ok=True)
         save_atomically([_load_from_gguf("tokenizer")], target)
     return target
 
@@ -66,7 +65,6 @@ def cached_model_dir(data: str | Path | None = None) -> Path:
     target = data_dir(data) / "models" / CACHE_NAME
     if not (target / "config.json").exists():
         offline()
-        target.parent.mkdir(parents=True, exist_ok=True)
         save_atomically([_load_from_gguf("model"), _load_from_gguf("tokenizer")], target)
     return target
 
