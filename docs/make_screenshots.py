@@ -59,6 +59,9 @@ def main(out: Path) -> None:
         wait()
         shot(w, "4b-customer-reasons")
     w.show_view("training")
+    found = time.time() + 60
+    while w.views["training"]._device is None and time.time() < found:   # device and estimates
+        spin(0.1)
     shot(w, "6-reason-writer")
     w.show_view("export")
     shot(w, "7-export")
