@@ -131,7 +131,9 @@ def check(text: str, ev: dict, catalogue: set[str] | frozenset = frozenset(),
         problems.append("echoes the prompt")
     if not text.rstrip().endswith((".", "!", "?")):
         problems.append("unfinished sentence")
-    allowed = allowed_numbers(ev)
+    cp = ev.get("co_purchase")
+    others = allowed_numbers({k: v for k, v in ev.items() if k != "co_purchase"})
+    allowed = others | allowed_numbers(cp or {})
     own = evidence_names(ev)
     named = sorted(set(names_in(text, own)) | set(names_in(text, catalogue)), key=len, reverse=True)
     # A shorter catalogue name inside an evidence product's name ("chocolate" in "specialty
@@ -146,11 +148,9 @@ def check(text: str, ev: dict, catalogue: set[str] | frozenset = frozenset(),
     bad = [x for x in numbers.in_text(rest) if x not in allowed]
     if bad:
         problems.append("numbers not in evidence: " + ", ".join(bad))
-    cp = ev.get("co_purchase")
     if cp and cp.get("with_name") and cp["with_name"] not in named:
         # Co-purchase figures are about buyers of the partner: without its name they are pinned
         # on another product ("Out of 35 customers with <the product itself>, 2 also bought it").
-        others = allowed_numbers({k: v for k, v in ev.items() if k != "co_purchase"})
         figures = (numbers.variants(cp.get("customers_with") or 0) | numbers.variants(cp.get("customers_both") or 0)
                    | {numbers.pct(cp.get("confidence") or 0).rstrip("%")}) - others
         if set(numbers.in_text(rest)) & figures:
