@@ -55,6 +55,14 @@ class Affinity(TypedDict):
     share: float              # share of the customer's purchased items with that label
 
 
+class ContentMatch(TypedDict):
+    """One of the customer's own products that shares an attribute with the recommended one."""
+    product_id: int
+    name: str
+    attribute: Literal["category", "vendor", "tag", "word"]   # word: a rare word of both names
+    value: str                # the shared category, vendor, tag or word (title-cased)
+
+
 class Evidence(TypedDict, total=False):
     kind: Literal["reorder", "discover"]
     model: str
@@ -65,6 +73,7 @@ class Evidence(TypedDict, total=False):
     co_purchase: CoPurchase | None
     reorder: ReorderCycle | None
     affinity: Affinity | None
+    content_match: ContentMatch | None
     customer_tags: list[str]  # the customer's interest tags
     popularity: dict          # {"customers": int, "rank": int}: how many customers bought it
     # Added by the recommender (engine/recommend/explain.py documents how each number is counted):

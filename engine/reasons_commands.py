@@ -7,6 +7,7 @@ or `--help` must not pay. The commands import the package when they run.
 
 from __future__ import annotations
 
+import random
 import sys
 
 from engine.cli import add_db_argument, print_progress
@@ -55,11 +56,14 @@ def cmd_generate(args, token) -> int:
     from engine.reasons.generate import generate_reasons
     db = _db(args)
     ids = None
+    run = args.run or store.latest_run_id(db)
     if args.customers:  # every suggestion of the first N customers of the run
-        run = args.run or store.latest_run_id(db)
         ids = [r[0] for r in db.execute(
             "SELECT id FROM recommendations WHERE run_id = ? AND customer_id IN (SELECT DISTINCT customer_id"
             " FROM recommendations WHERE run_id = ? ORDER BY customer_id LIMIT ?)", [run, run, args.customers])]
+    elif args.sample:  # N random suggestions of the run, e.g. for a hand audit
+        every = [r[0] for r in db.execute("SELECT id FROM recommendations WHERE run_id = ? ORDER BY id", [run])]
+        ids = random.Random(args.seed).sample(every, min(args.sample, len(every)))
     out = generate_reasons(db, run_id=args.run, ids=ids, progress=print_progress, cancel=token,
                            candidates=args.candidates, missing_only=args.missing_only)
     print(f"\n{out}")
@@ -67,7 +71,22 @@ def cmd_generate(args, token) -> int:
 
 
 def cmd_evaluate(args, token) -> int:
-    from engine.reasons.compare import evaluate, format_table
+    from engine.reasons.compare import evaluate, format_table, label_table, write_audit
+    if args.labels:
+        try:
+            print(label_table(args.labels))
+        except (OSError, ValueError, KeyError) as exc:
+            print(f"Cannot read the labels: {exc}", file=sys.stderr)
+            return 1
+        return 0
+    if args.audit:
+        if not args.out:
+            print("--audit needs --out FILE.csv", file=sys.stderr)
+            return 2
+        n = write_audit(_db(args), args.audit, args.out, seed=args.seed)
+        print(f"Wrote {n} reasons to {args.out}: label each A (true and natural), B (true but awkward),"
+              f" C (wrong) or D (says nothing personal), then run --labels {args.out}.")
+        return 0
     rows = evaluate(_db(args), candidates=args.candidates, limit=args.limit, progress=print_progress, cancel=token)
     print("\n" + format_table(rows))
     return 0
@@ -105,11 +124,18 @@ def add_commands(subparsers) -> None:
     p.add_argument("--run", type=int, default=None, help="recommendation run (default: latest)")
     p.add_argument("--candidates", type=int, default=2, help="samples per reason and round (default 2)")
     p.add_argument("--customers", type=int, default=None, metavar="N", help="only the first N customers")
+    p.add_argument("--sample", type=int, default=None, metavar="N", help="only N random suggestions")
+    p.add_argument("--seed", type=int, default=0, help="which random suggestions --sample picks")
     p.add_argument("--missing-only", action="store_true",
                    help="only suggestions without a reason (goes on where a stopped run ended)")
     p = sub("evaluate-reasons", cmd_evaluate, "compare template, base model and LoRA on held-out data")
     p.add_argument("--candidates", type=int, default=2, help="samples per reason and round (default 2)")
     p.add_argument("--limit", type=int, default=None, help="at most this many held-out recommendations")
+    p.add_argument("--audit", type=int, default=None, metavar="N",
+                   help="write N random reasons of the latest run with their evidence for a person to label")
+    p.add_argument("--out", default=None, metavar="FILE.csv", help="where --audit writes")
+    p.add_argument("--seed", type=int, default=0, help="which random reasons --audit picks")
+    p.add_argument("--labels", default=None, metavar="FILE.csv", help="a labelled audit file: print its table")
     p = sub("adapters", cmd_adapters, "list, activate or roll back trained adapters")
     p.add_argument("action", nargs="?", choices=["list", "activate", "rollback"], default="list")
     p.add_argument("id", nargs="?", type=int, help="adapter id for activate")

@@ -6,7 +6,7 @@ import random
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from engine.reasons import metrics, prompt, silver, store
+from engine.reasons import metrics, prompt, silver, slots, store
 from engine.reasons.checker import _contains, check, mentions_feature, names_in
 
 EV = {
@@ -46,7 +46,7 @@ def test_a_reason_must_name_the_product_it_recommends(text):
 def test_a_reason_that_pairs_the_product_with_itself_is_rejected():
     text = "People who buy Elixir Nanoweb Strings 10-46 often add Elixir Nanoweb Strings 10-46 too (42% of them)."
     c = check(text, EV, CATALOGUE)
-    assert not c.ok and "names the product it recommends twice" in c.problems
+    assert not c.ok and "names {product} twice" in c.problems
     # Inside the partner's longer name, it is the partner.
     ev = {"kind": "discover", "product": {"name": "chocolate"},
           "co_purchase": {"with_name": "specialty chocolate", "confidence": 0.4, "customers_with": 80}}
@@ -55,7 +55,7 @@ def test_a_reason_that_pairs_the_product_with_itself_is_rejected():
 
 def test_co_purchase_figures_need_the_partner_they_are_about():
     c = check("Out of 50 customers with Elixir Nanoweb Strings 10-46, 21 also bought them.", EV, CATALOGUE)
-    assert not c.ok and c.problems == ["co-purchase figures without the product they are about"]
+    assert not c.ok and "co-purchase figures without the product they are about" in c.problems
     # A figure that is also another fact of the evidence may stand alone.
     ev = {**EV, "reorder": {**EV["reorder"], "times_bought": 21}}
     assert check("You bought Elixir Nanoweb Strings 10-46 21 times.", ev, CATALOGUE).ok
@@ -63,7 +63,7 @@ def test_co_purchase_figures_need_the_partner_they_are_about():
 
 def test_wrong_number_is_rejected():
     c = check("45% of customers who bought a Fender Stratocaster also bought these.", EV, CATALOGUE)
-    assert not c.ok and "45" in c.problems[0]
+    assert not c.ok and "number not tied to a fact: 45" in c.problems
 
 
 def test_wrong_price_is_rejected():
@@ -116,18 +116,20 @@ def test_feature_mention():
     assert not mentions_feature("Nice strings for you to try.", EV, "co_purchase")
 
 
-def test_silver_reasons_are_faithful_and_varied():
+def test_silver_reasons_are_true_and_varied():
     rng = random.Random(0)
-    texts = [silver.silver_reason(EV, f, rng) for f in prompt.features(EV) for _ in range(30)]
+    templates = [silver.silver_template(EV, f, rng) for f in prompt.features(EV) for _ in range(30)]
+    texts = [slots.fill(t, EV) for t in templates]
     assert all(check(t, EV, CATALOGUE).ok for t in texts)
     assert metrics.unique_sentence_ratio(texts) > 0.5
     assert metrics.distinct(texts, 2) > 0.1  # one evidence, 150 texts
 
 
-def test_prompt_names_the_feature_and_only_its_numbers():
+def test_prompt_shows_slots_never_values():
     p = prompt.build(EV, "co_purchase")
-    assert "feature: co_purchase" in p and "42% of 50 Fender Stratocaster buyers" in p
-    assert "every 30 days" not in p and "every 30 days" in prompt.build(EV, "reorder")
+    assert "feature: co_purchase" in p and "{share} of {partner_buyers} who bought {partner}" in p
+    assert "Fender" not in p and "42" not in p and "Elixir" not in p
+    assert "{every}" not in p and "{every}" in prompt.build(EV, "reorder")
     assert p.startswith(prompt.PREFIX) and p.endswith("<|im_start|>assistant\n")
 
 
@@ -138,9 +140,10 @@ def test_a_product_bought_once_is_a_reason_about_when():
         "reorder": {"times_bought": 1, "typical_days_between": None, "last_bought": "2024-03-01",
                     "days_since_last": 121, "due_in_days": None}}))
     assert ev["reorder"] is None and prompt.main_feature(ev) == "bought_before"
-    assert "bought before: last 2024-03-01, 121 days ago" in prompt.build(ev)
+    assert "bought {product} before, last on {last}, {ago}" in prompt.build(ev)
+    assert slots.values(ev)["last"] == "1 March 2024" and slots.values(ev)["ago"] == "121 days ago"
     rng = random.Random(0)
-    texts = {silver.silver_reason(ev, "bought_before", rng) for _ in range(40)}
+    texts = {slots.fill(silver.silver_template(ev, "bought_before", rng), ev) for _ in range(40)}
     assert len(texts) >= 5 and all(check(t, ev, CATALOGUE).ok for t in texts)
     assert all(mentions_feature(t, ev, "bought_before") for t in texts)
     assert not mentions_feature("Elixir Nanoweb Strings 10-46 could be a good fit for you.", ev, "bought_before")
@@ -163,15 +166,16 @@ def test_metrics_match_known_values():
 
 
 @pytest.mark.parametrize("rewrite, kept", [
-    ("You buy Elixir Nanoweb Strings 10-46 roughly every 30 days and have done so 4 times.", True),
-    ("You have bought Elixir Nanoweb Strings 10-46 4 times, about every 30 days, so a refill may be due.", False),
-    ("You buy these strings every 30 days, 4 times so far.", False),              # lost the product
-    ("You buy Elixir Nanoweb Strings 10-46 every few weeks.", False),              # lost the numbers
-    ("I would reword it: Elixir Nanoweb Strings 10-46, 4 times, every 30 days.", False),  # talks about the task
+    ("You buy {product} roughly {every} and have done so {times}.", True),
+    ("You have bought {product} {times}, {every}, so a refill may be due.", False),      # the same words
+    ("You buy these strings {every}, {times} so far.", False),                            # lost the product
+    ("You buy {product} every few weeks.", False),                                        # lost the facts
+    ("You buy {product} {every}, {times}, from {vendor} at {discount}.", False),          # a slot nobody fills
+    ("I would reword it: {product}, {times}, {every}.", False),                           # talks about the task
 ])
 def test_a_rewording_is_kept_only_when_every_fact_survived(rewrite, kept):
     from engine.reasons.paraphrase import survived
-    original = "You have bought Elixir Nanoweb Strings 10-46 4 times, about every 30 days, so a refill may be due."
+    original = "You have bought {product} {times}, {every}, so a refill may be due."
     assert survived(original, rewrite, EV, "reorder", CATALOGUE) is kept
 
 
@@ -187,3 +191,61 @@ def test_names_in_finds_what_a_search_per_name_finds(text):
     cf = text.casefold()
     expected = {n for n in TRICKY_NAMES if _contains(cf, n)}
     assert set(names_in(text, frozenset(TRICKY_NAMES))) == expected == set(names_in(text, set(TRICKY_NAMES)))
+
+
+def test_the_claim_checker_rejects_every_wrong_reason_of_the_corpus():
+    from tests.reason_corpus import WRONG
+    passed = [text for ev, text in WRONG if check(text, ev).ok]
+    assert passed == []
+
+
+def test_the_claim_checker_keeps_the_true_reasons_of_the_corpus():
+    from tests.reason_corpus import TRUE
+    rejected = [(text, check(text, ev).problems) for ev, text in TRUE if not check(text, ev).ok]
+    assert len(rejected) <= 0.05 * len(TRUE), rejected
+
+
+def test_a_number_is_bound_to_the_claim_its_words_make():
+    """3 is the days overdue, not the times bought: "3 times" is false although 3 is in the evidence."""
+    ev = {**EV, "reorder": {"times_bought": 2, "typical_days_between": 30.0, "last_bought": "2024-05-28",
+                            "days_since_last": 33, "due_in_days": -3.0}}
+    assert check("You have bought Elixir Nanoweb Strings 10-46 twice, and it is 3 days overdue.", ev).ok
+    c = check("You have bought Elixir Nanoweb Strings 10-46 3 times.", ev)
+    assert not c.ok and c.template == "You have bought {product} 3 times." and c.false_claims == 1
+
+
+def test_fill_puts_in_the_evidence_values_and_refuses_what_it_lacks():
+    assert slots.fill("{share} of {partner} buyers also got {product}.", EV) == \
+        "42% of Fender Stratocaster buyers also got Elixir Nanoweb Strings 10-46."
+    assert slots.fill("{product} matches your {match}.", EV) is None        # no content match in EV
+    assert slots.fill("{product} is {colour}.", EV) is None                 # no such slot
+    assert slots.delexicalise("42% of Fender Stratocaster buyers also got Elixir Nanoweb Strings 10-46.", EV) == \
+        "{share} of {partner} buyers also got {product}."
+
+
+@pytest.mark.parametrize("name, shown", [
+    ("Facial Hair Removal Kit - 1 Pcs", "Facial Hair Removal Kit"),
+    ("Positioning Bed Pad - Buy 1", "Positioning Bed Pad"),
+    ("Hair Dye / Dark Brown", "Hair Dye"),
+    ("T-Shirt - Large", "T-Shirt"),
+    ("JUMBO BAG RED RETROSPOT", "Jumbo Bag Red Retrospot"),
+    ("DOLLY GIRL'S LUNCH BOX", "Dolly Girl's Lunch Box"),
+    ("rolls/buns", "rolls/buns"),
+    ("Elixir Nanoweb Strings 10-46", "Elixir Nanoweb Strings 10-46"),
+    ("Tea - Earl Grey", "Tea - Earl Grey"),            # a name, not an offer: kept
+])
+def test_product_names_in_sentences_drop_offer_and_variant_suffixes(name, shown):
+    assert slots.display_name(name) == shown
+
+
+def test_a_reason_with_the_full_or_the_short_name_is_read_the_same():
+    ev = {"kind": "discover", "product": {"name": "Positioning Bed Pad - Buy 1"},
+          "popularity": {"customers": 40, "rank": 3}}
+    assert check("Positioning Bed Pad is one of our most popular items.", ev).ok
+    assert check("Positioning Bed Pad - Buy 1 is one of our most popular items.", ev).ok
+
+
+def test_model_written_means_unlike_every_silver_phrasing():
+    assert silver.is_template("You might enjoy Elixir Nanoweb Strings 10-46.", EV)
+    assert silver.is_template("Many Fender Stratocaster buyers also choose Elixir Nanoweb Strings 10-46.", EV)
+    assert not silver.is_template("Fender Stratocaster players pick Elixir Nanoweb Strings 10-46 too.", EV)

@@ -30,19 +30,28 @@ def test_training_data_has_weighted_deduplicated_layers(demo):
     rec = next(r for r in store.recommendations(demo) if not store.is_held_out(r["id"]))
     store.save_reasons(demo, [{"recommendation_id": rec["id"], "text": "Owner says: great with your kit.",
                                "provenance": "base"}])
-    set_reason(demo, 1, text="Owner says: perfect with your kit.")
+    name = rec["evidence"]["product"]["name"]
+    set_reason(demo, 1, text=f"Owner says: {name} is perfect with your kit.")
     assert demo.execute("SELECT status FROM reasons WHERE id = 1").fetchone()[0] == "edited"
     examples, summary = data.build(demo)
     owner = [e for e in examples if e.source == "owner"]
-    assert len(owner) == 3 and owner[0].target == "Owner says: perfect with your kit."
+    # The owner's words teach in slots, like every other layer.
+    assert len(owner) == 3 and owner[0].target == "Owner says: {product} is perfect with your kit."
+    # An edit whose claims cannot be tied to the evidence teaches nothing.
+    set_reason(demo, 1, text=f"Owner says: {name}, 3 for 2 this week.")
+    assert not [e for e in data.build(demo)[0] if e.source == "owner"]
     assert summary["layers"]["silver"] > 50 and summary["unique"] <= sum(summary["layers"].values())
     assert len({(e.prompt, e.target) for e in examples if e.source != "owner"}) == \
         len([e for e in examples if e.source != "owner"])
     assert summary["variety"]["usr"] > 0.8 and summary["variety"]["distinct2"] > 0.15
-    held_out = [store.recommendations(demo, ids=[i])[0] for i in range(5, 41, 5)]
-    prompts = {e.prompt for e in examples}
+    # Prompts in slots are shared by many recommendations, so held-out ones are kept out by their reasons:
+    # an owner's approval of a held-out recommendation never becomes a training target.
+    held = store.recommendations(demo, ids=[5])[0]
+    store.save_reasons(demo, [{"recommendation_id": 5, "provenance": "base",
+                               "text": f"Owner says: {held['evidence']['product']['name']} is perfect with your kit."}])
+    set_reason(demo, 2, status="approved")
+    assert not [e for e in data.build(demo)[0] if e.source == "owner"]
     from engine.reasons import prompt
-    assert not any(prompt.build(r["evidence"], f) in prompts for r in held_out for f in prompt.FEATURES)
     # Silver reasons are about the feature generation asks for, as in `generate.write`.
     asked = {prompt.build(r["evidence"]) for r in store.recommendations(demo) if not store.is_held_out(r["id"])}
     assert {e.prompt for e in examples if e.source == "silver"} <= asked

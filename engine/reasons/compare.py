@@ -1,20 +1,31 @@
-"""Compare the template baseline, the untuned base model and the LoRA model on held-out recommendations."""
+"""Compare the template baseline, the untuned base model and the LoRA model on held-out recommendations,
+and the hand audit: random reasons with their evidence in words for a person to label.
+
+Honest counts: a reason is model-written only when it differs from every silver phrasing
+(`silver.is_template`); truth is counted per claim over every sampled candidate; the
+distinct-sentence ratio and the largest share of one sentence say whether reasons repeat.
+"""
 
 from __future__ import annotations
 
+import collections
+import csv
 import json
+import random
 
 from engine.db import transaction
 from engine.jobs import CancelToken, no_progress
 
-from . import metrics, prompt, store
+from . import metrics, prompt, silver, slots, store
 from .adapters import active_adapter
 from .checker import check, mentions_feature
 from .generate import load_generator, write
 from .silver import template_reason
 
-COLUMNS = ["system", "n", "raw_faithful", "faithful", "fallback", "raw_fmr", "fmr", "hallucinated",
-           "usr", "distinct1", "distinct2", "avg_words", "bleu1", "bleu4", "rouge1", "rouge2", "rougeL"]
+COLUMNS = ["system", "n", "raw_truth", "raw_faithful", "faithful", "fallback", "model_written", "raw_fmr", "fmr",
+           "hallucinated", "distinct_sentences", "top_sentence", "distinct1", "distinct2", "avg_words",
+           "bleu1", "bleu4", "rouge1", "rouge2", "rougeL"]
+LABELS = {"A": "true and natural", "B": "true but awkward", "C": "wrong", "D": "says nothing personal"}
 
 
 def _references(db, recs) -> dict[int, str]:
@@ -34,14 +45,19 @@ def score(name: str, recs, raw: list[list[str]], final: list[str], fallback: lis
     flat = [(c, r, f) for cs, r, f in zip(raw, recs, feats) for c in cs]
     checks = [check(c, r["evidence"], catalogue) for c, r, _ in flat]
     n = max(len(recs), 1)
+    counts = collections.Counter(t.strip().casefold() for t in final)
     row = {"system": name, "n": len(recs),
+           "raw_truth": 1 - sum(c.false_claims for c in checks) / max(sum(c.claims for c in checks), 1),
            "raw_faithful": sum(c.ok for c in checks) / max(len(flat), 1),
            "faithful": sum(check(t, r["evidence"], catalogue).ok for t, r in zip(final, recs)) / n,
            "fallback": sum(fallback) / n,
+           "model_written": sum(not fb and not silver.is_template(t, r["evidence"])
+                                for t, r, fb in zip(final, recs, fallback)) / n,
            "raw_fmr": sum(mentions_feature(c, r["evidence"], f) for c, r, f in flat) / max(len(flat), 1),
            "fmr": sum(mentions_feature(t, r["evidence"], f) for t, r, f in zip(final, recs, feats)) / n,
            "hallucinated": sum(bool(c.invented or c.unrelated) for c in checks) / max(len(flat), 1),
-           "usr": metrics.unique_sentence_ratio(final), "distinct1": metrics.distinct(final, 1),
+           "distinct_sentences": metrics.unique_sentence_ratio(final),
+           "top_sentence": max(counts.values(), default=0) / n, "distinct1": metrics.distinct(final, 1),
            "distinct2": metrics.distinct(final, 2),
            "avg_words": sum(len(t.split()) for t in final) / n}
     pairs = [(refs[r["id"]], t) for r, t in zip(recs, final) if r["id"] in refs]
@@ -57,7 +73,7 @@ def evaluate(db, data=None, candidates: int = 2, limit: int | None = None, progr
     """The metrics table (one row per system) on held-out recommendations; saved in `evaluations`."""
     recs = [r for r in store.recommendations(db) if store.is_held_out(r["id"])][:limit]
     catalogue, refs = store.catalogue_names(db), _references(db, recs)
-    templates = [template_reason(r["evidence"], prompt.main_feature(r["evidence"])) for r in recs]
+    templates = [template_reason(r["evidence"], prompt.main_feature(r["evidence"]), r["id"]) for r in recs]
     rows = [score("template", recs, [[t] for t in templates], templates, [False] * len(recs), catalogue, refs)]
     systems = [("base", None)] + ([("lora", active_adapter(db)["id"])] if active_adapter(db) else [])
     for name, adapter in systems:
@@ -77,3 +93,54 @@ def format_table(rows: list[dict]) -> str:
     cells = [cols] + [[fmt(r.get(c, "-")) for c in cols] for r in rows]
     widths = [max(len(row[i]) for row in cells) for i in range(len(cols))]
     return "\n".join("  ".join(v.rjust(w) for v, w in zip(row, widths)) for row in cells)
+
+
+def evidence_in_words(ev: dict) -> str:
+    """Every feature's facts with the evidence's values, as the prompt states them; for the person labelling."""
+    vals = slots.values(ev)
+    lines = [slots.fill(prompt.FEATURE_LINES[f], ev, vals) for f in prompt.features(ev, vals) if f != "product"]
+    facts = [f"{k} {vals[k]}" for k in prompt.FACTS if k in vals]
+    owned = "bought it before" if slots.owned(ev) else "never bought it"
+    return "; ".join([owned, *lines, *facts])
+
+
+AUDIT_COLUMNS = ["recommendation_id", "customer", "product", "kind", "feature", "provenance", "reason", "evidence",
+                 "label", "note"]
+
+
+def write_audit(db, n: int, path, seed: int = 0) -> int:
+    """N random reasons of the latest run with their evidence in words, in a CSV with an empty label column."""
+    run = store.latest_run_id(db)
+    rows = db.execute(
+        "SELECT rec.id, coalesce(c.name, c.external_key), p.name, rec.kind, rec.evidence, r.provenance, r.text"
+        " FROM reasons r JOIN recommendations rec ON rec.id = r.recommendation_id"
+        " JOIN customers c ON c.id = rec.customer_id JOIN products p ON p.id = rec.product_id"
+        " WHERE rec.run_id = ? ORDER BY rec.id", [run]).fetchall()
+    picked = random.Random(seed).sample(rows, min(n, len(rows)))
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(AUDIT_COLUMNS)
+        for rec_id, customer, product, kind, ev_json, provenance, text in picked:
+            ev = store.load_evidence(ev_json)
+            ev.setdefault("kind", kind)
+            w.writerow([rec_id, customer, product, kind, prompt.main_feature(ev), provenance, text,
+                        evidence_in_words(ev), "", ""])
+    return len(picked)
+
+
+def label_table(path) -> str:
+    """The labels of an audit CSV as a table: count and share of A-D, for all reasons and by who wrote them."""
+    with open(path, newline="", encoding="utf-8") as f:
+        rows = [r for r in csv.DictReader(f)]
+    unknown = sorted({r["label"] for r in rows} - set(LABELS))
+    if unknown:
+        raise ValueError(f"{path}: labels must be one of {', '.join(LABELS)}; found {', '.join(unknown)}")
+    groups = {"all": rows, "model": [r for r in rows if r["provenance"] != "template"],
+              "template": [r for r in rows if r["provenance"] == "template"]}
+    lines = ["| reasons | n | " + " | ".join(f"{k} ({v})" for k, v in LABELS.items()) + " |",
+             "|---|---:|" + "---:|" * len(LABELS)]
+    for name, group in groups.items():
+        c = collections.Counter(r["label"] for r in group)
+        cells = [f"{c[k]} ({c[k] / len(group):.0%})" if group else "-" for k in LABELS]
+        lines.append(f"| {name} | {len(group)} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)

@@ -3,7 +3,9 @@
 Prompts are sorted by length and left-padded in batches; generation uses the
 KV cache, reads the prompts' shared prefix once per batch, and drops finished
 sequences from the batch. Each recommendation gets `candidates` samples; the
-best one that passes the faithfulness checker is kept; those with none get a
+model writes
+slots (`{product}`, `{share}`...) that the evidence fills; the best filled
+candidate that passes the claim checker is kept; those with none get a
 second round; if that fails too, a template reason is stored with provenance
 'template'.
 """
@@ -18,7 +20,7 @@ import torch
 
 from engine.jobs import CancelToken, Progress, no_progress
 
-from . import prompt, store
+from . import prompt, slots, store
 from .adapters import active_adapter
 from .checker import check, mentions_feature
 from .device import detect_device
@@ -129,7 +131,7 @@ def sample(gen: Generator, prompts: list[str], candidates: int = 2, batch_size: 
 
 
 def choose(cands: list[str], ev: dict, feature: str, catalogue, used: set[str]) -> str | None:
-    """The best candidate that passes the checker: talks about the feature, new in this run, ~20 words."""
+    """The best filled candidate that passes the checker: talks about the feature, new in this run, ~20 words."""
     ok = [c for c in cands if check(c, ev, catalogue).ok]
     if not ok:
         return None
@@ -163,13 +165,16 @@ def write(gen: Generator, recs: list[dict], catalogue, candidates: int = 2, roun
         got = sample(gen, [prompts[i] for i in todo], candidates, cancel=cancel, seed=round_no,
                      shared=prompt.PREFIX, progress=report)
         for i, cs in zip(todo, got):
+            # The model writes slots; a candidate with a slot its evidence cannot fill stays as written
+            # and fails the checker.
+            cs = [slots.fill(c, recs[i]["evidence"]) or c for c in cs]
             cands[i] += cs
             texts[i] = choose(cs, recs[i]["evidence"], feats[i], catalogue, used)
             if texts[i] is not None:
                 used.add(texts[i].casefold())
         todo = [i for i in todo if texts[i] is None]
     from_model = [t is not None for t in texts]
-    final = [t if t is not None else template_reason(r["evidence"], f) for t, r, f in zip(texts, recs, feats)]
+    final = [t if t is not None else template_reason(r["evidence"], f, r["id"]) for t, r, f in zip(texts, recs, feats)]
     return Written(final, from_model, cands)
 
 

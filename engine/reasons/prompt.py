@@ -1,9 +1,13 @@
-"""The prompt: the product's facts, the one feature the reason should be about, and its evidence.
+"""The prompt: which facts the reason may use, as slots, and the one feature to talk about.
 
 As in PETER, the model is told which feature to talk about ("reorder",
-"co_purchase", ...) and is given that feature's concrete facts. Only that
-feature's evidence is rendered: prompt tokens are most of the cost of writing
-a reason on a CPU, and a reason states one feature anyway.
+"co_purchase", ...). It is shown the slots the evidence can fill, never the
+values: it writes `{product}` and `{share}`, and the engine fills them in
+(`slots.fill`), so a name or a number in a reason always comes from the
+evidence. The facts of the chosen feature are written as a line in slots, so
+that the model sees how they relate ("{share} of {partner_buyers} who bought
+{partner}"). Short prompts are also cheap ones: prompt tokens are most of the
+cost of writing a reason on a CPU.
 
 Every prompt starts with the same PREFIX, so generation reads it once and
 shares its key/value cache across a batch.
@@ -11,77 +15,63 @@ shares its key/value cache across a batch.
 
 from __future__ import annotations
 
-from .numbers import days, pct, price
+from . import checker, slots
 
-SYSTEM = "Write one short, true reason for this shop recommendation."
+SYSTEM = "Write one short, true reason for this shop recommendation, with the {slots} given."
 PREFIX = f"<|im_start|>system\n{SYSTEM}<|im_end|>\n<|im_start|>user\n"
 SUFFIX = "<|im_end|>\n<|im_start|>assistant\n"
-FEATURES = ("reorder", "co_purchase", "contributor", "affinity", "bought_before", "product")
+FEATURES = ("reorder", "co_purchase", "contributor", "content", "affinity", "bought_before", "popularity",
+            "product")
+# What each feature's facts say, in slots; a feature is offered only when its evidence fills them.
+FEATURE_LINES = {
+    "reorder": "bought {product} {times}, {every}, last {ago}, {due}",
+    "co_purchase": "{share} of {partner_buyers} who bought {partner} also bought {product}",
+    "contributor": "picked because they bought {contributor}",
+    "content": "they bought {match}; it shares {match_on} with {product}",
+    "affinity": "{label_share} of their items are {label}",
+    "bought_before": "bought {product} before, last on {last}, {ago}",
+    "popularity": "bought by {buyers}",
+    "product": "",
+}
+FACTS = ("category", "vendor", "tag", "price")
+REQUIRED = {"reorder": "every", "co_purchase": "partner", "contributor": "contributor", "content": "match",
+            "affinity": "label", "bought_before": "last", "popularity": "buyers"}
 
 
-def contributors(ev: dict) -> list[str]:
-    """Names of the customer's purchases behind the pick, other than the product itself."""
-    own = ev.get("product", {}).get("name")
-    return [c["name"] for c in ev.get("contributors") or [] if c.get("name") and c["name"] != own]
-
-
-def features(ev: dict) -> list[str]:
-    """The features this evidence can support, strongest first."""
-    out = []
-    if ev.get("reorder"):
-        out.append("reorder")
-    if ev.get("co_purchase"):
-        out.append("co_purchase")
-    if contributors(ev):
-        out.append("contributor")
-    if ev.get("affinity"):
-        out.append("affinity")
-    if ev.get("bought_before"):
-        out.append("bought_before")
-    return out + ["product"]
+def features(ev: dict, vals: dict | None = None) -> list[str]:
+    """The features this evidence can support, strongest first ("bought before" only without a cycle)."""
+    vals = slots.values(ev) if vals is None else vals
+    return [f for f in FEATURES[:-1] if REQUIRED[f] in vals
+            and not (f == "bought_before" and slots.has_cycle(ev))] + ["product"]
 
 
 def main_feature(ev: dict) -> str:
     return features(ev)[0]
 
 
-def _feature_line(ev: dict, feature: str) -> str | None:
-    if feature == "contributor" and contributors(ev):
-        return "bought: " + ", ".join(contributors(ev)[:2])
-    if feature == "co_purchase" and (cp := ev.get("co_purchase")):
-        return f"also bought by {pct(cp['confidence'])} of {cp['customers_with']} {cp['with_name']} buyers"
-    if feature == "reorder" and (r := ev.get("reorder")):
-        due = r["due_in_days"]
-        when = f"due in {days(due)} days" if due > 0 else (
-            f"{days(due)} days overdue" if due < 0 else "due now")
-        return (f"reorder: {r['times_bought']} times, every {days(r['typical_days_between'])} days, "
-                f"last {r['last_bought']}, {when}")
-    if feature == "affinity" and (a := ev.get("affinity")):
-        return f"likes {a['label']} ({pct(a['share'])})"
-    if feature == "bought_before" and (b := ev.get("bought_before")):
-        return f"bought before: last {b['last_bought']}" + (
-            f", {days(b['days_since_last'])} days ago" if b.get("days_since_last") is not None else "")
-    return None
+def cue(ev: dict, feature: str) -> str:
+    """What the wording may say beyond the slots: whether it is due, whether the pair is strong, whether it is popular.
 
-
-def render(ev: dict, feature: str) -> str:
-    """The evidence for one feature as a few short lines; numbers written exactly as reasons may repeat them."""
-    p = ev.get("product", {})
-    facts = [x for x in (p.get("category"), p.get("vendor")) if x]
-    if p.get("price") is not None:
-        facts.append(price(p["price"]))
-    facts += (p.get("tags") or [])[:2]
-    lines = [f"{ev.get('kind', 'discover')}: {p.get('name', '?')}" + (f" ({', '.join(facts)})" if facts else ""),
-             _feature_line(ev, feature)]
-    if ev.get("customer_tags"):
-        lines.append("interests: " + ", ".join(ev["customer_tags"][:2]))
-    return "\n".join(x for x in lines if x)
+    The checker holds reasons to these (no "running low" when not due, no "often" for a weak pair)."""
+    if feature == "reorder":
+        return "due now" if ev["reorder"]["due_in_days"] <= checker.NOT_DUE_DAYS else "not due yet"
+    if feature == "co_purchase":
+        return "strong pair" if ev["co_purchase"]["confidence"] >= checker.STRONG_SHARE else "weak pair"
+    if feature == "popularity":
+        rank = ev["popularity"]["rank"]
+        return "best seller" if rank <= checker.POPULAR_RANK else "not a best seller"
+    return ""
 
 
 def user_part(ev: dict, feature: str | None = None) -> str:
     """What differs between prompts: the text between PREFIX and SUFFIX."""
     feature = feature or main_feature(ev)
-    return f"{render(ev, feature)}\nfeature: {feature}"
+    vals = slots.values(ev)
+    facts = [f"{{{f}}}" for f in FACTS if f in vals]
+    line = FEATURE_LINES[feature] + (f" ({c})" if (c := cue(ev, feature)) else "")
+    lines = [f"{'reorder' if slots.owned(ev) else 'new'}: {{product}}" + (f" ({', '.join(facts)})" if facts else ""),
+             line, f"feature: {feature}"]
+    return "\n".join(x for x in lines if x)
 
 
 def build(ev: dict, feature: str | None = None) -> str:

@@ -1,117 +1,132 @@
-"""Silver reasons: true sentences built from evidence, in many phrasings.
+"""Silver reasons: true sentences in slots, in many phrasings, and the template fallback.
 
-They teach the model what a faithful reason looks like without teaching one
-template: each reason combines one of many phrasings of the feature with an
-optional product fact, and `variety` measures how different they are.
+They teach the model what a true reason looks like without teaching one
+template: each reason is one of many phrasings of the feature, sometimes with
+a product fact added. A phrasing is used only where the checker passes it for
+that evidence ("Running low?" only when the product is due), so silver reasons
+are true by construction, and `variety` measures how different they are.
 """
 
 from __future__ import annotations
 
 import random
 
-from . import prompt
-from .numbers import days, pct, price
+from . import prompt, slots
+from .checker import check
 
 FEATURE_PHRASES = {
     "reorder": [
-        "You have bought {name} {times} times, about every {every} days, so a refill may be due.",
-        "Running low? You usually pick up {name} every {every} days.",
-        "Time to restock {name}: your last one was on {last}.",
-        "It's been {since} days since your last {name}, and you tend to buy it every {every} days.",
-        "Your usual {name} is {due_text}.",
-        "Top up your {name}; you have ordered it {times} times so far.",
-        "Based on your {times} past orders, {name} is {due_text}.",
-        "You reorder {name} roughly every {every} days, so we saved you a reminder.",
+        "You have bought {product} {times}, {every}, so a refill may be due.",
+        "Running low? You usually pick up {product} {every}.",
+        "Time to restock {product}: your last one was {ago}.",
+        "Your last {product} was {ago}, and you tend to buy it {every}.",
+        "Your usual {product} is {due}.",
+        "Based on your past orders, {product} is {due}.",
+        "You reorder {product} roughly {every}, so we saved you a reminder.",
+        "You have ordered {product} {times} so far, about {every}.",
+        "{product} again? You buy it about {every}, and it is {due}.",
     ],
     "co_purchase": [
-        "{conf} of customers who bought {with_name} also picked up {name}.",
-        "Goes well with your {with_name}: {conf} of {with_n} buyers of it also got {name}.",
-        "People who buy {with_name} often add {name} too ({conf} of them).",
-        "Since you have {with_name}, {name} is a popular pairing.",
-        "Many {with_name} owners also choose {name}.",
-        "{name} pairs nicely with the {with_name} you bought.",
-        "Out of {with_n} customers with {with_name}, {both} also bought {name}.",
+        "{share} of customers who bought {partner} also picked up {product}.",
+        "Goes well with your {partner}: {share} of the {partner_buyers} who bought it also got {product}.",
+        "People who buy {partner} often add {product} too ({share} of them).",
+        "Since you have {partner}, {product} is a popular pairing.",
+        "Many {partner} buyers also choose {product}.",
+        "{product} pairs nicely with the {partner} you bought.",
+        "Out of {partner_buyers} who bought {partner}, {share} also bought {product}.",
+        "Customers who like {partner} often take {product} home too.",
     ],
     "contributor": [
-        "Because you bought {contrib}, we think you will like {name}.",
-        "You enjoyed {contrib}; {name} is a natural next step.",
-        "{name}: picked for you after your purchase of {contrib}.",
-        "If {contrib} worked for you, try {name}.",
-        "{name} fits well with {contrib} from your past orders.",
-        "Customers with {contrib} in their basket often look at {name} next.",
+        "Because you bought {contributor}, we think you will like {product}.",
+        "You bought {contributor}; {product} is a natural next step.",
+        "{product}: picked for you after your purchase of {contributor}.",
+        "If {contributor} worked for you, try {product}.",
+        "{product} fits well with {contributor} from your past orders.",
+        "Customers with {contributor} in their basket often look at {product} next.",
+    ],
+    "content": [
+        "{product} and the {match} you bought are both in our {match_on} range.",
+        "You bought {match}; {product} is from the same {match_on} range.",
+        "More from our {match_on} range, to go with your {match}: {product}.",
+        "Since you picked {match}, have a look at {product}, also in our {match_on} range.",
+        "Like your {match}, {product} is part of our {match_on} range.",
     ],
     "affinity": [
-        "You often shop for {label}, and {name} is one of them.",
-        "{label_pct} of your items are {label}, so {name} should suit you.",
-        "{name}, a pick from {label}, a favourite of yours.",
-        "Since you love {label}, have a look at {name}.",
-        "More {label} for you: {name}.",
+        "You often shop for {label}, and {product} is one of them.",
+        "{label_share} of your items are {label}, so {product} should suit you.",
+        "{product}, a pick from {label}, a favourite of yours.",
+        "Since you love {label}, have a look at {product}.",
+        "More {label} for you: {product}.",
     ],
     "bought_before": [
-        "You bought {name} before, last on {last}.",
-        "Your last {name} was on {last}; time for another?",
-        "Another {name}? You last picked one up {ago}.",
-        "You have ordered {name} before; the last time was {ago}.",
-        "{name} again? Your last one was on {last}.",
-        "Liked your {name}? You bought it {ago}.",
+        "You bought {product} before, last on {last}.",
+        "Your last {product} was on {last}; time for another?",
+        "Another {product}? You last picked one up {ago}.",
+        "You have ordered {product} before; the last time was {ago}.",
+        "{product} again? Your last one was on {last}.",
+        "Liked your {product}? You bought it {ago}.",
+    ],
+    "popularity": [
+        "{product} has been bought by {buyers} so far.",
+        "{buyers} have already picked up {product}.",
+        "{product} is one of our most popular items.",
+        "A shop favourite: {buyers} have bought {product}.",
+        "Popular with our customers: {product}, bought by {buyers}.",
     ],
     "product": [
-        "{name} could be a good fit for you.",
-        "Have a look at {name}, a popular choice in our shop.",
-        "We think {name} is worth a try.",
-        "You might enjoy {name}.",
-        "Something new for you: {name}.",
+        "{product} could be a good fit for you.",
+        "We think {product} is worth a try.",
+        "You might enjoy {product}.",
+        "Something new for you: {product}.",
     ],
 }
 
 FACT_PHRASES = {
-    "category": ["It's part of our {category} range.", "Find it with our {category}.",
-                 "One of our favourite {category}."],
-    "vendor": ["Made by {vendor}.", "A {vendor} product.", "From {vendor}, a brand you can trust."],
-    "price": ["Only {price}.", "It costs {price}.", "Yours for {price}."],
-    "tag": ["Great if you like {tag} items.", "A nice {tag} option.", "Tagged {tag} in our catalogue."],
+    "category": ["It's part of our {category} range.", "Find it with our {category}."],
+    "vendor": ["Made by {vendor}.", "A {vendor} product."],
+    "price": ["Only {price}.", "It costs {price}."],
+    "tag": ["A nice {tag} option.", "Tagged {tag} in our catalogue."],
 }
 
 
-def _slots(ev: dict, rng: random.Random) -> dict:
-    p = ev.get("product", {})
-    s = {"name": p.get("name", "this product"), "category": p.get("category"),
-         "vendor": p.get("vendor"), "price": price(p["price"]) if p.get("price") else None,
-         "tag": rng.choice(p["tags"]) if p.get("tags") else None}
-    if r := ev.get("reorder"):
-        due = r["due_in_days"]
-        s.update(times=r["times_bought"], every=days(r["typical_days_between"]), last=r["last_bought"],
-                 since=r["days_since_last"],
-                 due_text=(f"due in {days(due)} days" if due > 0 else
-                           f"{days(due)} days overdue" if due < 0 else "due about now"))
-    if c := ev.get("co_purchase"):
-        s.update(with_name=c["with_name"], conf=pct(c["confidence"]), with_n=c["customers_with"],
-                 both=c["customers_both"])
-    if prompt.contributors(ev):
-        s["contrib"] = rng.choice(prompt.contributors(ev)[:2])
-    if a := ev.get("affinity"):
-        s.update(label=a["label"], label_pct=pct(a["share"]))
-    if b := ev.get("bought_before"):
-        d = b.get("days_since_last")
-        s.update(last=b["last_bought"], ago=f"on {b['last_bought']}" if d is None else
-                 "today" if d == 0 else "yesterday" if d == 1 else f"{days(d)} days ago")
-    return s
+def _phrasings(vals: dict, feature: str, rng: random.Random) -> list[str]:
+    """The feature's phrasings in random order, half of them with a product fact added."""
+    out = []
+    for phrase in rng.sample(FEATURE_PHRASES[feature], len(FEATURE_PHRASES[feature])):
+        facts = [k for k in FACT_PHRASES if k in vals]
+        out.append(phrase + " " + rng.choice(FACT_PHRASES[rng.choice(facts)]) if facts and rng.random() < 0.5
+                   else phrase)
+    return out
 
 
-def silver_reason(ev: dict, feature: str, rng: random.Random) -> str:
-    s = _slots(ev, rng)
-    text = rng.choice(FEATURE_PHRASES[feature]).format(**s)
-    if rng.random() < 0.5:
-        facts = [k for k in FACT_PHRASES if s.get(k)]
-        if facts:
-            k = rng.choice(facts)
-            text += " " + rng.choice(FACT_PHRASES[k]).format(**s)
-    return text[0].upper() + text[1:]
+def silver_template(ev: dict, feature: str, rng: random.Random) -> str | None:
+    """A true reason in slots for the feature, in a random phrasing (None: no phrasing holds here)."""
+    vals = slots.values(ev)
+    for t in _phrasings(vals, feature, rng):
+        text = slots.fill(t, ev, vals)
+        if text is not None and check(text, ev).ok:
+            return t
+    return None
 
 
-def template_reason(ev: dict, feature: str) -> str:
-    """The fixed fallback reason when no generated candidate passes the checker."""
-    return FEATURE_PHRASES[feature][0].format(**_slots(ev, random.Random(0)))
+def template_reason(ev: dict, feature: str, seed: int = 0) -> str:
+    """The fallback reason when no generated candidate passes the checker.
+
+    The phrasing follows `seed` (the recommendation id), so one shop's fallbacks are not one sentence;
+    the product's plainest line when no phrasing of the feature holds.
+    """
+    t = silver_template(ev, feature, random.Random(seed)) or silver_template(ev, "product", random.Random(seed))
+    return slots.fill(t, ev)
+
+
+_TEMPLATE_FORMS = frozenset(
+    form.casefold() for b in (p for ps in FEATURE_PHRASES.values() for p in ps)
+    for form in [b] + [f"{b} {f}" for fs in FACT_PHRASES.values() for f in fs])
+
+
+def is_template(text: str, ev: dict) -> bool:
+    """Is the text a silver phrasing (of any feature, with or without a fact) word for word?"""
+    return slots.delexicalise(text, ev).casefold().strip() in _TEMPLATE_FORMS
 
 
 def variety(texts: list[str]) -> dict:

@@ -7,7 +7,10 @@ known customers, non-return lines) at the shop's reference date:
   - popularity: customers who bought the product; rank 1 = bought by most
     (1 + number of products bought by strictly more customers);
   - reorder: this customer's distinct orders holding the product;
-  - affinity: share of the customer's distinct purchased products with a label.
+  - affinity: share of the customer's distinct purchased products with a label;
+  - content match: one of the customer's products sharing the category, vendor,
+    a tag or, without a catalogue, a rare word of the name (in at most 2% of
+    the products) with the recommended one; the most specific attribute wins.
 Fields added to the contract: "kind_reason" (why reorder/discover), "note".
 """
 
@@ -35,6 +38,11 @@ class EvidenceBuilder:
         self.n_customers = data.n_users
         self.labels = {pid: labels(f) for pid, f in products.items()}
         self.words = {pid: name_words(f["name"]) for pid, f in products.items()}
+        word_df = Counter(w for ws in self.words.values() for w in ws)
+        # Rarest first: "retrospot" says more than "holder".
+        self.rare_words = {pid: sorted((w for w in ws if 2 <= word_df[w] <= max(2, 0.02 * len(products))),
+                                       key=lambda w: (word_df[w], w))
+                           for pid, ws in self.words.items()}
         n_per = data.baskets_per_user()
         self.start = np.concatenate([[0], np.cumsum(n_per)])
 
@@ -90,6 +98,10 @@ class EvidenceBuilder:
         user_items = np.array(sorted(days), dtype=np.int64)
         owned = [int(p) for p in self.data.item_ids[user_items] if int(p) in self.products]
         label_counts = Counter(l for p in owned for l in self.labels[p])
+        attributes: dict[tuple[str, str], list[int]] = {}   # (attribute, value) -> owned products with it
+        for p in sorted(owned):
+            for key in self.attributes(p):
+                attributes.setdefault(key, []).append(p)
         out = []
         for item, score in recs:
             pid = int(self.data.item_ids[item])
@@ -105,6 +117,7 @@ class EvidenceBuilder:
                 "co_purchase": self.co_purchase(user_items, item, [j for j, _ in contrib]),
                 "reorder": cycle(days.get(item, []), self.as_of),
                 "affinity": self.affinity(label_counts, len(owned), self.labels.get(pid, [])),
+                "content_match": self.content_match(attributes, pid),
                 "customer_tags": [t["label"] for t in tags],
                 "popularity": {"customers": int(self.buyers[item]), "rank": int(self.rank[item])},
             }
@@ -114,6 +127,21 @@ class EvidenceBuilder:
                 ev["note"] = "no purchases by this customer yet: best sellers"
             out.append(ev)
         return out
+
+    def attributes(self, pid: int) -> list[tuple[str, str]]:
+        """The product's (attribute, value) pairs, most specific first."""
+        f = self.products.get(pid, {})
+        out = [(a, f[a]) for a in ("category", "vendor") if f.get(a)]
+        return out + [("tag", t) for t in f.get("tags") or []] + [("word", w) for w in self.rare_words.get(pid, [])]
+
+    def content_match(self, owned_by_attribute: dict[tuple[str, str], list[int]], pid: int) -> dict | None:
+        """One of the customer's other products sharing the product's most specific attribute."""
+        for key in self.attributes(pid):
+            other = next((p for p in owned_by_attribute.get(key, ()) if p != pid), None)
+            if other is not None:
+                return {"product_id": other, "name": self.products[other]["name"], "attribute": key[0],
+                        "value": key[1].title() if key[0] == "word" else key[1]}
+        return None
 
     @staticmethod
     def affinity(label_counts: Counter, n_owned: int, item_labels: list[str]) -> dict | None:

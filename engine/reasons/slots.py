@@ -1,0 +1,206 @@
+"""The facts a reason may state, as named slots the engine fills from the evidence.
+
+The model writes reasons with slots (`{product}`, `{partner}`, `{share}`, ...)
+and never a name or a number itself: `fill` puts in the values, and refuses a
+slot the evidence cannot fill. `delexicalise` does the reverse for any text (an
+owner's edit, a candidate, a test sentence), so that the claim checker reads
+every reason in one form: slots where the evidence's values were, and whatever
+the writer added around them.
+
+Each slot has one way it is written (`values`) and, for reading text, the
+other ways a person may write the same value (an ISO date, "twice").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from . import numbers
+from .numbers import days, pct, price
+
+SLOT = re.compile(r"\{([a-z_]+)\}")
+# Words of a product name that only say which variant or offer it is: "- Buy 1", "- 2 Pcs", "/ Dark Brown".
+_OFFER = re.compile(r"^(buy \d+.*|\d+\s*(pcs?|pieces?|pack|packs|x|pairs?|sets?)\b.*|pack of \d+.*|set of \d+|"
+                    r"default title|\d+(\.\d+)?\s*(ml|l|g|kg|oz|cm|mm|m)|(x{0,3}[sml]|small|medium|large))$",
+                    re.IGNORECASE)
+NAME_SLOTS = ("product", "partner", "contributor", "match")
+LABEL_SLOTS = ("label", "match_on", "category", "vendor", "tag")
+FIGURES = ("share", "partner_buyers", "times", "every", "due", "last", "ago", "buyers", "label_share", "price")
+
+
+def display_name(name: str) -> str:
+    """The product's name as a sentence says it: variant and offer suffixes dropped, shouting softened.
+
+    "Facial Hair Removal Kit - 1 Pcs" -> "Facial Hair Removal Kit"; "Hair Dye / Dark Brown" -> "Hair Dye";
+    "JUMBO BAG RED RETROSPOT" -> "Jumbo Bag Red Retrospot". The export keeps the full name.
+    """
+    out = (name or "").strip()
+    while True:
+        head, sep, tail = out.rpartition(" - ")
+        if not sep:
+            head, sep, tail = out.rpartition(" / ")
+        if not sep or not head.strip() or not (_OFFER.match(tail.strip()) or sep == " / "):
+            break
+        out = head.strip()
+    letters = [c for c in out if c.isalpha()]
+    if letters and sum(c.isupper() for c in letters) / len(letters) > 0.8:
+        out = " ".join(w[:1] + w[1:].lower() if w[:1].isalpha() else w.capitalize() for w in out.split())
+    return out
+
+
+def human_date(iso: str) -> str:
+    d = dt.date.fromisoformat(iso)
+    return f"{d.day} {d.strftime('%B')} {d.year}"
+
+
+def _times(n: int) -> str:
+    return "twice" if n == 2 else f"{n} times"
+
+
+def _ago(n: int) -> str:
+    return "today" if n == 0 else "yesterday" if n == 1 else f"{n} days ago"
+
+
+def _due(due: float) -> str:
+    d = days(due)
+    return f"due in {d} days" if round(due) > 0 else f"{d} days overdue" if round(due) < 0 else "due about now"
+
+
+def has_cycle(ev: dict) -> bool:
+    """A reorder cycle a reason can state: at least two trips, at least a day apart."""
+    r = ev.get("reorder")
+    return bool(r and r.get("typical_days_between") is not None and r["typical_days_between"] >= 1
+                and r.get("due_in_days") is not None)
+
+
+def owned(ev: dict) -> bool:
+    """Did the customer buy the recommended product? Only then may a reason speak of their purchases of it."""
+    return ev.get("kind") == "reorder" or bool(ev.get("reorder") or ev.get("bought_before"))
+
+
+def contributor_names(ev: dict) -> list[str]:
+    """The customer's purchases behind the pick, other than the product itself."""
+    own = ev.get("product", {}).get("name")
+    return [c["name"] for c in ev.get("contributors") or [] if c.get("name") and c["name"] != own]
+
+
+def values(ev: dict) -> dict[str, str]:
+    """{slot: how the reason writes it} for every slot this evidence can fill."""
+    p = ev.get("product", {})
+    out = {"product": display_name(p.get("name") or "this product")}
+    if p.get("category"):
+        out["category"] = p["category"]
+    if p.get("vendor"):
+        out["vendor"] = p["vendor"]
+    if p.get("tags"):
+        out["tag"] = p["tags"][0]
+    if p.get("price"):
+        out["price"] = price(p["price"])
+    if has_cycle(ev):
+        r = ev["reorder"]
+        out.update(times=_times(r["times_bought"]), every=f"every {days(r['typical_days_between'])} days",
+                   due=_due(r["due_in_days"]), last=human_date(r["last_bought"]), ago=_ago(r["days_since_last"]))
+    elif (b := ev.get("bought_before") or ev.get("reorder")) and b.get("last_bought"):
+        out["last"] = human_date(b["last_bought"])
+        if b.get("days_since_last") is not None:
+            out["ago"] = _ago(b["days_since_last"])
+    if c := ev.get("co_purchase"):
+        out.update(partner=display_name(c["with_name"]), share=pct(c["confidence"]),
+                   partner_buyers=f"{c['customers_with']:,} customers")
+    if names := contributor_names(ev):
+        out["contributor"] = display_name(names[0])
+    if a := ev.get("affinity"):
+        out.update(label=a["label"], label_share=pct(a["share"]))
+    if m := ev.get("content_match"):
+        out.update(match=display_name(m["name"]), match_on=m["value"])
+    if (pop := ev.get("popularity")) and pop.get("customers", 0) >= 2:
+        out["buyers"] = f"{pop['customers']:,} customers"
+    return out
+
+
+def fill(template: str, ev: dict, vals: dict[str, str] | None = None) -> str | None:
+    """The reason with every slot filled, or None when a slot is unknown or this evidence lacks it."""
+    vals = values(ev) if vals is None else vals
+    if any(name not in vals for name in SLOT.findall(template)):
+        return None
+    text = SLOT.sub(lambda m: vals[m.group(1)], template)
+    return text[:1].upper() + text[1:]
+
+
+def word(s: str) -> str:
+    """A pattern for `s` as whole words."""
+    return r"(?<!\w)" + re.escape(s) + r"(?!\w)"
+
+
+def surfaces(ev: dict) -> list[tuple[str, str]]:
+    """(slot, pattern) for reading a text back into slots, in the order they are tried.
+
+    Names first, longest first (a product's number is part of its name), then phrases with numbers,
+    then bare shares and prices, then labels. Shares are not placed here: `delexicalise` binds a
+    percentage to the share or the affinity share by the words around it.
+    """
+    vals, out = values(ev), []
+    names = []
+    p = ev.get("product", {})
+    if p.get("name"):
+        names += [("product", p["name"]), ("product", vals["product"])]
+    if c := ev.get("co_purchase"):
+        names += [("partner", c["with_name"]), ("partner", vals["partner"])]
+    for n in contributor_names(ev):
+        names += [("contributor", n), ("contributor", display_name(n))]
+    if m := ev.get("content_match"):
+        names += [("match", m["name"]), ("match", vals["match"])]
+    seen = set()
+    for slot, name in sorted(names, key=lambda x: -len(x[1])):
+        if name.casefold() not in seen:
+            seen.add(name.casefold())
+            out.append((slot, word(name)))
+    if has_cycle(ev) or "last" in vals:
+        r = ev.get("reorder") or ev.get("bought_before")
+        out += [("last", word(vals["last"])), ("last", word(r["last_bought"]))]
+    if has_cycle(ev):
+        r = ev["reorder"]
+        d, n = days(r["due_in_days"]), r["times_bought"]
+        out += [("due", word(vals["due"])), ("due", rf"due in {d} days?"), ("due", rf"{d} days? (?:overdue|late)"),
+                ("every", rf"every {days(r['typical_days_between'])} days")]
+        out += [("times", rf"(?<!\w){n} (?:times|orders|purchases)\b")] + ([("times", r"\btwice\b")] if n == 2 else [])
+    if "ago" in vals:
+        since = (ev.get("reorder") or ev.get("bought_before"))["days_since_last"]
+        out += [("ago", word(vals["ago"])), ("ago", rf"(?<!\w){since} days? ago\b")]
+    if c := ev.get("co_purchase"):
+        n = c["customers_with"]
+        out.append(("partner_buyers", rf"(?<![\w.,])(?:{n:,}|{n}) (?:customers|buyers|people|shoppers)\b"))
+    if pop := ev.get("popularity"):
+        out.append(("buyers", rf"(?<![\w.,])(?:{pop['customers']:,}|{pop['customers']}) (?:customers|shoppers|people)\b"))
+    if "price" in vals:
+        out.append(("price", r"(?<![\w.])[£$€]?" + re.escape(vals["price"]) + r"(?!\d)"))
+    labels = [(s, vals[s]) for s in LABEL_SLOTS if s in vals]
+    for slot, label in sorted(labels, key=lambda x: -len(x[1])):
+        out.append((slot, word(label)))
+    return out
+
+
+SHARE = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?) ?%")
+
+
+def delexicalise(text: str, ev: dict) -> str:
+    """The text with every value the evidence holds put back as its slot.
+
+    Numbers the evidence does not hold, or holds for another claim than the one the words around
+    them make, stay as they are: the checker reports them.
+    """
+    out = text
+    for slot, pattern in surfaces(ev):
+        out = re.sub(pattern, "{" + slot + "}", out, flags=re.IGNORECASE)
+    vals = values(ev)
+
+    def share(m: re.Match) -> str:
+        written = numbers.canon(float(m.group(1)))
+        after = out[m.end():m.end() + 12].casefold()
+        if "label_share" in vals and written == vals["label_share"].rstrip("%") and after.startswith(" of your"):
+            return "{label_share}"
+        if "share" in vals and written in numbers.variants(ev["co_purchase"]["confidence"]):
+            return "{share}"
+        return m.group(0)
+    return SHARE.sub(share, out)

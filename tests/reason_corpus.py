@@ -1,0 +1,164 @@
+"""Hand-labelled reasons, each with the evidence it was written for: the claim checker's test corpus.
+
+WRONG holds every false reason the audits found that the old names-and-numbers checker passed
+(issue 14), rebuilt on the evidence they were written for, and more of the same kinds. TRUE holds
+reasons a person reading the evidence would call true, in many phrasings, from the silver
+phrasings, the models' own drafts and hand-written ones. Labels are by hand, not by the checker.
+"""
+
+
+def ev(name, kind="discover", partner=None, customers_with=None, share=None, times=None, every=None,
+       last=None, since=None, contributors=(), match=None, affinity=None, buyers=None, rank=None, **facts):
+    """Evidence as the recommender writes it (engine/evidence.py), from the few facts a case needs."""
+    out = {"kind": kind, "as_of": "2011-12-09", "product": {"id": 1, "name": name, **facts},
+           "contributors": [{"product_id": 10 + i, "name": c, "weight": 0.5} for i, c in enumerate(contributors)],
+           "co_purchase": None, "reorder": None, "affinity": None, "customer_tags": []}
+    if partner:
+        out["co_purchase"] = {"with_product_id": 2, "with_name": partner, "customers_with": customers_with,
+                              "customers_both": round(customers_with * share), "confidence": share,
+                              "support": 0.01, "lift": 2.0}
+    if last:
+        out["reorder"] = {"times_bought": times or 1, "typical_days_between": every, "last_bought": last,
+                          "days_since_last": since, "due_in_days": None if every is None else every - since}
+        out["kind"] = "reorder"
+    if match:
+        out["content_match"] = {"product_id": 3, "name": match[0], "attribute": "word", "value": match[1]}
+    if affinity:
+        out["affinity"] = {"label": affinity[0], "share": affinity[1]}
+    if buyers:
+        out["popularity"] = {"customers": buyers, "rank": rank or 100}
+    return out
+
+
+CANDY = ev("whole milk", partner="candy", customers_with=210, share=0.54)
+YOGURT = ev("yogurt", kind="reorder", partner="sliced cheese", customers_with=202, share=0.36, last="2014-10-08",
+            since=448)
+ICE_CREAM = ev("rolls/buns", partner="ice cream", customers_with=220, share=0.43)
+CAKESTAND = ev("REGENCY CAKESTAND 3 TIER", buyers=180, rank=2)
+LUNCH_BAG = ev("LUNCH BAG RED RETROSPOT", buyers=90, rank=12)
+BUNTING = ev("SPOTTY BUNTING", buyers=40, rank=60)
+TOADSTOOL = ev("TOADSTOOL MONEY BOX", partner="JINGLE BELL HEART DECORATION", customers_with=11, share=0.18)
+RIBBONS = ev("CHOCOLATE BOX RIBBONS", partner="SET OF 3 WOODEN TREE DECORATIONS", customers_with=44, share=0.18)
+JUMBO = ev("JUMBO BAG RED RETROSPOT", buyers=300, rank=1)
+SPACEBOY = ev("LUNCH BAG SPACEBOY DESIGN", buyers=70, rank=20)
+COWBOY = ev("CARD BIRTHDAY COWBOY", last="2011-01-26", since=317)
+KIT = ev("Facial Hair Removal Kit - 1 Pcs", last="2026-04-01", times=2, every=0.0, since=4)
+BED_PAD = ev("Positioning Bed Pad - Buy 1", buyers=3, rank=400)
+MILK = ev("whole milk", partner="sugar", customers_with=250, share=0.56, buyers=1500, rank=1)
+SODA = ev("soda", kind="reorder", last="2015-06-01", times=3, every=162.0, since=60)
+SODA_DUE = ev("soda", kind="reorder", last="2015-06-01", times=3, every=30.0, since=28)
+ROLLS = ev("rolls/buns", partner="pot plants", customers_with=50, share=0.46)
+WEAK = ev("FELTCRAFT PRINCESS CHARLOTTE DOLL", partner="SET OF 4 PANTRY JELLY MOULDS", customers_with=31, share=0.06)
+PARTY = ev("PARTY BUNTING", match=("PAPER BUNTING VINTAGE PAISLEY", "Bunting"), buyers=71, rank=1)
+STRINGS = ev("Elixir Nanoweb Strings 10-46", kind="reorder", last="2024-03-01", times=4, every=29.6, since=27,
+             category="Strings", vendor="Elixir", price=12.99)
+PEDAL = ev("Boss DS-1 Distortion", contributors=["Fender Stratocaster"], affinity=("Effects", 0.35),
+           category="Effects", vendor="Boss")
+
+WRONG = [
+    # Purchase-history wording about a product the customer never bought.
+    (CAKESTAND, "You have REGENCY CAKESTAND 3 TIER."),
+    (LUNCH_BAG, "LUNCH BAG RED RETROSPOT was one you have, too. You have it."),
+    (BUNTING, "Your last SPOTTY BUNTING?"),
+    (BUNTING, "Another SPOTTY BUNTING for your collection? It is a lovely pick."),
+    (CAKESTAND, "Liked your REGENCY CAKESTAND 3 TIER? Here it is again."),
+    (ROLLS, "You bought rolls/buns before, and 46% of pot plants buyers did too."),
+    (TOADSTOOL, "Your TOADSTOOL MONEY BOX goes well with JINGLE BELL HEART DECORATION."),
+    # Co-purchase direction reversed, or the partner recommended instead of the product.
+    (TOADSTOOL, "Out of 11 customers with TOADSTOOL MONEY BOX, 18% of them have JINGLE BELL HEART DECORATION."),
+    (RIBBONS, "Another SET OF 3 WOODEN TREE DECORATIONS (18% of customers with SET OF 3 WOODEN TREE DECORATIONS)"
+              " also got CHOCOLATE BOX RIBBONS."),
+    (TOADSTOOL, "18% of customers who bought TOADSTOOL MONEY BOX also bought JINGLE BELL HEART DECORATION."),
+    (ROLLS, "People who buy rolls/buns often add pot plants too (46% of them)."),
+    (MILK, "Out of 250 customers with whole milk, 56% also bought sugar."),
+    # A pairing with the product itself, or with nothing.
+    (JUMBO, "Goes well with JUMBO BAG RED RETROSPOT."),
+    (ROLLS, "Rolls/buns goes well with your rolls/buns and pot plants."),
+    (BUNTING, "SPOTTY BUNTING goes together nicely with your order."),
+    # Invented names and garbled sentences.
+    (SPACEBOY, "LUNCH BAG SPACEBOY DESIGN is your ALICE."),
+    (COWBOY, "Your last CARD BIRTHDAY COWBOY was on 2011-01-26, so it was on 317 days ago."),
+    (SPACEBOY, "LUNCH BAG SPACEBOY DESIGN is loved by Mary Jane Watson."),
+    # The prompt echoed; a count the evidence holds for another claim.
+    (KIT, "Facial Hair Removal Kit - 3 times, every 0 days, last 2026-04-01, 3 days overdue."),
+    (KIT, "You buy Facial Hair Removal Kit every 0 days, so it is due."),
+    (STRINGS, "You have bought Elixir Nanoweb Strings 10-46 27 times."),
+    (STRINGS, "You buy Elixir Nanoweb Strings 10-46 every 4 days."),
+    (STRINGS, "Elixir Nanoweb Strings 10-46 are 27 days overdue."),
+    (STRINGS, "discover: Elixir Nanoweb Strings 10-46 (Strings, Elixir, 12.99)"),
+    # Cycle wording without a cycle, or "due" when it is not.
+    (COWBOY, "Running low on CARD BIRTHDAY COWBOY? Time to restock."),
+    (COWBOY, "Your usual CARD BIRTHDAY COWBOY is waiting for you."),
+    (SODA, "Running low? You usually pick up soda every 162 days."),
+    (SODA, "Time to restock soda: your last one was 60 days ago."),
+    # Stock lines repeated, popularity it does not have, strong words for a weak pair.
+    (BED_PAD, "Positioning Bed Pad - Buy 1, a popular choice in our shop, a popular choice in our shop."),
+    (BUNTING, "SPOTTY BUNTING is one of our best sellers."),
+    (WEAK, "Many SET OF 4 PANTRY JELLY MOULDS buyers also choose FELTCRAFT PRINCESS CHARLOTTE DOLL."),
+    (WEAK, "FELTCRAFT PRINCESS CHARLOTTE DOLL pairs nicely with the SET OF 4 PANTRY JELLY MOULDS you bought."),
+    # Found in the hand audit of the first slot-writing model (Groceries, Quick preset).
+    (CANDY, "Your candy also bought whole milk."),
+    (YOGURT, "Yogurt pairs nicely with sliced cheese buyers, so we saved you 36%."),
+    (ICE_CREAM, "You have ice cream who buy rolls/buns."),
+    (ROLLS, "Pot plants also picked up rolls/buns."),
+    (CANDY, "Candy again bought whole milk."),
+    (ICE_CREAM, "An ice cream who likes rolls/buns often takes it home too."),
+    (ev("yogurt", partner="sausage", customers_with=803, share=0.37),
+     "37% of 803 customers who bought sausage also bought yogurt: 37% of the pair."),
+    (ev("soda", partner="sugar", customers_with=257, share=0.40), "You bought sugar soda."),
+    (ev("other vegetables", partner="chewing gum", customers_with=174, share=0.46),
+     "Chewing gum has ordered other vegetables."),
+    # Numbers not in the evidence at all.
+    (MILK, "45% of customers who bought sugar also bought whole milk."),
+    (STRINGS, "These strings cost only 9.99 this week: Elixir Nanoweb Strings 10-46."),
+    (PEDAL, "Ranked 7 in our shop: Boss DS-1 Distortion."),
+    (PEDAL, "They sound great on your Gibson Les Paul Standard: Boss DS-1 Distortion."),
+]
+
+TRUE = [
+    (MILK, "56% of customers who bought sugar also picked up whole milk."),
+    (MILK, "Goes well with your sugar: 56% of the 250 customers who bought it also got whole milk."),
+    (MILK, "People who buy sugar often add whole milk too (56% of them)."),
+    (MILK, "Since you have sugar, whole milk is a popular pairing."),
+    (MILK, "Out of 250 customers who bought sugar, 56% also bought whole milk."),
+    (MILK, "Whole milk is one of our most popular items, bought by 1,500 customers."),
+    (MILK, "Many sugar buyers also choose whole milk."),
+    (ROLLS, "People who buy pot plants often add rolls/buns too (46% of them)."),
+    (ROLLS, "Rolls/buns pairs nicely with the pot plants you bought."),
+    (ROLLS, "46% of pot plants buyers also take home rolls/buns."),
+    (ROLLS, "People who like pot plants often buy rolls/buns."),
+    (CANDY, "Customers who picked up candy often take whole milk."),
+    (YOGURT, "Yogurt pairs nicely with sliced cheese."),
+    (CANDY, "You buy candy too, and 54% of candy buyers also take whole milk."),
+    (TOADSTOOL, "18% of the 11 customers who bought Jingle Bell Heart Decoration also bought Toadstool Money Box."),
+    (TOADSTOOL, "Toadstool Money Box: 18% of Jingle Bell Heart Decoration buyers added it too."),
+    (WEAK, "Out of 31 customers who bought Set Of 4 Pantry Jelly Moulds, 6% also bought Feltcraft Princess "
+           "Charlotte Doll."),
+    (SODA, "Your usual soda is due in 102 days."),
+    (SODA, "You reorder soda roughly every 162 days, so we saved you a reminder."),
+    (SODA, "You have ordered soda 3 times so far, about every 162 days."),
+    (SODA, "Your last soda was 60 days ago, and you tend to buy it every 162 days."),
+    (SODA_DUE, "Running low? You usually pick up soda every 30 days."),
+    (SODA_DUE, "Time to restock soda: your last one was 28 days ago."),
+    (SODA_DUE, "Soda again? You buy it about every 30 days, and it is due in 2 days."),
+    (STRINGS, "Time for fresh Elixir Nanoweb Strings 10-46: you buy them about every 30 days."),
+    (STRINGS, "You have bought Elixir Nanoweb Strings 10-46 4 times; only 12.99 each."),
+    (STRINGS, "Your Elixir Nanoweb Strings 10-46 are due in 3 days: you buy them every 30 days."),
+    (STRINGS, "Restock your Elixir Nanoweb Strings 10-46 soon, they wear out."),
+    (STRINGS, "Your last Elixir Nanoweb Strings 10-46 were on 1 March 2024; a new set is due in 3 days."),
+    (COWBOY, "Another Card Birthday Cowboy? You last picked one up 317 days ago."),
+    (COWBOY, "You bought Card Birthday Cowboy before, last on 26 January 2011."),
+    (COWBOY, "Liked your Card Birthday Cowboy? You bought it 317 days ago."),
+    (COWBOY, "Card Birthday Cowboy again? Your last one was on 26 January 2011."),
+    (PARTY, "Since you picked Paper Bunting Vintage Paisley, have a look at Party Bunting, also in our Bunting range."),
+    (PARTY, "Party Bunting and the Paper Bunting Vintage Paisley you bought are both in our Bunting range."),
+    (PARTY, "71 customers have already picked up Party Bunting."),
+    (PARTY, "Party Bunting is our best seller, bought by 71 customers."),
+    (PEDAL, "Because you bought Fender Stratocaster, we think you will like Boss DS-1 Distortion."),
+    (PEDAL, "Boss DS-1 Distortion fits well with the Fender Stratocaster from your past orders."),
+    (PEDAL, "35% of your items are Effects, so Boss DS-1 Distortion should suit you."),
+    (PEDAL, "Since you love Effects, have a look at Boss DS-1 Distortion. Made by Boss."),
+    (PEDAL, "If the Fender Stratocaster you bought worked for you, try Boss DS-1 Distortion."),
+    (BED_PAD, "Positioning Bed Pad could be a good fit for you."),
+    (CAKESTAND, "Regency Cakestand 3 Tier is one of our best sellers: 180 customers have bought it."),
+]
