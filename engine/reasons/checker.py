@@ -105,11 +105,35 @@ PROMPT_ECHO = re.compile(r"\b(discover|reorder|feature|interests|bought|before|l
 SENTENCE = re.compile(r"[^.!?]+[.!?]*")
 NAME = r"\{(?:product|partner|contributor|match)\}"
 # A product as the one who buys ("Your candy also bought whole milk") or as a person ("ice cream who buys").
-PRODUCT_BUYS = re.compile(NAME + r"\s+(?:(?:also|again|too|often|then|just|usually|always|has|have|had)\s+){0,2}(?:bought|buys?|picked|got|gets|takes?|took|added|adds|chose|"
-                          r"chooses|ordered|orders|likes?|loves?)\b", re.IGNORECASE)
+PRODUCT_BUYS = re.compile(NAME + r"\s+(?:(?:also|again|too|often|then|just|usually|always|has|have|had)\s+){0,2}"
+                          r"(?:bought|buys?|picked|got|gets|takes?|took|added|adds|chose|chooses|ordered|orders|"
+                          r"purchased|purchases|likes?|loves?)\b", re.IGNORECASE)
+# Each figure sits in the claim it states: a count of days ago after a purchase ("bought it {ago}", "was {ago}"),
+# a date after "on", a count of orders after ordering, a cycle after buying, buyers as the ones who bought.
+TOKEN = r"(?:[\s,]+[\w{}'’-]+)"
+BOUGHT = r"\b(?:bought|ordered|purchased|picked|got|was|were|last)\b"
+FIGURE_CONTEXT = {
+    "ago": re.compile(BOUGHT + TOKEN + r"{0,3}\s+\{ago\}", re.IGNORECASE),
+    "last": re.compile(BOUGHT + r"[^.!?;]*\b(?:on|since)\s+\{last\}", re.IGNORECASE),
+    "times": re.compile(r"\b(?:bought|ordered|purchased|picked|reordered|had|got|done so)\b" + TOKEN + r"{0,3}\s+\{times\}",
+                        re.IGNORECASE),
+    "every": re.compile(r"\b(?:buy|buys|bought|pick|picks|order|orders|ordered|reorder|reorders|get|gets|restock|"
+                        r"tend|usually|come)\b" + TOKEN + r"{0,6}[\s,]+\{every\}", re.IGNORECASE),
+    "buyers": re.compile(r"\bby \{buyers\}|\{buyers\} (?:have |has |had )?(?:already |all )?"
+                         r"(?:bought|picked|ordered|purchased|chose|got)\b", re.IGNORECASE),
+    "partner_buyers": re.compile(r"\bof (?:the |these |those )?\{partner_buyers\}|\{partner_buyers\} (?:who|that)\b",
+                                 re.IGNORECASE),
+}
+STATE_NOT_TIME = re.compile(r"\b(?:is|are|has been|have been|you have|it has|that has)\s+\{(?:ago|last)\}", re.IGNORECASE)
+OFTEN_BUYERS = re.compile(r"\boften\b[^.!?]{0,25}\{buyers\}|\{buyers\}[^.!?]{0,12}\boften\b", re.IGNORECASE)
+YOUR_POPULAR = re.compile(r"\byour (?:most |best |top )?(?:popular|best[- ]?sell\w*|favourite)|\bpopular\s+\{",
+                          re.IGNORECASE)
 PUSHES_PARTNER = re.compile(r"\b(another|try|get|grab|restock|reorder|order|add)\s+(your |a |an |the |some )?\{partner\}|"
                             r"\{partner\}\s+again\b", re.IGNORECASE)
 PRODUCT_WHO = re.compile(NAME + r"\s+(who|whom)\b", re.IGNORECASE)
+# One product said to be another: "You bought {match}; it is {product}".
+PRODUCT_IS = re.compile(r"(?:\b(?:it|this|that)|" + NAME + r")\s+(?:is|are|was)\s+(?:a |an |the |your )?" + NAME,
+                        re.IGNORECASE)
 COMPANIONS = ("{partner}", "{contributor}", "{match}")
 
 
@@ -166,6 +190,17 @@ def claim_problems(t: str, ev: dict) -> list[str]:
             out.append(f"'{m.group(0)}' for {numbers.pct(ev['co_purchase']['confidence'])} of the partner's buyers")
         if "{label_share}" in sentence and "{label}" not in sentence:
             out.append("a share of purchases without its label")
+        for figure, context in FIGURE_CONTEXT.items():
+            if "{" + figure + "}" in sentence and not context.search(sentence):
+                out.append(f"{{{figure}}} outside the claim it states")
+        if m := STATE_NOT_TIME.search(sentence):
+            out.append(f"'{m.group(0)}': a time is not a state")
+        if m := OFTEN_BUYERS.search(sentence):
+            out.append(f"'{m.group(0)}': how many bought it, not how often")
+        if m := YOUR_POPULAR.search(sentence):
+            out.append(f"'{m.group(0)}': popular in the shop, not with this customer")
+        if m := PRODUCT_IS.search(sentence):
+            out.append(f"'{m.group(0)}': one product is not another")
         if m := PUSHES_PARTNER.search(sentence):
             out.append(f"'{m.group(0)}': recommends the partner, not the pick")
         if WITH_PRODUCT.search(sentence):

@@ -9,7 +9,7 @@ known customers, non-return lines) at the shop's reference date:
   - reorder: this customer's distinct orders holding the product;
   - affinity: share of the customer's distinct purchased products with a label;
   - content match: one of the customer's products sharing the category, vendor,
-    a tag or, without a catalogue, a rare word of the name (in at most 2% of
+    a tag or, without a catalogue, a rare word of the name (in at most 5% of
     the products) with the recommended one; the most specific attribute wins.
 Fields added to the contract: "kind_reason" (why reorder/discover), "note".
 """
@@ -24,6 +24,8 @@ from .catalogue import labels
 from .data import Interactions, day_iso
 from .reorder import cycle
 from .tags import name_words
+
+RARE_WORD_SHARE = 0.05   # a name word in more products than this says little ("holder", "design")
 
 
 class EvidenceBuilder:
@@ -40,7 +42,7 @@ class EvidenceBuilder:
         self.words = {pid: name_words(f["name"]) for pid, f in products.items()}
         word_df = Counter(w for ws in self.words.values() for w in ws)
         # Rarest first: "retrospot" says more than "holder".
-        self.rare_words = {pid: sorted((w for w in ws if 2 <= word_df[w] <= max(2, 0.02 * len(products))),
+        self.rare_words = {pid: sorted((w for w in ws if 2 <= word_df[w] <= max(2, RARE_WORD_SHARE * len(products))),
                                        key=lambda w: (word_df[w], w))
                            for pid, ws in self.words.items()}
         n_per = data.baskets_per_user()
