@@ -228,6 +228,9 @@ def test_fill_puts_in_the_evidence_values_and_refuses_what_it_lacks():
     ("Positioning Bed Pad - Buy 1", "Positioning Bed Pad"),
     ("Hair Dye / Dark Brown", "Hair Dye"),
     ("T-Shirt - Large", "T-Shirt"),
+    ("Swim Shorts - Size 4 / Navy", "Swim Shorts"),
+    ("Evelyn Pareo - Black / One Size", "Evelyn Pareo"),
+    ("Sophie Top - Off-white", "Sophie Top"),
     ("JUMBO BAG RED RETROSPOT", "Jumbo Bag Red Retrospot"),
     ("DOLLY GIRL'S LUNCH BOX", "Dolly Girl's Lunch Box"),
     ("rolls/buns", "rolls/buns"),
@@ -249,3 +252,12 @@ def test_model_written_means_unlike_every_silver_phrasing():
     assert silver.is_template("You might enjoy Elixir Nanoweb Strings 10-46.", EV)
     assert silver.is_template("Many Fender Stratocaster buyers also choose Elixir Nanoweb Strings 10-46.", EV)
     assert not silver.is_template("Fender Stratocaster players pick Elixir Nanoweb Strings 10-46 too.", EV)
+
+
+def test_a_thin_suggestion_quotes_its_catalogue_description_and_numbers_in_it_are_not_claims():
+    ev = {"kind": "discover", "product": {"name": "Organic Romper - Size 2", "category": "Baby",
+                                          "description": "Soft organic cotton romper, 100% GOTS certified. Washable."}}
+    assert slots.values(ev)["phrase"] == "Soft organic cotton romper, 100% GOTS certified"
+    text = slots.fill("{product} from our {category} range. From our catalogue: {phrase}.", ev)
+    assert text == "Organic Romper from our Baby range. From our catalogue: Soft organic cotton romper, 100% GOTS certified."
+    assert check(text, ev).ok and mentions_feature(text, ev, "product")

@@ -283,7 +283,7 @@ FEATURE_SLOTS = {
     "affinity": ("label",),
     "bought_before": ("last", "ago"),
     "popularity": ("buyers",),
-    "product": ("category", "vendor", "tag", "price"),
+    "product": ("category", "vendor", "tag", "price", "phrase"),
 }
 
 

@@ -33,7 +33,7 @@ FEATURE_LINES = {
     "popularity": "bought by {buyers}",
     "product": "",
 }
-FACTS = ("category", "vendor", "tag", "price")
+FACTS = ("category", "vendor", "tag", "price", "phrase")
 REQUIRED = {"reorder": "every", "co_purchase": "partner", "contributor": "contributor", "content": "match",
             "affinity": "label", "bought_before": "last", "popularity": "buyers"}
 

@@ -86,6 +86,7 @@ FACT_PHRASES = {
     "vendor": ["Made by {vendor}.", "A {vendor} product."],
     "price": ["Only {price}.", "It costs {price}."],
     "tag": ["A nice {tag} option.", "Tagged {tag} in our catalogue."],
+    "phrase": ["In a few words: {phrase}.", "From our catalogue: {phrase}."],
 }
 
 

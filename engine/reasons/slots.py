@@ -22,11 +22,23 @@ from .numbers import days, pct, price
 SLOT = re.compile(r"\{([a-z_]+)\}")
 # Words of a product name that only say which variant or offer it is: "- Buy 1", "- 2 Pcs", "/ Dark Brown".
 _OFFER = re.compile(r"^(buy \d+.*|\d+\s*(pcs?|pieces?|pack|packs|x|pairs?|sets?)\b.*|pack of \d+.*|set of \d+|"
-                    r"default title|\d+(\.\d+)?\s*(ml|l|g|kg|oz|cm|mm|m)|(x{0,3}[sml]|small|medium|large))$",
+                    r"default title|(size|colou?r|age) .+|\d+(\.\d+)?\s*(ml|l|g|kg|oz|cm|mm|m)|(x{0,3}[sml]|small|medium|large))$",
                     re.IGNORECASE)
 NAME_SLOTS = ("product", "partner", "contributor", "match")
-LABEL_SLOTS = ("label", "match_on", "category", "vendor", "tag")
+LABEL_SLOTS = ("phrase", "label", "match_on", "category", "vendor", "tag")
 FIGURES = ("share", "partner_buyers", "times", "every", "due", "last", "ago", "buyers", "label_share", "price")
+
+
+COLOURS = set("""black white off-white ivory cream beige champagne rose rosé pink red burgundy orange yellow gold
+green olive khaki mint teal blue navy turquoise purple lilac grey gray anthracite silver brown tan camel multi
+multicolour multicolor natural nude clear light dark""".split())
+
+
+def _variant(tail: str) -> bool:
+    """Is this end of a name a variant or an offer ("Buy 1", "2 Pcs", "Black", "Dark Brown / One Size")?"""
+    parts = [p.strip() for p in tail.split("/")]
+    return all(_OFFER.match(p) or p.casefold() == "one size" or (p and len(p.split()) <= 3 and all(
+        w.casefold() in COLOURS for w in p.split())) for p in parts)
 
 
 def display_name(name: str) -> str:
@@ -37,16 +49,20 @@ def display_name(name: str) -> str:
     """
     out = (name or "").strip()
     while True:
-        head, sep, tail = out.rpartition(" - ")
-        if not sep:
-            head, sep, tail = out.rpartition(" / ")
-        if not sep or not head.strip() or not (_OFFER.match(tail.strip()) or sep == " / "):
+        head, sep, tail = max(out.rpartition(" - "), out.rpartition(" / "), key=lambda x: len(x[0]))
+        if not sep or not head.strip() or not (sep == " / " or _variant(tail)):
             break
         out = head.strip()
     letters = [c for c in out if c.isalpha()]
     if letters and sum(c.isupper() for c in letters) / len(letters) > 0.8:
         out = " ".join(w[:1] + w[1:].lower() if w[:1].isalpha() else w.capitalize() for w in out.split())
     return out
+
+
+def description_phrase(description: str | None) -> str | None:
+    """The first sentence of the catalogue description when it is short enough to quote (3-14 words)."""
+    first = re.split(r"(?<=[.!?])\s|\n|•", (description or "").strip())[0].strip().rstrip(".!?:;,")
+    return first if 3 <= len(first.split()) <= 14 else None
 
 
 def human_date(iso: str) -> str:
@@ -90,13 +106,15 @@ def values(ev: dict) -> dict[str, str]:
     p = ev.get("product", {})
     out = {"product": display_name(p.get("name") or "this product")}
     if p.get("category"):
-        out["category"] = p["category"]
+        out["category"] = p["category"].split(">")[-1].strip()   # "Apparel > Clothing > Swimwear": Swimwear
     if p.get("vendor"):
         out["vendor"] = p["vendor"]
     if p.get("tags"):
         out["tag"] = p["tags"][0]
     if p.get("price"):
         out["price"] = price(p["price"])
+    if phrase := description_phrase(p.get("description")):
+        out["phrase"] = phrase
     if has_cycle(ev):
         r = ev["reorder"]
         out.update(times=_times(r["times_bought"]), every=f"every {days(r['typical_days_between'])} days",
