@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import random
 
-from . import prompt, slots
+from . import slots
 from .checker import check
 
 FEATURE_PHRASES = {
