@@ -108,6 +108,10 @@ WRONG = [
     (ev("soda", partner="sugar", customers_with=257, share=0.40), "You bought sugar soda."),
     (ev("other vegetables", partner="chewing gum", customers_with=174, share=0.46),
      "Chewing gum has ordered other vegetables."),
+    (ev("whole milk", partner="chewing gum", customers_with=174, share=0.57),
+     "You have bought chewing gum about whole milk too."),
+    (ev("other vegetables", partner="shopping bags", customers_with=656, share=0.43),
+     "Out of the 656 customers who bought shopping bags also bought other vegetables."),
     # Found in the hand audit of the first slot-writing model (Online Retail, Quick preset).
     (ev("BASKET OF TOADSTOOLS", last="2011-11-18", since=21),
      "So, you have Basket Of Toadstools that was 21 days ago, so buy it 18 November 2011."),

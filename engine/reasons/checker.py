@@ -81,6 +81,8 @@ HISTORY = re.compile(r"\b(you have|you've|you had|have it|has it|again|another|y
                      r"liked your|loved your|enjoyed your|(bought|ordered|had|purchased) (it |one |this )?before|"
                      r"you bought|you ordered|you purchased|you picked|you got|you tried|"
                      r"you enjoyed|you liked|picked (it|one) up|last time|last one|your \{\w+\})", re.IGNORECASE)
+YOU_BOUGHT = re.compile(r"\byou(?: have|'ve)? (?:bought|ordered|purchased|picked up|got)\b", re.IGNORECASE)
+ALSO = re.compile(r"\b(too|also|as well)\b", re.IGNORECASE)
 CYCLE = re.compile(r"\b(due|overdue|usual|usually|regular|regularly|running low|run low|running out|run out|"
                    r"refill|top up|top-up|restock|every \w+ (days|weeks|months))\b", re.IGNORECASE)
 NOT_DUE_DAYS = 14    # due in more days than this: not "running low", not "time to restock"
@@ -170,10 +172,15 @@ def claim_problems(t: str, ev: dict) -> list[str]:
             for m in HISTORY.finditer(sentence):
                 if _nearest_name(sentence, m.start()) == "{product}" or "{product}" in m.group(0):
                     out.append(f"'{m.group(0)}': the customer never bought the product")
+            # "You have bought {partner} about {product} too": the pick joins what they bought.
+            if (m := YOU_BOUGHT.search(sentence)) and "{product}" in sentence and ALSO.search(sentence):
+                out.append(f"'{m.group(0)} ... too': the customer never bought the product")
         if not cycle and (m := CYCLE.search(sentence)):
             out.append(f"'{m.group(0)}': the customer has no reorder cycle for it")
         elif cycle and ev["reorder"]["due_in_days"] > NOT_DUE_DAYS and (m := DUE_NOW.search(sentence)):
             out.append(f"'{m.group(0)}': it is not due for {round(ev['reorder']['due_in_days'])} days")
+        if re.search(r"\bout of (?:the |our )?\{partner_buyers\}", sentence, re.I) and "{share}" not in sentence:
+            out.append("'out of {partner_buyers}' without the share that took it")
         figures = [s for s in ("{share}", "{partner_buyers}") if s in sentence]
         if figures and "{partner}" not in sentence:
             out.append("co-purchase figures without the product they are about")
