@@ -75,7 +75,7 @@ def names_in(text: str, names: frozenset | set) -> list[str]:
     return list(dict.fromkeys(n for i in starts for j in ends if j > i for n in index.get(cf[i:j], ())))
 
 
-
+NAME = r"\{(?:product|partner|contributor|match)\}"
 # Wording that says the customer bought something: bound to the nearest name in its sentence.
 HISTORY = re.compile(r"\b(you have|you've|you had|have it|has it|again|another|your last|your usual|your regular|"
                      r"liked your|loved your|enjoyed your|(bought|ordered|had|purchased) (it |one |this )?before|"
@@ -83,6 +83,14 @@ HISTORY = re.compile(r"\b(you have|you've|you had|have it|has it|again|another|y
                      r"you enjoyed|you liked|picked (it|one) up|last time|last one|your \{\w+\})", re.IGNORECASE)
 YOU_BOUGHT = re.compile(r"\byou(?: have|'ve)? (?:bought|ordered|purchased|picked up|got)\b", re.IGNORECASE)
 ALSO = re.compile(r"\b(too|also|as well)\b", re.IGNORECASE)
+JOINED = re.compile(r"\{(?:partner|contributor|match)\}\s+(?:and|&|with|plus)\s+(?:a |an |the |your )?\{product\}|"
+                    r"\{product\}\s+(?:and|&|with|plus)\s+(?:a |an |the |your )?\{(?:partner|contributor|match)\}",
+                    re.IGNORECASE)
+AGAIN = re.compile(r"\b(?:bought|ordered|picked(?: it| one| them)? up|purchased|got|reordered)\b[^.?!]{0,40}\bagain\b",
+                   re.IGNORECASE)
+LAST_ORDER = re.compile(r"\b(?:your|the) last (?:order|purchase|basket|visit|shop|trip|post)\b|"
+                        r"\blast (?:one|order|purchase) (?:was|is) (?:a |an |the )?" + NAME, re.IGNORECASE)
+OUR_PRODUCT = re.compile(r"\bour \{(?:product|partner|match|contributor)\}", re.IGNORECASE)
 CYCLE = re.compile(r"\b(due|overdue|usual|usually|regular|regularly|running low|run low|running out|run out|"
                    r"refill|top up|top-up|restock|every \w+ (days|weeks|months))\b", re.IGNORECASE)
 NOT_DUE_DAYS = 14    # due in more days than this: not "running low", not "time to restock"
@@ -105,11 +113,10 @@ SPELLED_COUNT = re.compile(r"\b(once|twice|thrice|(two|three|four|five|six|seven
 PROMPT_ECHO = re.compile(r"\b(discover|reorder|feature|interests|bought|before|likes|facts|kind|co_purchase|"
                          r"bought_before|suggest|slots):|AI assistant|<\||\|>|[{}_]", re.IGNORECASE)
 SENTENCE = re.compile(r"[^.!?]+[.!?]*")
-NAME = r"\{(?:product|partner|contributor|match)\}"
 # A product as the one who buys ("Your candy also bought whole milk") or as a person ("ice cream who buys").
 PRODUCT_BUYS = re.compile(NAME + r"\s+(?:(?:also|again|too|often|then|just|usually|always|has|have|had)\s+){0,2}"
-                          r"(?:bought|buys?|picked|got|gets|takes?|took|added|adds|chose|chooses|ordered|orders|"
-                          r"purchased|purchases|likes?|loves?)\b", re.IGNORECASE)
+                          r"(?:bought|buys?|buying|picked|got|gets|takes?|took|taking|added|adds|chose|chooses|ordered|orders|"
+                          r"ordering|purchased|purchases|likes?|loves?)\b", re.IGNORECASE)
 # Each figure sits in the claim it states: a count of days ago after a purchase ("bought it {ago}", "was {ago}"),
 # a date after "on", a count of orders after ordering, a cycle after buying, buyers as the ones who bought.
 TOKEN = r"(?:[\s,]+[\w{}'’-]+)"
@@ -172,15 +179,29 @@ def claim_problems(t: str, ev: dict) -> list[str]:
             for m in HISTORY.finditer(sentence):
                 if _nearest_name(sentence, m.start()) == "{product}" or "{product}" in m.group(0):
                     out.append(f"'{m.group(0)}': the customer never bought the product")
-            # "You have bought {partner} about {product} too": the pick joins what they bought.
-            if (m := YOU_BOUGHT.search(sentence)) and "{product}" in sentence and ALSO.search(sentence):
-                out.append(f"'{m.group(0)} ... too': the customer never bought the product")
+            # "You have bought {partner} about {product} too", "Your last post was a {partner} and {product} pair":
+            # the pick joins what they bought.
+            if ((m := YOU_BOUGHT.search(sentence)) and "{product}" in sentence and ALSO.search(sentence)
+                    or (m := HISTORY.search(sentence)) and (j := JOINED.search(sentence)) and m.start() < j.start()):
+                out.append(f"'{m.group(0)}': joins the product to what the customer bought; they never bought it")
+        once = not cycle or ev["reorder"]["times_bought"] < 2
+        if once and (m := AGAIN.search(sentence)):
+            out.append(f"'{m.group(0)}': the customer bought it once")
+        if m := LAST_ORDER.search(sentence):
+            out.append(f"'{m.group(0)}': the evidence does not say what their last order held")
+        if (m := re.search(GROUP, sentence, re.I)) and not any(
+                f in sentence for f in ("{partner}", "{buyers}", "{contributor}", "{share}", "{partner_buyers}")):
+            out.append(f"'{m.group(0)}': a claim about other customers without their figures")
+        if m := OUR_PRODUCT.search(sentence):
+            out.append(f"'{m.group(0)}': a product is not a range")
         if not cycle and (m := CYCLE.search(sentence)):
             out.append(f"'{m.group(0)}': the customer has no reorder cycle for it")
         elif cycle and ev["reorder"]["due_in_days"] > NOT_DUE_DAYS and (m := DUE_NOW.search(sentence)):
             out.append(f"'{m.group(0)}': it is not due for {round(ev['reorder']['due_in_days'])} days")
-        if re.search(r"\bout of (?:the |our )?\{partner_buyers\}", sentence, re.I) and "{share}" not in sentence:
-            out.append("'out of {partner_buyers}' without the share that took it")
+        if re.search(r"\bout of\b", sentence, re.I) and "{partner}" in sentence and "{share}" not in sentence:
+            out.append("'out of' the partner's buyers without the share that took it")
+        if "{partner}" in sentence and "{share}" not in sentence and ev["co_purchase"]["confidence"] < STRONG_SHARE:
+            out.append(f"a weak pair ({numbers.pct(ev['co_purchase']['confidence'])}) stated without its share")
         figures = [s for s in ("{share}", "{partner_buyers}") if s in sentence]
         if figures and "{partner}" not in sentence:
             out.append("co-purchase figures without the product they are about")
