@@ -18,7 +18,8 @@ import sqlite_utils
 
 from engine.csvfile import (ImportRefused, csv_errors_refused, parse_numbers, read_chunks, skipped_lines,
                             sniff, split_header)
-from engine.db import already_imported, name_key, now, transaction
+from engine.clock import now
+from engine.db import already_imported, name_key, transaction
 from engine.jobs import CancelToken, Progress, ProgressCallback, no_progress
 from engine.report import ImportReport
 

@@ -11,7 +11,6 @@ import contextlib
 import re
 import sqlite3
 import unicodedata
-from datetime import datetime
 from pathlib import Path
 
 import sqlite_utils
@@ -227,10 +226,6 @@ _SPACES = re.compile(r"\s+")
 def name_key(name: str) -> str:
     """How product names are matched across files: case, accents of form and spacing ignored."""
     return _SPACES.sub(" ", unicodedata.normalize("NFKC", name)).strip().casefold()
-
-
-def now() -> str:
-    return datetime.now().isoformat(timespec="seconds")
 
 
 def already_imported(db: sqlite_utils.Database, sha256: str) -> str | None:

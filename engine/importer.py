@@ -23,7 +23,8 @@ from engine.csvfile import (AmbiguousDates, CsvFormat, DateFormat, ImportRefused
                             detect_date_format, detect_decimal_comma, parse_numbers, read_chunks,
                             skipped_lines, sniff, split_header)
 from engine.catalogue import detect_catalogue
-from engine.db import already_imported, name_key, now, transaction
+from engine.clock import now
+from engine.db import already_imported, name_key, transaction
 from engine.jobs import CancelToken, Progress, ProgressCallback, no_progress
 from engine.layouts import (GENERIC, ColumnMapping, Layout, LAYOUTS, detect_headerless,
                             detect_layout)

@@ -15,14 +15,8 @@ from engine import queries
 from gui.charts import MonthChart, TopChart
 from gui.jobs import Job
 from gui.shop import Shop
+from gui.times import local_time
 from gui.widgets import heading
-
-
-def when(iso: str | None) -> str:
-    """'2011-12-09 12:50' from an ISO timestamp, '' for none."""
-    if not iso:
-        return ""
-    return iso[:16].replace("T", " ")
 
 
 def count_words(n: int, one: str, many: str | None = None) -> str:
@@ -161,7 +155,7 @@ class DashboardView(QWidget):
         imp = d["last_import"]
         if imp:
             status = {"done": "", "completed": "", "finished": ""}.get(imp["status"], f" ({imp['status']})")
-            text = f"{imp['file_name']} — {when(imp['finished_at'] or imp['started_at'])}{status}"
+            text = f"{imp['file_name']} — {local_time(imp['finished_at'] or imp['started_at'])}{status}"
             try:
                 counts = json.loads(imp["counts"] or "{}")
             except ValueError:
@@ -178,7 +172,7 @@ class DashboardView(QWidget):
         run = d["last_run"]
         if run:
             self.model_label.setText(f"{count_words(d['recommendations'], 'suggestion')} made on "
-                                     f"{when(run['created_at'])}.")
+                                     f"{local_time(run['created_at'])}.")
             self.model_label.setToolTip(f"Method: {run['model']}")
         else:
             self.model_label.setText("No suggestions yet — press “Make suggestions”.")
@@ -186,7 +180,7 @@ class DashboardView(QWidget):
         words = (f"{d['with_reason']:,} of {count_words(d['recommendations'], 'suggestion')} have a reason, "
                  f"{d['reasons_approved']:,} approved. ")
         if adapter:
-            words += f"Uses the version trained on {when(adapter['created_at'])}."
+            words += f"Uses the version trained on {local_time(adapter['created_at'])}."
         else:
             words += "Uses the built-in writer (not trained on your shop yet)."
         self.reason_label.setText(words)

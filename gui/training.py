@@ -20,6 +20,7 @@ from gui.charts import LineChart
 from gui.errors import plain_message
 from gui.jobs import Job, eta_text
 from gui.shop import Shop
+from gui.times import local_time
 from gui.widgets import heading
 
 log = logging.getLogger("shopwise.gui")
@@ -143,7 +144,7 @@ class TrainingView(QWidget):
             metrics = run["metrics"] or {}
             quality = ", ".join(f"{k.replace('_', ' ')} {v:.3g}" for k, v in metrics.items()
                                 if isinstance(v, (int, float)))
-            item = QTreeWidgetItem([(run["started_at"] or "")[:16].replace("T", " "),
+            item = QTreeWidgetItem([local_time(run["started_at"]),
                                     {"done": "finished", "finished": "finished", "completed": "finished"}
                                     .get(run["status"], run["status"]),
                                     device_words(run["device"]) if run["device"] else "", quality,

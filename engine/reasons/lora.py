@@ -20,6 +20,7 @@ from pathlib import Path
 import torch
 from transformers import Trainer, TrainerCallback, TrainingArguments
 
+from engine.clock import now
 from engine.db import transaction
 from engine.jobs import CancelToken, Cancelled, Progress, no_progress
 
@@ -29,7 +30,6 @@ from .device import detect_device
 from .generate import load_generator
 from .model import base_model_dir, load_base, load_tokenizer
 from .paths import data_dir, offline, save_atomically
-from .store import now
 
 # rewordings: silver reasons the base model rewords before training (see paraphrase.py); slow on a CPU.
 PRESETS = {

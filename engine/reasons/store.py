@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 
+from engine.clock import now
 from engine.db import transaction
 
 STATUSES = ("draft", "approved", "edited", "rejected")
-
-
-def now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
 
 def latest_run_id(db) -> int | None:

@@ -15,10 +15,10 @@ Long jobs report `engine.jobs.Progress` to `progress` and stop at
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
 
 import numpy as np
 
+from ..clock import now
 from ..db import transaction
 from ..jobs import Progress, no_progress
 from . import data as D
@@ -34,10 +34,6 @@ SELECTION_KEY = "recommend.selection"
 
 class NotEnoughData(Exception):
     """The shop has no completed orders to learn from yet."""
-
-
-def _now() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def _fingerprint(db) -> str:
@@ -97,7 +93,7 @@ def evaluate_shop(db, progress=None, cancel=None, days: int = 30, store: bool = 
     results = {"as_of": D.day_iso(data.last_day()), "selection": choice, "results": rows}
     if store:
         with transaction(db):
-            db["evaluations"].insert({"kind": "recommend", "created_at": _now(),
+            db["evaluations"].insert({"kind": "recommend", "created_at": now(),
                                       "results": json.dumps(results)})
             _save_selection(db, choice)
     return results
@@ -138,7 +134,7 @@ def run_recommendations(db, limit: int = 10, progress=None, cancel=None) -> int:
                          "rank": r + 1, "score": e["score"], "evidence": json.dumps(e)})
     with transaction(db):
         run_id = db["recommendation_runs"].insert({
-            "model": choice["model"], "created_at": _now(),
+            "model": choice["model"], "created_at": now(),
             "params": json.dumps({"params": choice["params"], "limit": limit,
                                   "min_repeat_share": choice["min_repeat_share"],
                                   "as_of": D.day_iso(as_of)}),
