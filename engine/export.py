@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 
 from engine.jobs import CancelToken, Progress, ProgressCallback, no_progress
+from engine.queries import _display_name_sql, latest_run_id
 
 # (key, label in words, on by default)
 EXPORT_COLUMNS = [
@@ -67,9 +68,8 @@ def export_recommendations(db, path: str | Path, *, columns: list[str] | None = 
         raise ValueError("per must be 'recommendation' or 'customer'.")
     labels = dict((k, label) for k, label, _ in EXPORT_COLUMNS)
 
-    run = db.execute("SELECT max(id) FROM recommendation_runs").fetchone()[0]
+    run = latest_run_id(db)
     where = "r.run_id = ?" + (" AND s.status IN ('approved', 'edited')" if only_approved else "")
-    from engine.queries import _display_name_sql
     sql = f"""
         SELECT {_display_name_sql()} AS customer, c.external_key AS customer_key,
                c.id AS customer_id, r.kind, r.rank, p.name AS product, p.sku, p.price, r.score,
@@ -136,7 +136,7 @@ def export_recommendations(db, path: str | Path, *, columns: list[str] | None = 
 
 def export_summary(db) -> dict:
     """How many recommendations and approved reasons an export would contain."""
-    run = db.execute("SELECT max(id) FROM recommendation_runs").fetchone()[0]
+    run = latest_run_id(db)
     if run is None:
         return {"recommendations": 0, "approved": 0, "customers": 0}
     one = lambda sql: db.execute(sql, [run]).fetchone()[0]  # noqa: E731

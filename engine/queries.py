@@ -219,17 +219,17 @@ def interest_tags_fallback(db: Database, customer_id: int, n: int = 5) -> list[s
 
 
 def latest_run_id(db: Database) -> int | None:
-    row = db.execute("SELECT max(id) FROM recommendation_runs").fetchone()
-    return row[0] if row else None
+    """The recommendation run every screen, export and reason job means by "the suggestions"."""
+    return db.execute("SELECT max(id) FROM recommendation_runs").fetchone()[0]
 
 
-def customer_recommendations(db: Database, customer_id: int) -> list[dict]:
-    """The latest run's recommendations for one customer, each with its newest reason.
+def customer_recommendations(db: Database, customer_id: int, run_id: int | None = None) -> list[dict]:
+    """One customer's recommendations of the latest run (or `run_id`), best first, each with its newest reason.
 
     Keys: id, kind ('reorder'|'discover'), rank, score, product, product_id,
     evidence (dict), reason_id, reason, reason_status.
     """
-    run_id = latest_run_id(db)
+    run_id = run_id or latest_run_id(db)
     if run_id is None:
         return []
     rows = _rows(db, """
@@ -238,7 +238,7 @@ def customer_recommendations(db: Database, customer_id: int) -> list[dict]:
           FROM recommendations r JOIN products p ON p.id = r.product_id
           LEFT JOIN reasons s ON s.id = (SELECT max(id) FROM reasons WHERE recommendation_id = r.id)
          WHERE r.run_id = ? AND r.customer_id = ?
-         ORDER BY r.kind DESC, r.rank""", [run_id, customer_id])
+         ORDER BY r.rank""", [run_id, customer_id])
     for row in rows:
         try:
             row["evidence"] = json.loads(row["evidence"]) if row["evidence"] else {}
@@ -305,7 +305,7 @@ def dashboard(db: Database) -> dict:
         "first_order": one("SELECT min(ordered_at) FROM orders"),
         "last_order": one("SELECT max(ordered_at) FROM orders"),
     }
-    run = _rows(db, "SELECT id, model, created_at FROM recommendation_runs ORDER BY id DESC LIMIT 1")
+    run = _rows(db, "SELECT id, model, created_at FROM recommendation_runs WHERE id = ?", [latest_run_id(db)])
     data["last_run"] = run[0] if run else None
     if run:
         data["recommendations"] = one("SELECT count(*) FROM recommendations WHERE run_id = ?",

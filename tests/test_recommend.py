@@ -11,6 +11,7 @@ import pytest
 import engine.recommend as R
 from engine.db import open_shop
 from engine.jobs import CancelToken, Cancelled
+from engine.queries import customer_recommendations
 from engine.recommend import data as D
 from engine.recommend.commands import add_commands
 from engine.recommend.ease import EASE
@@ -229,12 +230,12 @@ def test_one_order_returns_only_and_unknown_customer(tmp_path):
     db = make_shop(tmp_path / "s.db", orders)
     R.run_recommendations(db, limit=10)
     ids = dict(db.execute("SELECT external_key, id FROM customers").fetchall())
-    once = R.recommendations_for(db, ids["once"])
+    once = customer_recommendations(db, ids["once"])
     assert once and len(once) <= 3
-    returner = R.recommendations_for(db, ids["returner"])
+    returner = customer_recommendations(db, ids["returner"])
     assert returner and all(r["kind"] == "discover" for r in returner)
     assert "no purchases" in returner[0]["evidence"]["note"]
-    assert R.recommendations_for(db, 99999) == []
+    assert customer_recommendations(db, 99999) == []
 
 
 def test_shop_with_three_products(tmp_path):
@@ -246,7 +247,7 @@ def test_shop_with_three_products(tmp_path):
     assert "too few" in res["selection"]["note"]
     R.run_recommendations(db, limit=10)
     for cid in range(1, 5):
-        recs = R.recommendations_for(db, cid)
+        recs = customer_recommendations(db, cid)
         assert 1 <= len(recs) <= 3 and len({r["product_id"] for r in recs}) == len(recs)
 
 
@@ -281,11 +282,11 @@ def test_one_off_items_are_not_pushed_back(tmp_path):
     db = make_shop(tmp_path / "s.db", orders)
     R.run_recommendations(db)
     ids = dict(db.execute("SELECT external_key, id FROM customers").fetchall())
-    recs = R.recommendations_for(db, ids["c0"])
-    milk = next(r for r in recs if r["name"] == "milk")
+    recs = customer_recommendations(db, ids["c0"])
+    milk = next(r for r in recs if r["product"] == "milk")
     assert milk["kind"] == "reorder" and milk["evidence"]["reorder"]["typical_days_between"] == 7
     if R.selection(db)["min_repeat_share"] > 0:
-        assert "guitar0" not in [r["name"] for r in recs]
+        assert "guitar0" not in [r["product"] for r in recs]
 
 
 # ---------- storage, cancel, evaluation ----------

@@ -6,13 +6,9 @@ import json
 
 from engine.clock import now
 from engine.db import transaction
+from engine.queries import latest_run_id  # noqa: F401 - the reasoner's name for the one definition
 
 STATUSES = ("draft", "approved", "edited", "rejected")
-
-
-def latest_run_id(db) -> int | None:
-    row = db.execute("SELECT max(id) FROM recommendation_runs").fetchone()
-    return row[0] if row else None
 
 
 def is_held_out(rec_id: int) -> bool:

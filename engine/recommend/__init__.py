@@ -4,7 +4,6 @@ The API the GUI and CLI call (all take an open shop database):
 
     evaluate_shop(db, progress=None, cancel=None) -> dict   compare all models, store, pick the default
     run_recommendations(db, limit=10, progress=None, cancel=None) -> run_id
-    recommendations_for(db, customer_id, run_id=None) -> list[dict]   from the latest run
     bundles(db, min_support=None, limit=50) -> list[dict]
     customer_tags(db, customer_id, limit=5) -> list[dict]
 
@@ -149,23 +148,6 @@ def run_recommendations(db, limit: int = 10, progress=None, cancel=None) -> int:
         _save_selection(db, choice)
     progress(Progress(len(customers), len(customers), "Done"))
     return run_id
-
-
-def latest_run(db) -> int | None:
-    r = db.execute("SELECT max(id) FROM recommendation_runs").fetchone()
-    return r[0]
-
-
-def recommendations_for(db, customer_id: int, run_id: int | None = None) -> list[dict]:
-    """[{product_id, name, kind, rank, score, evidence}] of the latest run (or `run_id`)."""
-    run_id = run_id or latest_run(db)
-    if run_id is None:
-        return []
-    q = """SELECT r.id, r.product_id, p.name, r.kind, r.rank, r.score, r.evidence
-           FROM recommendations r JOIN products p ON p.id = r.product_id
-           WHERE r.run_id = ? AND r.customer_id = ? ORDER BY r.rank"""
-    return [{"id": i, "product_id": p, "name": n, "kind": k, "rank": rk, "score": s,
-             "evidence": json.loads(e)} for i, p, n, k, rk, s, e in db.execute(q, [run_id, customer_id])]
 
 
 def bundles(db, min_support: int | None = None, limit: int = 50) -> list[dict]:

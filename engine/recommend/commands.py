@@ -73,7 +73,8 @@ def _summary(e: dict) -> str:
 
 
 def cmd_recommend(args) -> int:
-    from . import NotEnoughData, recommendations_for, run_recommendations
+    from ..queries import customer_recommendations
+    from . import NotEnoughData, run_recommendations
     try:
         db = open_shop(args.db, create=False)
         if args.customer is not None and not db.execute(
@@ -91,12 +92,12 @@ def cmd_recommend(args) -> int:
                                      "ORDER BY customer_id LIMIT 5", [run_id])])
     for cid in ids:
         name = db.execute("SELECT coalesce(name, external_key) FROM customers WHERE id = ?", [cid]).fetchone()[0]
-        recs = recommendations_for(db, cid, run_id)
+        recs = customer_recommendations(db, cid, run_id)
         print(f"\nCustomer {cid} ({name}):")
         if not recs:
             print("  nothing to recommend")
         for r in recs:
-            print(f"  {r['rank']:>2}. [{r['kind']:<8}] {r['name'][:40]:<40} {r['score']:>9.3f}  "
+            print(f"  {r['rank']:>2}. [{r['kind']:<8}] {r['product'][:40]:<40} {r['score']:>9.3f}  "
                   f"{_summary(r['evidence'])}")
     if args.customer is None:
         print("\n(first 5 customers shown; use --customer ID for one customer)")
