@@ -36,7 +36,7 @@ _KEY_KIND_WORDS = {"email": "E-mail", "phone": "Phone", "id": "Customer number",
 _NO_NAME = {"customer_id": "Customer ", "id": "Customer ", "member": "Member ", "reviewer": "Reviewer "}
 
 
-def _display_name_sql(alias: str = "c") -> str:
+def display_name_sql(alias: str = "c") -> str:
     cases = " ".join(f"WHEN '{kind}' THEN '{prefix}' || {alias}.external_key"
                      for kind, prefix in _NO_NAME.items())
     return (f"coalesce(nullif({alias}.name, ''), CASE {alias}.key_kind {cases} "
@@ -112,7 +112,7 @@ def customers_page(db: Database, search: str = "", sort: str = "name", descendin
     if sort in ("name", "key"):
         sql = f"""
             WITH page AS (
-                SELECT c.id, {_display_name_sql()} AS display_name
+                SELECT c.id, {display_name_sql()} AS display_name
                   FROM customers c {where}
                  ORDER BY {order} {direction}, c.id
                  LIMIT ? OFFSET ?)
@@ -122,7 +122,7 @@ def customers_page(db: Database, search: str = "", sort: str = "name", descendin
     else:
         sql = f"""
             SELECT * FROM (
-                SELECT c.id, {_display_name_sql()} AS name,
+                SELECT c.id, {display_name_sql()} AS name,
                        c.external_key AS key, c.key_kind, {stats}
                   FROM customers c {where})
              ORDER BY {sort} {direction}, id LIMIT ? OFFSET ?"""
@@ -159,7 +159,7 @@ def customers_by_ids(db: Database, ids: list[int]) -> list[dict]:
         return []
     marks = ",".join("?" * len(ids))
     rows = _rows(db, f"""
-        SELECT c.id, {_display_name_sql()} AS name, c.external_key AS key, c.key_kind,
+        SELECT c.id, {display_name_sql()} AS name, c.external_key AS key, c.key_kind,
                (SELECT count(*) FROM orders o WHERE o.customer_id = c.id) AS orders,
                (SELECT max(o.ordered_at) FROM orders o WHERE o.customer_id = c.id) AS last_order,
                (SELECT coalesce(sum(l.quantity * coalesce(l.unit_price, 0)), 0)
@@ -172,7 +172,7 @@ def customers_by_ids(db: Database, ids: list[int]) -> list[dict]:
 
 def customer(db: Database, customer_id: int) -> dict | None:
     rows = _rows(db, f"""
-        SELECT c.id, {_display_name_sql()} AS name, c.key_kind,
+        SELECT c.id, {display_name_sql()} AS name, c.key_kind,
                c.external_key AS key,
                (SELECT count(*) FROM orders o WHERE o.customer_id = c.id) AS orders,
                (SELECT min(o.ordered_at) FROM orders o WHERE o.customer_id = c.id) AS first_order,
@@ -223,6 +223,21 @@ def latest_run_id(db: Database) -> int | None:
     return db.execute("SELECT max(id) FROM recommendation_runs").fetchone()[0]
 
 
+# A suggestion counts as approved when its newest reason is one the owner approved or wrote:
+# what an export of approved reasons holds, and what every screen counts as approved.
+APPROVED_STATUSES = ("approved", "edited")
+NEWEST_REASON = "s.id = (SELECT max(id) FROM reasons WHERE recommendation_id = r.id)"
+
+
+def approved_count(db: Database, run_id: int | None = None) -> int:
+    """How many suggestions of the latest run (or `run_id`) have an approved reason."""
+    run_id = run_id or latest_run_id(db)
+    if run_id is None:
+        return 0
+    return db.execute(f"""SELECT count(*) FROM recommendations r JOIN reasons s ON {NEWEST_REASON}
+                           WHERE r.run_id = ? AND s.status IN {APPROVED_STATUSES}""", [run_id]).fetchone()[0]
+
+
 def customer_recommendations(db: Database, customer_id: int, run_id: int | None = None) -> list[dict]:
     """One customer's recommendations of the latest run (or `run_id`), best first, each with its newest reason.
 
@@ -232,11 +247,11 @@ def customer_recommendations(db: Database, customer_id: int, run_id: int | None 
     run_id = run_id or latest_run_id(db)
     if run_id is None:
         return []
-    rows = _rows(db, """
+    rows = _rows(db, f"""
         SELECT r.id, r.kind, r.rank, r.score, r.evidence, p.name AS product, p.id AS product_id,
                s.id AS reason_id, s.text AS reason, s.status AS reason_status
           FROM recommendations r JOIN products p ON p.id = r.product_id
-          LEFT JOIN reasons s ON s.id = (SELECT max(id) FROM reasons WHERE recommendation_id = r.id)
+          LEFT JOIN reasons s ON {NEWEST_REASON}
          WHERE r.run_id = ? AND r.customer_id = ?
          ORDER BY r.rank""", [run_id, customer_id])
     for row in rows:
@@ -301,7 +316,7 @@ def dashboard(db: Database) -> dict:
         "recommendations": 0,
         "with_reason": 0,
         "reasons": one("SELECT count(*) FROM reasons"),
-        "reasons_approved": one("SELECT count(*) FROM reasons WHERE status = 'approved'"),
+        "reasons_approved": approved_count(db),
         "first_order": one("SELECT min(ordered_at) FROM orders"),
         "last_order": one("SELECT max(ordered_at) FROM orders"),
     }

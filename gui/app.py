@@ -7,7 +7,6 @@ import os
 import shutil
 import sys
 from pathlib import Path
-from typing import Any, Callable
 
 from PySide6.QtCore import QSettings, QStandardPaths, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
@@ -22,8 +21,8 @@ from engine.importer import import_orders
 from engine.jobs import Progress
 
 from gui import errors
-from gui.jobs import Job, eta_text, running_jobs
-from gui.shop import Shop, warm_up
+from gui.jobs import Job, JobRunner, eta_text, running_jobs
+from gui.shop import Changes, Shop, warm_up
 from gui.widgets import dragged_local_file, heading
 
 log = logging.getLogger("shopwise.gui")
@@ -190,14 +189,13 @@ class JobBar(QWidget):
 
 class MainWindow(QMainWindow):
     shop_opened = Signal()
-    job_changed = Signal()   # a background job started or ended
 
     def __init__(self, settings: QSettings | None = None, data_dir: Path | None = None) -> None:
         super().__init__()
         self.settings = settings or QSettings()
         self.data_dir = Path(data_dir) if data_dir else app_data_dir()
         self.shop: Shop | None = None
-        self.job: Job | None = None
+        self.runner = JobRunner(self)
         self.views: dict[str, QWidget] = {}
         self.setWindowTitle("Shopwise")
         self.setAcceptDrops(True)
@@ -217,6 +215,9 @@ class MainWindow(QMainWindow):
 
         self.job_bar = JobBar()
         self.statusBar().addPermanentWidget(self.job_bar)
+        self.runner.started.connect(self.job_bar.follow)
+        self.runner.error.connect(lambda message, title: self.show_error(message, title=title))
+        self.runner.message.connect(self.statusBar().showMessage)
         self._build_menus()
         self._refresh_recent()
         self._update_actions()
@@ -348,15 +349,15 @@ class MainWindow(QMainWindow):
             self._set_shop(None)
 
     def _may_leave_shop(self) -> bool:
-        if self.job is None or not self.job.running:
+        if not self.runner.busy:
             return True
         answer = QMessageBox.question(
             self, "A task is still running",
-            f"{self.job_bar.title} is still running. Stop it? Nothing half-done will be kept.")
+            f"{self.runner.title} is still running. Stop it? Nothing half-done will be kept.")
         if answer != QMessageBox.StandardButton.Yes:
             return False
-        self.job.cancel()
-        self.job.wait(60000)
+        self.runner.job.cancel()
+        self.runner.job.wait(60000)
         QApplication.processEvents()
         return True
 
@@ -380,7 +381,7 @@ class MainWindow(QMainWindow):
                 with shop.worker_db() as db:
                     return import_orders(db, sample, progress=progress, cancel=cancel)
 
-            self.run_job(work, "Importing the demo shop's orders", on_success=lambda report: None)
+            self.runner.run(work, "Importing the demo shop's orders", shop=shop, changes=Changes(orders=True))
 
     # ---- the open shop's screens -----------------------------------------------------------
     VIEW_TITLES = [
@@ -413,11 +414,12 @@ class MainWindow(QMainWindow):
         }
         self.view_stack = QStackedWidget()
         self.views = {
-            "dashboard": DashboardView(shop, self),
-            "customers": CustomersView(shop, self),
-            "training": TrainingView(shop, self),
-            "export": ExportView(shop, self),
+            "dashboard": DashboardView(shop, self.runner),
+            "customers": CustomersView(shop, self.runner),
+            "training": TrainingView(shop, self.runner),
+            "export": ExportView(shop, self.runner),
         }
+        self.views["dashboard"].import_requested.connect(lambda: self.open_import("orders"))
         for key, title in self.VIEW_TITLES:
             item = QListWidgetItem(self.style().standardIcon(icons[key]), title)
             item.setData(Qt.ItemDataRole.UserRole, key)
@@ -445,7 +447,6 @@ class MainWindow(QMainWindow):
         start = str(self.settings.value("window/view", "dashboard"))
         self.nav.setCurrentRow(max(0, [k for k, _ in self.VIEW_TITLES].index(start)
                                    if start in self.views else 0))
-        shop.changed.connect(self.refresh)
         return page
 
     def show_view(self, key: str) -> None:
@@ -459,52 +460,23 @@ class MainWindow(QMainWindow):
         return self.VIEW_TITLES[self.nav.currentRow()][0]
 
     def refresh(self) -> None:
-        for view in self.views.values():
-            if hasattr(view, "reload"):
-                view.reload()
+        """View > Refresh: every view reads the shop again (another program may have changed it)."""
+        if self.shop is not None:
+            self.shop.changed.emit(Changes.everything())
 
     def open_import(self, kind: str = "orders", path: str | None = None) -> None:
         if self.shop is None:
             self.show_error("Open or create a shop first, then import files into it.")
             return
         from gui.import_wizard import ImportWizard
-        if self.job is not None and self.job.running:
-            self.show_error(f"Please wait: {self.job_bar.title.lower()} is still running.")
+        if self.runner.busy:
+            self.show_error(f"Please wait: {self.runner.title.lower()} is still running.")
             return
-        wizard = ImportWizard(self.shop, kind=kind, parent=self)
+        wizard = ImportWizard(self.shop, self.runner, kind=kind, parent=self)
         if path:
             wizard.choose_file(path)
-        wizard.imported.connect(self.shop.changed)
         self.wizard = wizard
         wizard.open()
-
-    # ---- background jobs -------------------------------------------------------------------
-    def run_job(self, fn: Callable[[Any, Any], Any], title: str,
-                on_success: Callable[[Any], None] | None = None, *, notify: bool = True,
-                cancel_message: str = "Nothing was changed.") -> Job | None:
-        """Run `fn(progress, cancel)` in the background with progress in the status bar."""
-        if self.job is not None and self.job.running:
-            self.show_error(f"Please wait: {self.job_bar.title.lower()} is still running.")
-            return None
-        job = Job(fn, title, self)
-        self.job = job
-        self.job_bar.follow(job, title)
-        shop = self.shop
-
-        def success(result):
-            self.statusBar().showMessage(f"{title}: done.", 8000)
-            if shop is not None and shop is self.shop:
-                shop.changed.emit()
-            if on_success:
-                on_success(result)
-
-        job.succeeded.connect(success)
-        job.failed.connect(lambda msg: self.show_error(msg, title=f"{title}: it did not work"))
-        job.cancelled.connect(lambda: self.statusBar().showMessage(f"{title}: cancelled. {cancel_message}", 8000))
-        job.finished.connect(self.job_changed)
-        job.start()
-        self.job_changed.emit()
-        return job
 
     # ---- drag and drop ---------------------------------------------------------------------
     def dragEnterEvent(self, event) -> None:

@@ -22,8 +22,8 @@ import engine.reasons as reasons
 from engine import queries
 
 from gui.errors import plain_message
-from gui.jobs import Job
-from gui.shop import Shop, loaded
+from gui.jobs import Job, JobRunner
+from gui.shop import Changes, Shop, loaded
 
 log = logging.getLogger("shopwise.gui")
 
@@ -179,12 +179,10 @@ class CustomersModel(QAbstractTableModel):
 class CustomerDetail(QWidget):
     """One customer: summary, tags, suggestions with reasons, purchase history."""
 
-    changed = Signal()
-
-    def __init__(self, shop: Shop, window=None) -> None:
+    def __init__(self, shop: Shop, runner: JobRunner) -> None:
         super().__init__()
         self.shop = shop
-        self.window_ = window
+        self.runner = runner
         self.customer_id: int | None = None
         lay = QVBoxLayout(self)
         lay.setContentsMargins(12, 0, 0, 0)
@@ -427,16 +425,15 @@ class CustomerDetail(QWidget):
             reasons.set_reason(self.shop.db, reason_id, **kw)   # plain SQL
         except Exception as exc:  # noqa: BLE001
             log.exception("set_reason failed")
-            if self.window_:
-                self.window_.show_error(plain_message(exc))
+            self.runner.show_error(plain_message(exc))
             return
-        self._reselect_after(lambda: self.show_customer(self.customer_id))
-        self.changed.emit()
+        self.shop.changed.emit(Changes(reasons=True))
 
-    def _reselect_after(self, refresh) -> None:
+    def refresh(self) -> None:
+        """Read the shown customer again; the suggestion the owner had selected stays selected."""
         r = self.selected()
         rec_id = r["id"] if r else None
-        refresh()
+        self.show_customer(self.customer_id)
         if rec_id is None:
             return
         for i in range(self.recs.topLevelItemCount()):
@@ -464,7 +461,7 @@ class CustomerDetail(QWidget):
 
     def regenerate(self) -> None:
         r = self.selected()
-        if not r or self.window_ is None:
+        if not r:
             return
         shop, rec_id = self.shop, r["id"]
 
@@ -473,15 +470,14 @@ class CustomerDetail(QWidget):
                 return reasons.generate_reasons(db, ids=[rec_id], progress=progress, cancel=cancel)
 
         def done(result) -> None:
-            self._reselect_after(lambda: self.show_customer(self.customer_id))
-            if isinstance(result, dict) and result.get("reasons") == 0 and self.window_ is not None:
-                self.window_.statusBar().showMessage(
-                    "Reasons you have reviewed are kept as they are; nothing was rewritten.", 10000)
+            if isinstance(result, dict) and result.get("reasons") == 0:
+                self.runner.show_message("Reasons you have reviewed are kept as they are; nothing was rewritten.",
+                                         10000)
 
-        self.window_.run_job(work, "Writing a new reason", on_success=done)
+        self.runner.run(work, "Writing a new reason", shop=shop, changes=Changes(reasons=True), on_success=done)
 
     def write_for_customer(self) -> None:
-        if not self.missing_ids or self.window_ is None:
+        if not self.missing_ids:
             return
         shop, ids = self.shop, list(self.missing_ids)
 
@@ -489,15 +485,12 @@ class CustomerDetail(QWidget):
             with shop.worker_db() as db:   # generate_reasons loads torch: on the worker thread
                 return reasons.generate_reasons(db, ids=ids, missing_only=True, progress=progress, cancel=cancel)
 
-        def done(_result) -> None:
-            self._reselect_after(lambda: self.show_customer(self.customer_id))
-
-        self.window_.run_job(work, "Writing this customer's reasons", on_success=done,
-                             cancel_message="The reasons written so far are kept.")
+        self.runner.run(work, "Writing this customer's reasons", shop=shop, changes=Changes(reasons=True),
+                        cancel_message="The reasons written so far are kept.")
 
 
 class CustomersView(QWidget):
-    def __init__(self, shop: Shop, window=None) -> None:
+    def __init__(self, shop: Shop, runner: JobRunner) -> None:
         super().__init__()
         self.shop = shop
         lay = QVBoxLayout(self)
@@ -536,8 +529,7 @@ class CustomersView(QWidget):
         self.model.modelReset.connect(self._after_reset)
         self.model.sorting_changed.connect(self._sorting)
 
-        self.detail = CustomerDetail(shop, window)
-        self.detail.changed.connect(lambda: None)
+        self.detail = CustomerDetail(shop, runner)
         split = QSplitter()
         split.addWidget(self.table)
         split.addWidget(self.detail)
@@ -553,6 +545,8 @@ class CustomersView(QWidget):
         self._debounce.setInterval(250)
         self._debounce.timeout.connect(lambda: self.model.set_search(self.search.text()))
         self.search.textChanged.connect(self._debounce.start)
+        self._keep_customer: int | None = None
+        shop.changed.connect(self._shop_changed)
         self._after_reset()
 
     def _focus_search(self) -> None:
@@ -572,8 +566,10 @@ class CustomersView(QWidget):
             self.count_label.setText(f"{total:,} found")
         else:
             self.count_label.setText(f"{total:,} customers")
+        keep, self._keep_customer = self._keep_customer, None
         if self.model.rows:
-            self.table.selectRow(0)
+            if keep is None or not self.select_customer(keep):
+                self.table.selectRow(0)
         else:
             self.detail.show_customer(None)
             if not self.model.search:
@@ -591,8 +587,9 @@ class CustomersView(QWidget):
                 return True
         return False
 
-    def reload(self) -> None:
-        current = self.detail.customer_id
-        self.model.reload()
-        if current is not None and not self.select_customer(current):
-            pass
+    def _shop_changed(self, changes: Changes) -> None:
+        if changes.orders:   # the list itself: new customers, orders, totals
+            self._keep_customer = self.detail.customer_id
+            self.model.reload()
+        elif changes.recommendations or changes.reasons:
+            self.detail.refresh()

@@ -23,8 +23,8 @@ from engine.jobs import Progress
 from engine.layouts import MAPPING_FIELDS, ColumnMapping
 from engine.report import REASONS
 
-from gui.jobs import Job, eta_text
-from gui.shop import Shop
+from gui.jobs import Job, JobRunner, eta_text
+from gui.shop import Changes, Shop
 from gui.widgets import dragged_local_file
 
 log = logging.getLogger("shopwise.gui")
@@ -93,13 +93,12 @@ class DropZone(QFrame):
 
 
 class ImportWizard(QDialog):
-    imported = Signal()
-
     CHOOSE, CHECK, RUN, DONE = range(4)
 
-    def __init__(self, shop: Shop, kind: str = "orders", parent: QWidget | None = None) -> None:
+    def __init__(self, shop: Shop, runner: JobRunner, kind: str = "orders", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.shop = shop
+        self.runner = runner
         self.path: Path | None = None
         self.preview = None
         self.report = None
@@ -418,16 +417,19 @@ class ImportWizard(QDialog):
                 return importer.import_orders(db, path, profile=profile, mapping=mapping,
                                               progress=progress, cancel=cancel)
 
+        job = self.runner.run(work, f"Importing {path.name}", shop=shop, changes=Changes(orders=True),
+                              shown_by_caller=True)
+        if job is None:   # another job is running; the runner told the owner
+            return
         self.run_title.setText(f"Importing {path.name}…")
         self.run_message.setText("Starting")
         self.progress.setRange(0, 0)
         self.go(self.RUN)
-        self.job = Job(work, "import", self)
-        self.job.progressed.connect(self._progress)
-        self.job.succeeded.connect(self._imported)
-        self.job.failed.connect(self._failed)
-        self.job.cancelled.connect(self._cancelled)
-        self.job.start()
+        self.job = job
+        job.progressed.connect(self._progress)
+        job.succeeded.connect(self._imported)
+        job.failed.connect(self._failed)
+        job.cancelled.connect(self._cancelled)
 
     def _progress(self, p: Progress) -> None:
         if p.fraction is None:
@@ -472,7 +474,6 @@ class ImportWizard(QDialog):
         self.problems_label.setVisible(has_issues)
         self.save_report_button.setVisible(has_issues)
         self.go(self.DONE)
-        self.imported.emit()
 
     def _failed(self, message: str) -> None:
         self.report = None

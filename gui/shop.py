@@ -1,8 +1,9 @@
-"""The open shop as the views see it: its file, a read connection, and a 'changed' signal."""
+"""The open shop as the views see it: its file, a read connection, and what each change touched."""
 
 from __future__ import annotations
 
 import contextlib
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
@@ -10,15 +11,33 @@ from PySide6.QtCore import QObject, Signal
 from engine.db import open_shop
 
 
+@dataclass(frozen=True)
+class Changes:
+    """What a change touched (as Anki's OpChanges): each view reloads only for what it shows."""
+
+    orders: bool = False            # customers, products and orders: an import
+    recommendations: bool = False   # a new recommendation run
+    reasons: bool = False           # reasons written, approved, edited or rejected
+    reason_writer: bool = False     # training runs and the adapter in use
+
+    @classmethod
+    def everything(cls) -> "Changes":
+        return cls(**{f.name: True for f in fields(cls)})
+
+    def __bool__(self) -> bool:
+        return any(getattr(self, f.name) for f in fields(self))
+
+
 class Shop(QObject):
     """One open shop file. Views read through `db` on the GUI thread; jobs open their own."""
 
-    changed = Signal()   # data changed (import, recommendations, reasons...): views reload
+    changed = Signal(object)   # Changes: what an import, run, job or edit touched
 
     def __init__(self, path: str | Path, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.path = Path(path)
         self.db = open_shop(self.path)
+        self.is_open = True
 
     @property
     def name(self) -> str:
@@ -34,6 +53,7 @@ class Shop(QObject):
             db.conn.close()
 
     def close(self) -> None:
+        self.is_open = False
         self.db.conn.close()
 
 

@@ -18,8 +18,8 @@ from engine.jobs import Progress
 
 from gui.charts import LineChart
 from gui.errors import plain_message
-from gui.jobs import Job, eta_text
-from gui.shop import Shop
+from gui.jobs import Job, JobRunner, eta_text
+from gui.shop import Changes, Shop
 from gui.times import local_time
 from gui.widgets import heading
 
@@ -61,10 +61,10 @@ def device_words(device) -> str:
 
 
 class TrainingView(QWidget):
-    def __init__(self, shop: Shop, window=None) -> None:
+    def __init__(self, shop: Shop, runner: JobRunner) -> None:
         super().__init__()
         self.shop = shop
-        self.window_ = window
+        self.runner = runner
         self.job = None
         self.steps: int | None = None   # None: the preset decides (tests set a tiny number)
         self._device = None
@@ -135,7 +135,12 @@ class TrainingView(QWidget):
         hl.addLayout(hrow)
         lay.addWidget(hist, 1)
         lay.addStretch(0)
+        shop.changed.connect(self._shop_changed)
         self.reload()
+
+    def _shop_changed(self, changes: Changes) -> None:
+        if changes.reason_writer:
+            self.reload()
 
     def reload(self) -> None:
         self._show_device()
@@ -202,8 +207,6 @@ class TrainingView(QWidget):
         self.rollback_button.setEnabled(active > 0)
 
     def start(self) -> None:
-        if self.window_ is None:
-            return
         preset = self.preset_group.checkedButton().property("preset")
         shop, steps = self.shop, self.steps
 
@@ -214,7 +217,8 @@ class TrainingView(QWidget):
         self.loss_chart.set_data([])
         self.status.setText("Getting ready…")
         self.progress.setValue(0)
-        job = self.window_.run_job(work, "Training the reason writer", on_success=self._trained)
+        job = self.runner.run(work, "Training the reason writer", shop=shop, changes=Changes(reason_writer=True),
+                              on_success=self._trained)
         if job is None:
             return
         self.job = job
@@ -249,7 +253,6 @@ class TrainingView(QWidget):
     def _finished(self) -> None:
         self.start_button.setEnabled(True)
         self.cancel_button.setEnabled(False)
-        self.reload()
 
     def cancel(self) -> None:
         if self.job is not None:
@@ -263,10 +266,8 @@ class TrainingView(QWidget):
             change(self.shop.db)
         except Exception as exc:  # noqa: BLE001
             log.exception("changing the adapter failed")
-            if self.window_:
-                self.window_.show_error(plain_message(exc))
-        self.reload()
-        self.shop.changed.emit()
+            self.runner.show_error(plain_message(exc))
+        self.shop.changed.emit(Changes(reason_writer=True))
 
     def activate(self) -> None:
         items = self.history.selectedItems()
