@@ -8,7 +8,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QStandardPaths, Qt, QUrl, Signal
+from PySide6.QtCore import QEventLoop, QSettings, QStandardPaths, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QApplication, QFileDialog, QFrame, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout, QWidget,
 )
 
-from engine.db import ShopFileError
+from engine.db import open_shop
 from engine.importer import import_orders
 from engine.jobs import Progress
 
@@ -209,8 +209,7 @@ class MainWindow(QMainWindow):
         self.start_page.demo_requested.connect(self.open_demo)
         self.start_page.recent_requested.connect(self.open_shop)
         self.stack.addWidget(self.start_page)
-        self.shop_page = QWidget()
-        self.stack.addWidget(self.shop_page)
+        self.shop_page: QWidget | None = None   # the open shop's screens
         self.setCentralWidget(self.stack)
 
         self.job_bar = JobBar()
@@ -311,25 +310,37 @@ class MainWindow(QMainWindow):
         if not create and not path.exists():
             self.show_error(f"The shop file {path} could not be found. It may have been moved or deleted.")
             return False
-        try:
-            shop = Shop(path)
-        except ShopFileError as exc:
-            self.show_error(str(exc))
+        opened = self._open_on_a_worker(path, create)
+        if isinstance(opened, str):
+            self.show_error(opened)
             return False
-        except Exception as exc:  # noqa: BLE001
-            log.exception("Could not open %s", path)
-            self.show_error(errors.plain_message(exc))
-            return False
-        self._set_shop(shop)
+        self._set_shop(Shop(path, opened))
         self._remember(path)
         log.info("Opened shop %s", path)
         return True
+
+    def _open_on_a_worker(self, path: Path, create: bool):
+        """The opened database, or why it cannot be opened in words.
+
+        Opening reads every page of the file (a second on a shop of a million order lines), so it
+        runs on a worker thread while this one keeps painting; input waits meanwhile, so that
+        nothing else starts before the shop is open.
+        """
+        job = Job(lambda progress, cancel: open_shop(path, create=create), "opening a shop", self)
+        outcome = []
+        job.succeeded.connect(outcome.append)
+        job.failed.connect(outcome.append)
+        loop = QEventLoop()
+        job.finished.connect(loop.quit)   # Job emits finished before the outcome: both arrive before exec returns
+        job.start()
+        loop.exec(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
+        return outcome[0]
 
     def _set_shop(self, shop: Shop | None) -> None:
         if self.shop is not None:
             self.shop.close()
         self.shop = shop
-        old = self.shop_page
+        old, self.shop_page = self.shop_page, None
         if shop is None:
             self.stack.setCurrentWidget(self.start_page)
             self.setWindowTitle("Shopwise")
@@ -338,8 +349,9 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(self.shop_page)
             self.stack.setCurrentWidget(self.shop_page)
             self.setWindowTitle(f"{shop.name} — Shopwise")
-        self.stack.removeWidget(old)
-        old.deleteLater()
+        if old is not None:
+            self.stack.removeWidget(old)
+            old.deleteLater()
         self._update_actions()
         if shop is not None:
             self.shop_opened.emit()
@@ -371,7 +383,7 @@ class MainWindow(QMainWindow):
         fresh = not path.exists()
         if not self.open_shop(path, create=True):
             return
-        if fresh or self.shop.db.execute("SELECT count(*) FROM orders").fetchone()[0] == 0:
+        if fresh or not self.shop.db.execute("SELECT EXISTS (SELECT 1 FROM orders)").fetchone()[0]:
             sample = path.parent / DEMO_FILE.name
             if not sample.exists():
                 shutil.copyfile(DEMO_FILE, sample)

@@ -29,14 +29,15 @@ class Changes:
 
 
 class Shop(QObject):
-    """One open shop file. Views read through `db` on the GUI thread; jobs open their own."""
+    """One open shop file (opened by `engine.db.open_shop`). Views read through `db` on the GUI thread;
+    jobs open their own."""
 
     changed = Signal(object)   # Changes: what an import, run, job or edit touched
 
-    def __init__(self, path: str | Path, parent: QObject | None = None) -> None:
+    def __init__(self, path: str | Path, db, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.path = Path(path)
-        self.db = open_shop(self.path)
+        self.db = db
         self.is_open = True
 
     @property
