@@ -13,7 +13,7 @@ from engine.db import open_shop
 from engine.jobs import CancelToken, Cancelled
 from engine.queries import customer_recommendations
 from engine.recommend import data as D
-from engine.recommend.commands import add_commands
+from engine.cli.recommend import add_commands
 from engine.recommend.ease import EASE
 from engine.recommend.evaluate import per_user_metrics
 from engine.recommend.select import MODELS

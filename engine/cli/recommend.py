@@ -1,6 +1,6 @@
 """The `evaluate` and `recommend` subcommands.
 
-engine/cli.py registers them: `add_commands(commands)` on its subparsers; each
+engine/cli/__init__.py registers them: `add_commands(commands)` on its subparsers; each
 subcommand sets `handler`, a function of the parsed args returning the exit code.
 """
 
@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import sys
 
-from ..cli import add_db_argument, print_progress
-from ..db import ShopFileError, open_shop
+from engine.cli import add_db_argument, print_progress
+from engine.db import ShopFileError, open_shop
 
 
 def add_commands(subparsers) -> None:
@@ -29,7 +29,7 @@ def _fmt(v) -> str:
 
 
 def cmd_evaluate(args) -> int:
-    from . import NotEnoughData, evaluate_shop
+    from engine.recommend import NotEnoughData, evaluate_shop
     try:
         db = open_shop(args.db, create=False)
         res = evaluate_shop(db, progress=print_progress, days=args.days)
@@ -73,8 +73,8 @@ def _summary(e: dict) -> str:
 
 
 def cmd_recommend(args) -> int:
-    from ..queries import customer_recommendations
-    from . import NotEnoughData, run_recommendations
+    from engine.queries import customer_recommendations
+    from engine.recommend import NotEnoughData, run_recommendations
     try:
         db = open_shop(args.db, create=False)
         if args.customer is not None and not db.execute(

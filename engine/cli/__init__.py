@@ -90,7 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_stats)
 
     from engine.reasons_commands import add_commands as add_reason_commands
-    from engine.recommend.commands import add_commands as add_recommend_commands
+    from engine.cli.recommend import add_commands as add_recommend_commands
     add_recommend_commands(commands)
     add_reason_commands(commands)
     return parser
