@@ -15,11 +15,13 @@ from pathlib import Path
 
 import sqlite_utils
 
+from engine.jobs import Refused
+
 SCHEMA_VERSION = 1
 APPLICATION_ID = 0x53485057  # "SHPW": marks a file as a Shopwise shop
 
 
-class ShopFileError(Exception):
+class ShopFileError(Refused):
     """The file is not a shop database this version can open."""
 
 

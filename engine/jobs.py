@@ -18,6 +18,10 @@ class Cancelled(Exception):
     """The user cancelled the job; everything it did was rolled back."""
 
 
+class Refused(Exception):
+    """The job cannot use its input as it is, and changed nothing; the message says why in the owner's words."""
+
+
 class CancelToken:
     def __init__(self) -> None:
         self._event = threading.Event()

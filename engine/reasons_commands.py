@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 
-from engine.cli import add_db_argument, print_progress
+from engine.cli.common import add_db_argument, print_progress
 from engine.jobs import CancelToken, Cancelled
 
 
@@ -19,9 +19,8 @@ def _db(args):
 
 
 def _run(fn):
-    """Ctrl-C cancels the job cleanly; a missing model gives its fix, not a traceback."""
+    """Ctrl-C cancels the job cleanly (a missing model is refused input: engine.cli tells its fix)."""
     def handler(args) -> int:
-        from engine.reasons.model import ModelMissing
         token = CancelToken()
         try:
             return fn(args, token)
@@ -32,9 +31,6 @@ def _run(fn):
         except Cancelled:
             print("\nCancelled; nothing changed.", file=sys.stderr)
             return 130
-        except ModelMissing as exc:
-            print(f"\n{exc}", file=sys.stderr)
-            return 2
     return handler
 
 

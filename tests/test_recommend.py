@@ -1,6 +1,5 @@
 """Recommendations on real SQLite shop files: models, evidence, selection, storage, CLI."""
 
-import argparse
 import json
 import random
 import statistics
@@ -9,11 +8,11 @@ import numpy as np
 import pytest
 
 import engine.recommend as R
+from engine import cli
 from engine.db import open_shop
 from engine.jobs import CancelToken, Cancelled
 from engine.queries import customer_recommendations
 from engine.recommend import data as D
-from engine.cli.recommend import add_commands
 from engine.recommend.ease import EASE
 from engine.recommend.evaluate import per_user_metrics
 from engine.recommend.select import MODELS
@@ -366,10 +365,7 @@ def test_customer_tags(tmp_path):
 # ---------- CLI ----------
 
 def run_cli(*argv):
-    p = argparse.ArgumentParser()
-    add_commands(p.add_subparsers(required=True))
-    args = p.parse_args(argv)
-    return args.handler(args)
+    return cli.main(list(argv))
 
 
 def test_cli_evaluate_and_recommend(tmp_path, capsys):

@@ -6,10 +6,9 @@ subcommand sets `handler`, a function of the parsed args returning the exit code
 
 from __future__ import annotations
 
-import sys
-
-from engine.cli import add_db_argument, print_progress
-from engine.db import ShopFileError, open_shop
+from engine.cli.common import OK, add_db_argument, print_progress
+from engine.db import open_shop
+from engine.jobs import Refused
 
 
 def add_commands(subparsers) -> None:
@@ -29,13 +28,8 @@ def _fmt(v) -> str:
 
 
 def cmd_evaluate(args) -> int:
-    from engine.recommend import NotEnoughData, evaluate_shop
-    try:
-        db = open_shop(args.db, create=False)
-        res = evaluate_shop(db, progress=print_progress, days=args.days)
-    except (ShopFileError, NotEnoughData) as exc:
-        print(exc, file=sys.stderr)
-        return 1
+    from engine.recommend import evaluate_shop
+    res = evaluate_shop(open_shop(args.db, create=False), progress=print_progress, days=args.days)
     sel = res["selection"]
     print(f"Shop as of {res['as_of']}. Selected on the validation split (second-to-last basket, "
           f"{sel['validation_users']} customers): {sel['model']} {sel['params']} "
@@ -52,7 +46,7 @@ def cmd_evaluate(args) -> int:
               f"{r['split']:<14}{r['users']:>6} " + " ".join(f"{_fmt(r.get(c)):>11}" for c in cols))
     print("* = the model this shop uses. one-off on: items a customer bought once that few buyers\n"
           "ever rebuy are not recommended again. Results stored in the evaluations table.")
-    return 0
+    return OK
 
 
 def _summary(e: dict) -> str:
@@ -74,17 +68,12 @@ def _summary(e: dict) -> str:
 
 def cmd_recommend(args) -> int:
     from engine.queries import customer_recommendations
-    from engine.recommend import NotEnoughData, run_recommendations
-    try:
-        db = open_shop(args.db, create=False)
-        if args.customer is not None and not db.execute(
-                "SELECT 1 FROM customers WHERE id = ?", [args.customer]).fetchone():
-            print(f"No customer with id {args.customer} in this shop.", file=sys.stderr)
-            return 1
-        run_id = run_recommendations(db, limit=args.limit, progress=print_progress)
-    except (ShopFileError, NotEnoughData) as exc:
-        print(exc, file=sys.stderr)
-        return 1
+    from engine.recommend import run_recommendations
+    db = open_shop(args.db, create=False)
+    if args.customer is not None and not db.execute(
+            "SELECT 1 FROM customers WHERE id = ?", [args.customer]).fetchone():
+        raise Refused(f"No customer with id {args.customer} in this shop.")
+    run_id = run_recommendations(db, limit=args.limit, progress=print_progress)
     run = db.execute("SELECT model, params FROM recommendation_runs WHERE id = ?", [run_id]).fetchone()
     print(f"Run {run_id}: model {run[0]} {run[1]}")
     ids = ([args.customer] if args.customer is not None else
@@ -101,4 +90,4 @@ def cmd_recommend(args) -> int:
                   f"{_summary(r['evidence'])}")
     if args.customer is None:
         print("\n(first 5 customers shown; use --customer ID for one customer)")
-    return 0
+    return OK

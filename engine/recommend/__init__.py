@@ -19,7 +19,7 @@ import numpy as np
 
 from ..clock import now
 from ..db import transaction
-from ..jobs import Progress, no_progress
+from ..jobs import Progress, Refused, no_progress
 from . import data as D
 from .bundles import find_bundles
 from .catalogue import load_products
@@ -31,7 +31,7 @@ from .tags import interest_tags
 SELECTION_KEY = "recommend.selection"
 
 
-class NotEnoughData(Exception):
+class NotEnoughData(Refused):
     """The shop has no completed orders to learn from yet."""
 
 
