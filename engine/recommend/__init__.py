@@ -19,14 +19,14 @@ import numpy as np
 
 from ..clock import now
 from ..db import transaction
+from ..interests import interest_tags
 from ..jobs import Progress, Refused, no_progress
+from ..products import load_products
 from . import data as D
 from .bundles import find_bundles
-from .catalogue import load_products
 from .evaluate import KS, evaluate, rank
 from .explain import EvidenceBuilder
 from .select import make, select
-from .tags import interest_tags
 
 SELECTION_KEY = "recommend.selection"
 
