@@ -7,8 +7,6 @@ tags, price); a catalogue product nobody has ordered yet is added, so that
 
 from __future__ import annotations
 
-import html
-import re
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,15 +19,8 @@ from engine.csvfile import (ImportRefused, csv_errors_refused, parse_numbers, re
 from engine.clock import now
 from engine.db import already_imported, name_key, transaction
 from engine.jobs import CancelToken, Progress, ProgressCallback, no_progress
+from engine.products import strip_html
 from engine.report import ImportReport
-
-_TAGS = re.compile(r"<[^>]+>")
-
-
-def strip_html(text: str) -> str:
-    """Plain text from product HTML: tags removed, entities decoded, whitespace folded."""
-    text = _TAGS.sub(" ", text.replace("<br>", "\n").replace("</p>", "\n"))
-    return re.sub(r"[ \t\r\f\v]+", " ", re.sub(r"\s*\n\s*", "\n", html.unescape(text))).strip()
 
 
 @dataclass(frozen=True)

@@ -197,27 +197,6 @@ def purchase_history(db: Database, customer_id: int, limit: int = 1000) -> list[
          LIMIT ?""", [customer_id, limit])
 
 
-def interest_tags_fallback(db: Database, customer_id: int, n: int = 5) -> list[str]:
-    """The categories or tags the customer buys most, used until the recommender supplies tags."""
-    counts: dict[str, int] = {}
-    for row in db.execute("""
-            SELECT p.category, p.tags FROM orders o JOIN order_lines l ON l.order_id = o.id
-              JOIN products p ON p.id = l.product_id
-             WHERE o.customer_id = ? AND l.is_return = 0""", [customer_id]):
-        labels = []
-        if row[0]:
-            labels.append(row[0].strip())
-        if row[1]:
-            try:
-                tags = json.loads(row[1])
-            except (ValueError, TypeError):
-                tags = str(row[1]).split(",")
-            labels += [str(t).strip() for t in tags if str(t).strip()]
-        for label in set(labels):
-            counts[label] = counts.get(label, 0) + 1
-    return [k for k, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:n]]
-
-
 def latest_run_id(db: Database) -> int | None:
     """The recommendation run every screen, export and reason job means by "the suggestions"."""
     return db.execute("SELECT max(id) FROM recommendation_runs").fetchone()[0]

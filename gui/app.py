@@ -22,7 +22,7 @@ from engine.jobs import Progress
 
 from gui import errors
 from gui.jobs import Job, JobRunner, eta_text, running_jobs
-from gui.shop import Changes, Shop, warm_up
+from gui.shop import Changes, Shop
 from gui.widgets import dragged_local_file, heading
 
 log = logging.getLogger("shopwise.gui")
@@ -556,5 +556,4 @@ def run_app(argv: list[str] | None = None) -> int:
     window = MainWindow()
     errors.install_excepthook(lambda msg: window.show_error(msg))
     window.show()
-    warm_up()   # the recommender loads in the background, never on this thread
     return app.exec()

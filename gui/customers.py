@@ -20,10 +20,11 @@ from PySide6.QtWidgets import (
 
 import engine.reasons as reasons
 from engine import queries
+from engine.interests import customer_tags
 
 from gui.errors import plain_message
 from gui.jobs import Job, JobRunner
-from gui.shop import Changes, Shop, loaded
+from gui.shop import Changes, Shop
 
 log = logging.getLogger("shopwise.gui")
 
@@ -376,14 +377,7 @@ class CustomerDetail(QWidget):
         self._update_buttons()
 
     def _tags(self, customer_id: int) -> list[str]:
-        recommend = loaded("engine.recommend", "customer_tags")   # never import on the GUI thread
-        if recommend is not None:
-            try:
-                return [t["label"] if isinstance(t, dict) else str(t)
-                        for t in recommend.customer_tags(self.shop.db, customer_id)]
-            except Exception:  # noqa: BLE001 - tags are a nicety; the log keeps the details
-                log.exception("customer_tags failed")
-        return queries.interest_tags_fallback(self.shop.db, customer_id)
+        return [t["label"] for t in customer_tags(self.shop.db, customer_id)]
 
     @staticmethod
     def _tags_html(tags: list[str]) -> str:

@@ -56,30 +56,3 @@ class Shop(QObject):
     def close(self) -> None:
         self.is_open = False
         self.db.conn.close()
-
-
-def loaded(module: str, needs: str | None = None):
-    """The module if it is already imported (never imports on the caller's thread), else None."""
-    import sys
-    mod = sys.modules.get(module)
-    if mod is None or (needs is not None and not hasattr(mod, needs)):
-        return None
-    return mod
-
-
-def warm_up() -> None:
-    """Load the recommender (numpy, scipy: about half a second) on a background thread after the
-    window appears, so that the first customer's interest tags come from it. Not torch: initialising
-    its C extension holds Python's lock for up to a second, which would pause the window in the middle
-    of whatever the owner is doing; the first reasons job loads it instead."""
-    import threading
-
-    def run():
-        import importlib
-        import logging
-        try:
-            importlib.import_module("engine.recommend")
-        except Exception:  # noqa: BLE001 - the job that needs it reports the error
-            logging.getLogger("shopwise.gui").exception("Could not load the recommender")
-
-    threading.Thread(target=run, name="shopwise-warm-up", daemon=True).start()

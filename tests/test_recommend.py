@@ -10,6 +10,7 @@ import pytest
 import engine.recommend as R
 from engine import cli
 from engine.db import open_shop
+from engine.interests import customer_tags
 from engine.jobs import CancelToken, Cancelled
 from engine.queries import customer_recommendations
 from engine.recommend import data as D
@@ -356,10 +357,10 @@ def test_customer_tags(tmp_path):
                 "rye bread": {"category": "Bakery"}}
     db = make_shop(tmp_path / "s.db", [("a", day(1), [("brie", 1), ("gouda", 1)], "completed"),
                                        ("a", day(2), [("rye bread", 1)], "completed")], products)
-    tags = R.customer_tags(db, 1)
+    tags = customer_tags(db, 1)
     assert tags[0] == {"label": "Cheese", "kind": "category", "share": pytest.approx(2 / 3)}
     assert {"Bakery", "french"} <= {t["label"] for t in tags}
-    assert R.customer_tags(db, 42) == []
+    assert customer_tags(db, 42) == []
 
 
 # ---------- CLI ----------

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from engine.jobs import CancelToken, no_progress
+from engine.products import parse_tags
 
 from . import paraphrase, prompt, silver, store
 from .checker import check
@@ -54,7 +55,7 @@ def product_evidence(db, product_id: int) -> dict:
     row = db.execute("SELECT id, name, sku, category, vendor, tags, price FROM products WHERE id = ?",
                      [product_id]).fetchone()
     p = dict(zip(["id", "name", "sku", "category", "vendor", "tags", "price"], row))
-    p["tags"] = [t.strip() for t in (p["tags"] or "").split(",") if t.strip()]
+    p["tags"] = parse_tags(p["tags"])
     return {"kind": "discover", "product": {k: v for k, v in p.items() if v not in (None, [])}}
 
 

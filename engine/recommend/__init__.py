@@ -5,7 +5,6 @@ The API the GUI and CLI call (all take an open shop database):
     evaluate_shop(db, progress=None, cancel=None) -> dict   compare all models, store, pick the default
     run_recommendations(db, limit=10, progress=None, cancel=None) -> run_id
     bundles(db, min_support=None, limit=50) -> list[dict]
-    customer_tags(db, customer_id, limit=5) -> list[dict]
 
 Long jobs report `engine.jobs.Progress` to `progress` and stop at
 `cancel.check()`; a cancelled job leaves the database exactly as it was.
@@ -157,12 +156,3 @@ def bundles(db, min_support: int | None = None, limit: int = 50) -> list[dict]:
     for b in out:
         b["names"] = [names.get(p) for p in b["products"]]
     return out
-
-
-def customer_tags(db, customer_id: int, limit: int = 5) -> list[dict]:
-    """[{label, kind, share}]: the categories, tags and words of what the customer buys."""
-    pids = [r[0] for r in db.execute(
-        """SELECT DISTINCT l.product_id FROM orders o JOIN order_lines l ON l.order_id = o.id
-           WHERE o.customer_id = ? AND o.status = 'completed' AND l.is_return = 0
-             AND l.quantity > 0""", [customer_id])]
-    return interest_tags(pids, load_products(db), limit)
