@@ -49,25 +49,8 @@ def cmd_evaluate(args) -> int:
     return OK
 
 
-def _summary(e: dict) -> str:
-    parts = []
-    if e.get("reorder"):
-        r = e["reorder"]
-        cyc = (f"every ~{r['typical_days_between']:.0f} d, " if r["typical_days_between"] is not None else "")
-        parts.append(f"bought {r['times_bought']}x, {cyc}last {r['days_since_last']} d ago")
-    if e.get("co_purchase"):
-        c = e["co_purchase"]
-        parts.append(f"{c['confidence']:.0%} of {c['customers_with']} buyers of {c['with_name']} bought it")
-    if e.get("contributors") and e["kind"] == "discover":
-        parts.append("because of " + ", ".join(str(c["name"]) for c in e["contributors"][:2]))
-    if e.get("affinity"):
-        parts.append(f"{e['affinity']['label']} ({e['affinity']['share']:.0%} of their items)")
-    parts.append(f"{e['popularity']['customers']} customers bought it")
-    return "; ".join(parts)
-
-
 def cmd_recommend(args) -> int:
-    from engine.queries import customer_recommendations
+    from engine.queries import customer_recommendations, evidence_in_words
     from engine.recommend import run_recommendations
     db = open_shop(args.db, create=False)
     if args.customer is not None and not db.execute(
@@ -87,7 +70,7 @@ def cmd_recommend(args) -> int:
             print("  nothing to recommend")
         for r in recs:
             print(f"  {r['rank']:>2}. [{r['kind']:<8}] {r['product'][:40]:<40} {r['score']:>9.3f}  "
-                  f"{_summary(r['evidence'])}")
+                  f"{' '.join(evidence_in_words(r['evidence']))}")
     if args.customer is None:
         print("\n(first 5 customers shown; use --customer ID for one customer)")
     return OK
