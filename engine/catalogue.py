@@ -16,11 +16,10 @@ import sqlite_utils
 
 from engine.csvfile import (ImportRefused, csv_errors_refused, parse_numbers, read_chunks, skipped_lines,
                             sniff, split_header)
-from engine.clock import now
-from engine.db import already_imported, name_key, transaction
+from engine.db import name_key, transaction
 from engine.jobs import CancelToken, Progress, ProgressCallback, no_progress
 from engine.products import strip_html
-from engine.report import ImportReport
+from engine.report import ImportReport, already_imported, record_finish, record_start
 
 
 @dataclass(frozen=True)
@@ -140,10 +139,7 @@ def import_catalogue(db: sqlite_utils.Database, path: str | Path, *,
     cancel.check()
     with transaction(db):
         conn = db.conn
-        report.import_id = conn.execute(
-            "INSERT INTO imports (kind, file_name, sha256, profile, started_at, status)"
-            " VALUES ('catalogue', ?, ?, ?, ?, 'running')",
-            [path.name, fmt.sha256, layout.key, now()]).lastrowid
+        record_start(conn, report)
         for i, r in enumerate(rows.itertuples(index=False)):
             sku = r.sku.strip() or None
             key = name_key(r.name)
@@ -168,7 +164,5 @@ def import_catalogue(db: sqlite_utils.Database, path: str | Path, *,
             if i % 500 == 0:
                 cancel.check()
                 progress(Progress(i, len(rows), f"{i:,} of {len(rows):,} products"))
-        conn.execute("UPDATE imports SET finished_at = ?, status = 'done', counts = ?, report = ?"
-                     " WHERE id = ?", [now(), pd.Series(report.counts).to_json(), report.as_json(),
-                                       report.import_id])
+        record_finish(conn, report)
     return report

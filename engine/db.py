@@ -228,10 +228,3 @@ _SPACES = re.compile(r"\s+")
 def name_key(name: str) -> str:
     """How product names are matched across files: case, accents of form and spacing ignored."""
     return _SPACES.sub(" ", unicodedata.normalize("NFKC", name)).strip().casefold()
-
-
-def already_imported(db: sqlite_utils.Database, sha256: str) -> str | None:
-    """When a file with these exact bytes was imported before, the time it finished."""
-    row = db.execute("SELECT finished_at FROM imports WHERE sha256 = ? AND status = 'done'",
-                     [sha256]).fetchone()
-    return row[0] if row else None

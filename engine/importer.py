@@ -10,7 +10,6 @@ point at orders without a round trip per order.
 from __future__ import annotations
 
 import contextlib
-import json
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,12 +22,11 @@ from engine.csvfile import (AmbiguousDates, CsvFormat, DateFormat, ImportRefused
                             detect_date_format, detect_decimal_comma, parse_numbers, read_chunks,
                             skipped_lines, sniff, split_header)
 from engine.catalogue import detect_catalogue
-from engine.clock import now
-from engine.db import already_imported, name_key, transaction
+from engine.db import name_key, transaction
 from engine.jobs import CancelToken, Progress, ProgressCallback, no_progress
 from engine.layouts import (GENERIC, ColumnMapping, Layout, LAYOUTS, detect_headerless,
                             detect_layout)
-from engine.report import ImportReport
+from engine.report import ImportReport, already_imported, record_finish, record_start
 
 MAX_FIELD = 1000          # names, codes and keys; longer is garbage, not a product or customer
 MAX_TEXT_FIELD = 100_000  # review text
@@ -149,11 +147,7 @@ class _OrderImport:
 
     def run(self, progress: ProgressCallback, cancel: CancelToken) -> None:
         report, conn = self.report, self.db.conn
-        cur = conn.execute(
-            "INSERT INTO imports (kind, file_name, sha256, profile, started_at, status)"
-            " VALUES (?, ?, ?, ?, ?, 'running')",
-            [self.layout.kind, self.path.name, self.fmt.sha256, self.layout.key, now()])
-        report.import_id = cur.lastrowid
+        record_start(conn, report)
         self.date_format: DateFormat | None = None  # decided on the first chunk
         self.decimal_comma = self._decimal_comma()
         has_header = self.layout.has_header
@@ -177,8 +171,7 @@ class _OrderImport:
         if not report.counts["rows"]:
             raise ImportRefused("There are no rows under the header: nothing to import.", file=self.path.name)
         report.counts["orders"] = len(self.new_orders)
-        conn.execute("UPDATE imports SET finished_at = ?, status = 'done', counts = ?, report = ?"
-                     " WHERE id = ?", [now(), _json_counts(report), report.as_json(), report.import_id])
+        record_finish(conn, report)
 
     def _date_format(self, first_chunk: pd.Series) -> DateFormat:
         """The date format, from the first chunk; from the whole column if that chunk cannot tell."""
@@ -525,6 +518,3 @@ def _factorize_pairs(a: pd.Series, b: pd.Series) -> tuple[np.ndarray, list[tuple
     ua, ub = np.asarray(uniques_a, dtype=object), np.asarray(uniques_b, dtype=object)
     return codes, list(zip(ua[pair_codes // len(uniques_b)], ub[pair_codes % len(uniques_b)]))
 
-
-def _json_counts(report: ImportReport) -> str:
-    return json.dumps(dict(report.counts))

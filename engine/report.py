@@ -1,4 +1,8 @@
-"""What an import did: counts the owner can check against the file, and every skipped row with why."""
+"""What an import did: counts the owner can check against the file, and every skipped row with why.
+
+Also the `imports` table's bookkeeping, the same for orders and catalogues: whether these bytes were
+imported before, the row of a running import, and its counts and report when it is done.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from engine.clock import now
 from engine.export import safe_cell
 
 # Every reason a row can be skipped, set aside or flagged, in the owner's words.
@@ -102,3 +107,23 @@ class ImportReport:
             for i in self.issues:
                 out.writerow([safe_cell(self.file_name), i.row, safe_cell(i.column or ""),
                               REASONS.get(i.reason, i.reason), safe_cell(i.value)])
+
+
+def already_imported(db, sha256: str) -> str | None:
+    """When a file with these exact bytes was imported before, the time it finished."""
+    row = db.execute("SELECT finished_at FROM imports WHERE sha256 = ? AND status = 'done'",
+                     [sha256]).fetchone()
+    return row[0] if row else None
+
+
+def record_start(conn, report: ImportReport) -> None:
+    """The running import's row (inside the import's transaction: an import that fails leaves none)."""
+    report.import_id = conn.execute(
+        "INSERT INTO imports (kind, file_name, sha256, profile, started_at, status)"
+        " VALUES (?, ?, ?, ?, ?, 'running')",
+        [report.kind, report.file_name, report.sha256, report.layout, now()]).lastrowid
+
+
+def record_finish(conn, report: ImportReport) -> None:
+    conn.execute("UPDATE imports SET finished_at = ?, status = 'done', counts = ?, report = ? WHERE id = ?",
+                 [now(), json.dumps(dict(report.counts)), report.as_json(), report.import_id])
