@@ -14,8 +14,8 @@ from pathlib import Path
 import pandas as pd
 import sqlite_utils
 
-from engine.csvfile import (ImportRefused, csv_errors_refused, parse_numbers, read_chunks, skipped_lines,
-                            sniff, split_header)
+from engine.csvfile import (CsvFormat, ImportRefused, csv_errors_refused, parse_numbers, read_chunks,
+                            skipped_lines, sniff, split_header)
 from engine.db import name_key, transaction
 from engine.jobs import CancelToken, Progress, ProgressCallback, no_progress
 from engine.products import strip_html
@@ -106,12 +106,13 @@ def _woo_rows(df: pd.DataFrame, report: ImportReport) -> pd.DataFrame:
     })
 
 
-def import_catalogue(db: sqlite_utils.Database, path: str | Path, *,
+def import_catalogue(db: sqlite_utils.Database, path: str | Path, *, fmt: CsvFormat | None = None,
                      progress: ProgressCallback = no_progress,
                      cancel: CancelToken | None = None) -> ImportReport:
+    """Import a product export (`fmt`: the file as `sniff` read it, when already read)."""
     path = Path(path)
     cancel = cancel or CancelToken()
-    fmt = sniff(path)
+    fmt = fmt or sniff(path)
     header = split_header(fmt)
     layout = detect_catalogue(header)
     if layout is None:

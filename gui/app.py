@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from engine.db import open_shop
-from engine.importer import import_orders
+from engine.importer import import_file
 from engine.jobs import Progress
 
 from gui import errors
@@ -391,7 +391,7 @@ class MainWindow(QMainWindow):
 
             def work(progress, cancel):
                 with shop.worker_db() as db:
-                    return import_orders(db, sample, progress=progress, cancel=cancel)
+                    return import_file(db, sample, progress=progress, cancel=cancel)
 
             self.runner.run(work, "Importing the demo shop's orders", shop=shop, changes=Changes(orders=True))
 

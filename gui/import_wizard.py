@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
 )
 
 from engine import importer
-from engine.catalogue import import_catalogue
 from engine.jobs import Progress
 from engine.layouts import MAPPING_FIELDS, ColumnMapping
 from engine.report import REASONS
@@ -412,10 +411,8 @@ class ImportWizard(QDialog):
 
         def work(progress, cancel):
             with shop.worker_db() as db:
-                if catalogue:
-                    return import_catalogue(db, path, progress=progress, cancel=cancel)
-                return importer.import_orders(db, path, profile=profile, mapping=mapping,
-                                              progress=progress, cancel=cancel)
+                return importer.import_file(db, path, kind="catalogue" if catalogue else "orders", profile=profile,
+                                            mapping=mapping, progress=progress, cancel=cancel)
 
         job = self.runner.run(work, f"Importing {path.name}", shop=shop, changes=Changes(orders=True),
                               shown_by_caller=True)

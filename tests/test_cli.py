@@ -28,3 +28,22 @@ def test_exit_codes_say_how_it_ended(tmp_path, capsys, monkeypatch):
     monkeypatch.setattr(cli, "cmd_stats", cancelled)
     assert cli.main(["stats", "--db", shop]) == 130
     assert "Cancelled" in capsys.readouterr().err
+
+
+def test_import_reads_and_hashes_each_file_once(tmp_path, monkeypatch):
+    import engine.catalogue as catalogue
+    import engine.csvfile as csvfile
+    import engine.importer as importer
+    from tests.conftest import SHARED_DATA
+    read = []
+    real_sniff = csvfile.sniff
+
+    def counting_sniff(path):
+        read.append(str(path))
+        return real_sniff(path)
+
+    for module in (csvfile, importer, catalogue):
+        monkeypatch.setattr(module, "sniff", counting_sniff)
+    products = next((SHARED_DATA / "shopify-products-bilali").glob("*.csv"))
+    assert cli.main(["import", "--db", str(tmp_path / "shop.db"), str(products)]) == 0
+    assert read == [str(products)]

@@ -11,9 +11,7 @@ from engine.jobs import Cancelled, Refused
 
 
 def cmd_import(args) -> int:
-    from engine.catalogue import detect_catalogue, import_catalogue
-    from engine.csvfile import sniff, split_header
-    from engine.importer import import_orders
+    from engine.importer import import_file
     from engine.layouts import ColumnMapping
 
     db = open_shop(args.db)
@@ -22,13 +20,7 @@ def cmd_import(args) -> int:
         pairs = dict(item.split("=", 1) for item in args.map)
         mapping = ColumnMapping(**pairs, date_order=args.date_order)
     for path in args.files:
-        is_catalogue = args.profile in (None, "catalogue") and mapping is None and \
-            detect_catalogue(split_header(sniff(path))) is not None
-        if is_catalogue:
-            report = import_catalogue(db, path, progress=print_progress)
-        else:
-            report = import_orders(db, path, profile=args.profile, mapping=mapping,
-                                   progress=print_progress)
+        report = import_file(db, path, profile=args.profile, mapping=mapping, progress=print_progress)
         if sys.stderr.isatty():
             print(file=sys.stderr)
         print("\n".join(report.summary_lines()))
