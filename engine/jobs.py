@@ -40,9 +40,12 @@ class CancelToken:
 
 @dataclass(frozen=True)
 class Progress:
+    """How far a job is: numbers a screen or the terminal shows as they are, never text to read back."""
+
     done: float          # units finished so far
     total: float | None  # None while the total is unknown
-    message: str = ""
+    message: str = ""    # the step, in the owner's words
+    loss: float | None = None   # training: the latest logged loss
 
     @property
     def fraction(self) -> float | None:

@@ -49,6 +49,30 @@ class Issue:
     value: str
 
 
+@dataclass(frozen=True)
+class Problem:
+    """One kind of skipped, set aside or flagged row: how many, and where it was first seen."""
+
+    reason: str                 # a key of REASONS
+    rows: int
+    first: Issue | None
+
+    @property
+    def words(self) -> str:
+        return REASONS[self.reason]
+
+    def where(self) -> str:
+        """"row 12, column 'Qty': 'abc'" for the first such row; '' when no row is known."""
+        if self.first is None or not self.first.row:
+            return ""
+        column = f", column '{self.first.column}'" if self.first.column else ""
+        return f"row {self.first.row}{column}: '{self.first.value[:60]}'"
+
+    def sentence(self) -> str:
+        where = self.where()
+        return f"{self.rows:,} rows: {self.words}." + (f" First at {where}." if where else "")
+
+
 @dataclass
 class ImportReport:
     file_name: str
@@ -66,7 +90,20 @@ class ImportReport:
         self.counts[reason] += len(rows)
         self.issues.extend(Issue(int(r), column, reason, str(v)[:200]) for r, v in zip(rows, values))
 
+    def problems(self) -> list[Problem]:
+        """Every kind of row the owner should know about, in the order of REASONS."""
+        first: dict[str, Issue] = {}
+        for issue in self.issues:
+            first.setdefault(issue.reason, issue)
+        return [Problem(reason, self.counts[reason], first.get(reason)) for reason in REASONS if self.counts[reason]]
+
     def summary_lines(self) -> list[str]:
+        """What the import did in sentences: the totals, then one line per kind of problem."""
+        if self.already_imported:
+            return self.totals_lines()
+        return self.totals_lines() + [p.sentence() for p in self.problems()]
+
+    def totals_lines(self) -> list[str]:
         c = self.counts
         if self.already_imported:
             return [f"{self.file_name} was already imported earlier; nothing was changed."]
@@ -80,17 +117,6 @@ class ImportReport:
             if c["cancelled_orders"] or c["return_orders"] or c["guest_orders"]:
                 lines.append(f"Of the orders, {c['cancelled_orders']:,} are cancelled or voided, "
                              f"{c['return_orders']:,} are returns, {c['guest_orders']:,} have no customer.")
-        first = {}
-        for issue in self.issues:
-            first.setdefault(issue.reason, issue)
-        for reason, sentence in REASONS.items():
-            if c[reason]:
-                where = ""
-                if reason in first and first[reason].row:
-                    column = first[reason].column
-                    where = f" First at row {first[reason].row}" + (f", column '{column}'" if column else "") + \
-                        f": '{first[reason].value[:60]}'."
-                lines.append(f"{c[reason]:,} rows: {sentence}.{where}")
         return lines
 
     def as_json(self) -> str:

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
 from engine import importer
 from engine.jobs import Progress
 from engine.layouts import MAPPING_FIELDS, ColumnMapping
-from engine.report import REASONS
 
 from gui.jobs import Job, JobRunner, eta_text
 from gui.shop import Changes, Shop
@@ -33,13 +32,6 @@ DATE_ORDERS = [("auto", "Work it out from the dates"), ("dmy", "Day / month / ye
                ("mdy", "Month / day / year (12/31/2024)"), ("ymd", "Year-month-day (2024-12-31)")]
 DELIMITER_WORDS = {",": "commas", ";": "semicolons", "\t": "tabs", "|": "vertical bars"}
 FILE_FILTER = "Spreadsheet files (*.csv *.tsv *.txt);;All files (*)"
-
-
-def problem_counts(report) -> list[tuple[str, int]]:
-    """(problem in words, rows) for every kind of skipped or changed row, most frequent first."""
-    out = [(sentence[0].upper() + sentence[1:], int(report.counts[key])) for key, sentence in REASONS.items()
-           if report.counts.get(key)]
-    return sorted(out, key=lambda kv: -kv[1])
 
 
 def cell_text(value) -> str:
@@ -443,30 +435,19 @@ class ImportWizard(QDialog):
             self.result_title.setText("This file was imported before — nothing new was added.")
         else:
             self.result_title.setText("Import finished")
-        lines = report.summary_lines()
-        # The per-problem lines go into the table below (as tooltips); the summary keeps the totals.
-        words = list(REASONS.values())
-        detail = {}
-        for line in lines:
-            for w in words:
-                if f"rows: {w}" in line:
-                    detail[w[0].upper() + w[1:]] = line
-        self.summary.setText("\n".join(line for line in lines if line not in detail.values()))
-        reasons = problem_counts(report)
-        self.problems.setRowCount(len(reasons))
-        for r, (reason, n) in enumerate(reasons):
-            what = QTableWidgetItem(reason)
-            first = ""
-            if reason in detail:
-                what.setToolTip(detail[reason])
-                if "First at " in detail[reason]:
-                    first = detail[reason].split("First at ", 1)[1].rstrip(".")
+        # The totals above; each kind of problem is a row of the table below, its sentence the tooltip.
+        self.summary.setText("\n".join(report.totals_lines()))
+        problems = sorted(report.problems(), key=lambda p: -p.rows)
+        self.problems.setRowCount(len(problems))
+        for r, problem in enumerate(problems):
+            what = QTableWidgetItem(problem.words[0].upper() + problem.words[1:])
+            what.setToolTip(problem.sentence())
             self.problems.setItem(r, 0, what)
-            self.problems.setItem(r, 2, QTableWidgetItem(first))
-            item = QTableWidgetItem(f"{n:,}")
+            self.problems.setItem(r, 2, QTableWidgetItem(problem.where()))
+            item = QTableWidgetItem(f"{problem.rows:,}")
             item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.problems.setItem(r, 1, item)
-        has_issues = bool(reasons)
+        has_issues = bool(problems)
         self.problems.setVisible(has_issues)
         self.problems_label.setVisible(has_issues)
         self.save_report_button.setVisible(has_issues)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 
 import shiboken6
 from PySide6.QtCore import Qt
@@ -31,7 +30,6 @@ PRESETS = [
     ("standard", "Standard", "A balanced lesson. Recommended.", 25, 4),
     ("thorough", "Thorough", "The longest lesson, for the most natural reasons.", 160, 12),
 ]
-LOSS = re.compile(r"loss\D{0,3}([0-9]+(?:\.[0-9]+)?)", re.IGNORECASE)
 
 
 def duration_words(minutes: float) -> str:
@@ -232,11 +230,8 @@ class TrainingView(QWidget):
     def _progress(self, p: Progress) -> None:
         if p.fraction is not None:
             self.progress.setValue(int(p.fraction * 1000))
-        m = LOSS.search(p.message or "")
-        if m:
-            value = float(m.group(1))
-            if not self.loss_chart.values or self.loss_chart.values[-1] != value:
-                self.loss_chart.add(value)   # the engine repeats the last logged loss each step
+        if p.loss is not None and (not self.loss_chart.values or self.loss_chart.values[-1] != p.loss):
+            self.loss_chart.add(p.loss)   # the engine repeats the last logged loss each step
         eta = eta_text(self.job.started_at, p) if self.job else ""
         self.status.setText(" — ".join(x for x in (p.message, eta) if x))
 

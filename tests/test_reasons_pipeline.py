@@ -102,6 +102,9 @@ def test_train_cancel_resume_generate_store_evaluate_rollback(demo, tmp_path):
     assert json.loads(row["params"])["steps"] == 3 and json.loads(row["data_sizes"])["weighted"] > 0
     assert json.loads(row["losses"]) and json.loads(row["metrics"])["tokens_per_second"] > 0
     assert seen[-1].done == seen[-1].total == 3
+    losses = [step for _, step in json.loads(row["losses"])]
+    shown = {p.loss for p in seen if p.loss is not None}
+    assert shown and shown <= set(losses)   # the loss as a number, the one stored
 
     # 2. cancel mid-run: previous adapter stays active, run marked cancelled, checkpoint kept
     token = CancelToken()

@@ -98,8 +98,10 @@ class JobCallback(TrainerCallback):
             self.losses.append([state.global_step, round(float(logs["loss"]), 4)])
 
     def on_step_end(self, args, state, control, **kw):
-        loss = f", loss {self.losses[-1][1]:.3f}" if self.losses else ""
-        self.progress(Progress(state.global_step, state.max_steps, f"Training step {state.global_step}{loss}"))
+        loss = self.losses[-1][1] if self.losses else None
+        words = f", loss {loss:.3f}" if loss is not None else ""
+        self.progress(Progress(state.global_step, state.max_steps, f"Training step {state.global_step}{words}",
+                               loss=loss))
         if self.cancel is not None and self.cancel.cancelled:
             self.cancelled = True
             control.should_save = True          # a checkpoint to resume from
