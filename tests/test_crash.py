@@ -229,7 +229,7 @@ REVIEWS = SHARED_DATA / "amazon-reviews-musical-instruments" / "Musical_instrume
 def trained(tmp_path_factory, tiny_model):
     """A demo shop whose reason writer was trained once: the adapter that must stay active."""
     from engine.reasons import active_adapter, train
-    from engine.reasons.demo import build_demo_shop
+    from tests.reasons_demo import build_demo_shop
     from engine.reasons.model import SETTING
     folder = tmp_path_factory.mktemp("train")
     with pytest.MonkeyPatch.context() as mp:

@@ -11,7 +11,7 @@ from engine.reasons import (activate_adapter, active_adapter, check, evaluate, g
                             rollback_adapter, set_reason, train)
 from engine import reasons_commands as commands
 from engine.reasons import data, model, store
-from engine.reasons.demo import build_demo_shop
+from tests.reasons_demo import build_demo_shop
 from engine.reasons.lora import Collator, tokenize
 from tests.conftest import SHARED_DATA
 
