@@ -125,8 +125,8 @@ class JobRunner(QObject):
     """Runs the owner's jobs one at a time; views get this object, not the window.
 
     The status bar follows each job (`started`), a failure reaches the owner in words (`error`),
-    and a job that succeeds announces what it changed on its shop, so that exactly the views
-    showing that reload.
+    and when a job ends its shop announces what the job changed, so that exactly the views showing
+    that reload.
     """
 
     started = Signal(object, str)    # the Job and its title, for the status bar
