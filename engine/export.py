@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 
 from engine.jobs import CancelToken, Progress, ProgressCallback, no_progress
-from engine.queries import APPROVED_STATUSES, NEWEST_REASON, approved_count, display_name_sql, latest_run_id
+from engine.queries import APPROVED_STATUSES, NEWEST_REASON, display_name_sql, latest_run_id
 
 # (key, label in words, on by default)
 EXPORT_COLUMNS = [
@@ -134,17 +134,4 @@ def export_recommendations(db, path: str | Path, *, columns: list[str] | None = 
     return written
 
 
-def export_summary(db) -> dict:
-    """How many recommendations and approved reasons an export would contain."""
-    run = latest_run_id(db)
-    if run is None:
-        return {"recommendations": 0, "approved": 0, "customers": 0}
-    one = lambda sql: db.execute(sql, [run]).fetchone()[0]  # noqa: E731
-    return {
-        "recommendations": one("SELECT count(*) FROM recommendations WHERE run_id = ?"),
-        "customers": one("SELECT count(DISTINCT customer_id) FROM recommendations WHERE run_id = ?"),
-        "approved": approved_count(db, run),
-    }
-
-
-__all__ = ["EXPORT_COLUMNS", "export_recommendations", "export_summary", "safe_cell"]
+__all__ = ["EXPORT_COLUMNS", "export_recommendations", "safe_cell"]

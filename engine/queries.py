@@ -208,13 +208,19 @@ APPROVED_STATUSES = ("approved", "edited")
 NEWEST_REASON = "s.id = (SELECT max(id) FROM reasons WHERE recommendation_id = r.id)"
 
 
-def approved_count(db: Database, run_id: int | None = None) -> int:
-    """How many suggestions of the latest run (or `run_id`) have an approved reason."""
+def suggestion_counts(db: Database, run_id: int | None = None) -> dict[str, int]:
+    """The latest run's (or `run_id`'s) counts, as every screen shows them: recommendations, the
+    customers they are for, how many have a reason, and how many an approved one (what an export of
+    approved reasons holds)."""
     run_id = run_id or latest_run_id(db)
     if run_id is None:
-        return 0
-    return db.execute(f"""SELECT count(*) FROM recommendations r JOIN reasons s ON {NEWEST_REASON}
-                           WHERE r.run_id = ? AND s.status IN {APPROVED_STATUSES}""", [run_id]).fetchone()[0]
+        return {"recommendations": 0, "customers": 0, "with_reason": 0, "approved": 0}
+    row = db.execute(f"""
+        SELECT count(*), count(DISTINCT r.customer_id), count(s.id),
+               coalesce(sum(s.status IN {APPROVED_STATUSES}), 0)
+          FROM recommendations r LEFT JOIN reasons s ON {NEWEST_REASON}
+         WHERE r.run_id = ?""", [run_id]).fetchone()
+    return dict(zip(["recommendations", "customers", "with_reason", "approved"], row))
 
 
 def customer_recommendations(db: Database, customer_id: int, run_id: int | None = None) -> list[dict]:
@@ -292,20 +298,15 @@ def dashboard(db: Database) -> dict:
         "products": one("SELECT count(*) FROM products"),
         "orders": one("SELECT count(*) FROM orders"),
         "order_lines": one("SELECT count(*) FROM order_lines"),
-        "recommendations": 0,
-        "with_reason": 0,
         "reasons": one("SELECT count(*) FROM reasons"),
-        "reasons_approved": approved_count(db),
         "first_order": one("SELECT min(ordered_at) FROM orders"),
         "last_order": one("SELECT max(ordered_at) FROM orders"),
     }
     run = _rows(db, "SELECT id, model, created_at FROM recommendation_runs WHERE id = ?", [latest_run_id(db)])
     data["last_run"] = run[0] if run else None
-    if run:
-        data["recommendations"] = one("SELECT count(*) FROM recommendations WHERE run_id = ?",
-                                      [run[0]["id"]])
-        data["with_reason"] = one("SELECT count(*) FROM recommendations r WHERE run_id = ? AND EXISTS "
-                                  "(SELECT 1 FROM reasons s WHERE s.recommendation_id = r.id)", [run[0]["id"]])
+    counts = suggestion_counts(db, run[0]["id"] if run else None)
+    data.update(recommendations=counts["recommendations"], with_reason=counts["with_reason"],
+                reasons_approved=counts["approved"])
     imp = _rows(db, """SELECT id, kind, file_name, finished_at, started_at, status, counts
                          FROM imports ORDER BY id DESC LIMIT 1""")
     data["last_import"] = imp[0] if imp else None

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (
     QRadioButton, QVBoxLayout, QWidget,
 )
 
-from engine import export
+from engine import export, queries
 
 from gui.jobs import JobRunner
 from gui.shop import Changes, Shop
@@ -93,7 +93,7 @@ class ExportView(QWidget):
         return [k for k, box in self.column_boxes.items() if box.isChecked()]
 
     def reload(self) -> None:
-        self.counts = export.export_summary(self.shop.db)
+        self.counts = queries.suggestion_counts(self.shop.db)   # what an export would hold
         c = self.counts
         if c["recommendations"] == 0:
             self.summary.setText("There are no suggestions to export yet. Make suggestions on the Overview first.")
