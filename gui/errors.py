@@ -62,7 +62,7 @@ def plain_message(exc: BaseException) -> str:
 
 
 def _importer_refused():
-    mod = sys.modules.get("engine.csvfile") or sys.modules.get("engine.importer")
+    mod = sys.modules.get("engine.ingest.csvfile") or sys.modules.get("engine.ingest.orders")
     return getattr(mod, "ImportRefused", None)
 
 

@@ -17,9 +17,9 @@ from PySide6.QtWidgets import (
     QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
-from engine import importer
+from engine.ingest import orders as importer
 from engine.jobs import Progress
-from engine.layouts import MAPPING_FIELDS, ColumnMapping
+from engine.ingest.layouts import MAPPING_FIELDS, ColumnMapping
 
 from gui.jobs import Job, JobRunner, eta_text
 from gui.shop import Changes, Shop

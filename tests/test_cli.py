@@ -31,9 +31,9 @@ def test_exit_codes_say_how_it_ended(tmp_path, capsys, monkeypatch):
 
 
 def test_import_reads_and_hashes_each_file_once(tmp_path, monkeypatch):
-    import engine.catalogue as catalogue
-    import engine.csvfile as csvfile
-    import engine.importer as importer
+    import engine.ingest.catalogue as catalogue
+    import engine.ingest.csvfile as csvfile
+    import engine.ingest.orders as importer
     from tests.conftest import SHARED_DATA
     read = []
     real_sniff = csvfile.sniff

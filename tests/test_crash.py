@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from engine.db import DiskFull, open_shop
-from engine.importer import import_orders
+from engine.ingest.orders import import_orders
 from engine.queries import customer_recommendations, latest_run_id
 from engine.recommend import run_recommendations
 from tests.conftest import SHARED_DATA

@@ -11,8 +11,8 @@ from engine.jobs import Cancelled, Refused
 
 
 def cmd_import(args) -> int:
-    from engine.importer import import_file
-    from engine.layouts import ColumnMapping
+    from engine.ingest.orders import import_file
+    from engine.ingest.layouts import ColumnMapping
 
     db = open_shop(args.db)
     mapping = None

@@ -22,15 +22,15 @@ import numpy as np
 import pandas as pd
 import sqlite_utils
 
-from engine.csvfile import (AmbiguousDates, CsvFormat, DateFormat, ImportRefused, csv_errors_refused,
+from engine.ingest.csvfile import (AmbiguousDates, CsvFormat, DateFormat, ImportRefused, csv_errors_refused,
                             detect_date_format, detect_decimal_comma, parse_numbers, read_chunks,
                             skipped_lines, sniff, split_header)
-from engine.catalogue import CatalogueLayout, detect_catalogue, import_catalogue
+from engine.ingest.catalogue import CatalogueLayout, detect_catalogue, import_catalogue
 from engine.db import name_key, transaction
 from engine.jobs import CancelToken, Progress, ProgressCallback, no_progress
-from engine.layouts import (GENERIC, ColumnMapping, Layout, LAYOUTS, detect_headerless,
+from engine.ingest.layouts import (GENERIC, ColumnMapping, Layout, LAYOUTS, detect_headerless,
                             detect_layout)
-from engine.report import ImportReport, already_imported, record_finish, record_start
+from engine.ingest.report import ImportReport, already_imported, record_finish, record_start
 
 MAX_FIELD = 1000          # names, codes and keys; longer is garbage, not a product or customer
 MAX_TEXT_FIELD = 100_000  # review text

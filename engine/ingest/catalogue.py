@@ -14,12 +14,12 @@ from pathlib import Path
 import pandas as pd
 import sqlite_utils
 
-from engine.csvfile import (CsvFormat, ImportRefused, csv_errors_refused, parse_numbers, read_chunks,
+from engine.ingest.csvfile import (CsvFormat, ImportRefused, csv_errors_refused, parse_numbers, read_chunks,
                             skipped_lines, sniff, split_header)
 from engine.db import name_key, transaction
 from engine.jobs import CancelToken, Progress, ProgressCallback, no_progress
 from engine.products import strip_html
-from engine.report import ImportReport, already_imported, record_finish, record_start
+from engine.ingest.report import ImportReport, already_imported, record_finish, record_start
 
 
 @dataclass(frozen=True)
