@@ -78,7 +78,7 @@ def run(workdir: Path, say=print) -> None:
 
     def open_and_import():
         from engine.db import open_shop
-        from engine.ingest.orders import import_file
+        from engine.ingest import import_file
         db = state["db"] = open_shop(workdir / "selftest.shopwise")
         report = import_file(db, workdir / "orders.csv")
         n = db.execute("SELECT count(*) FROM orders").fetchone()[0]

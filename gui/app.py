@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from engine.db import open_shop
-from engine.ingest.orders import import_file
+from engine.ingest import import_file
 from engine.jobs import Progress
 
 from gui import errors

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
-from engine.ingest import orders as importer
+from engine import ingest
 from engine.jobs import Progress
 from engine.ingest.layouts import MAPPING_FIELDS, ColumnMapping
 
@@ -276,7 +276,7 @@ class ImportWizard(QDialog):
         path = self.path
 
         def work(progress, cancel):
-            return importer.inspect_file(path)
+            return ingest.inspect_file(path)
 
         self.job = Job(work, "reading a file", self)
         self.job.succeeded.connect(self._inspected)
@@ -403,8 +403,8 @@ class ImportWizard(QDialog):
 
         def work(progress, cancel):
             with shop.worker_db() as db:
-                return importer.import_file(db, path, kind="catalogue" if catalogue else "orders", profile=profile,
-                                            mapping=mapping, progress=progress, cancel=cancel)
+                return ingest.import_file(db, path, kind="catalogue" if catalogue else "orders", profile=profile,
+                                          mapping=mapping, progress=progress, cancel=cancel)
 
         job = self.runner.run(work, f"Importing {path.name}", shop=shop, changes=Changes(orders=True),
                               shown_by_caller=True)

@@ -11,7 +11,7 @@ from engine.jobs import Cancelled, Refused
 
 
 def cmd_import(args) -> int:
-    from engine.ingest.orders import import_file
+    from engine.ingest import import_file
     from engine.ingest.layouts import ColumnMapping
 
     db = open_shop(args.db)

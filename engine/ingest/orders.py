@@ -1,8 +1,8 @@
 """Order import: CSV -> checked, normalised rows -> the shop database, all or nothing.
 
-The front door of every import (orders, reviews, catalogues) for the CLI, the window and the
-self-test: `inspect_file(path)` says what a file is and how it would be read; `import_file(db, path)`
-imports it. Whether a file holds orders or a catalogue is decided here, once (`_recognise`).
+Also the front door of every import (orders, reviews, catalogues), exported by `engine.ingest`:
+`inspect_file(path)` says what a file is and how it would be read; `import_file(db, path)` imports
+it. Whether a file holds orders or a catalogue is decided here, once (`_recognise`).
 
 The file is read in chunks (memory stays flat) inside one transaction. Each
 chunk is turned into the same canonical columns whatever the layout, checked
