@@ -179,3 +179,9 @@ def test_shop_from_the_first_schema_opens_in_the_window(make_window, tmp_path, q
 def test_damage_found_later_is_told_in_plain_words():
     text = errors.plain_message(sqlite3.DatabaseError("database disk image is malformed"))
     assert text.startswith("The shop file is damaged")
+
+
+def test_refused_input_is_told_in_its_own_words():
+    from engine.recommend import NotEnoughData
+    message = "No completed orders of known customers yet: import orders that name their customers first."
+    assert errors.plain_message(NotEnoughData(message)) == message
