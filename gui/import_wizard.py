@@ -407,7 +407,7 @@ class ImportWizard(QDialog):
                                           mapping=mapping, progress=progress, cancel=cancel)
 
         job = self.runner.run(work, f"Importing {path.name}", shop=shop, changes=Changes(orders=True),
-                              shown_by_caller=True)
+                              caller_tells_outcome=True)
         if job is None:   # another job is running; the runner told the owner
             return
         self.run_title.setText(f"Importing {path.name}…")

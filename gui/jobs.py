@@ -145,13 +145,13 @@ class JobRunner(QObject):
 
     def run(self, fn: Callable[[Any, Any], Any], title: str, *, shop=None, changes=None,
             on_success: Callable[[Any], None] | None = None, cancel_message: str = "Nothing was changed.",
-            shown_by_caller: bool = False) -> Job | None:
+            caller_tells_outcome: bool = False) -> Job | None:
         """Run `fn(progress, cancel)` in the background; None (and the owner told why) while another runs.
 
         When it ends `shop` announces `changes` (a `gui.shop.Changes`), whatever the outcome: a stopped
         reason job keeps what it wrote, and reading a rolled-back change again costs little. Then, on
         success, `on_success(result)` runs.
-        `shown_by_caller`: the caller shows the progress and the outcome itself (the import wizard).
+        `caller_tells_outcome`: the caller says how it ended itself (the import wizard's last page).
         """
         if self.busy:
             self.show_error(f"Please wait: {self.title.lower()} is still running.")
@@ -164,17 +164,17 @@ class JobRunner(QObject):
                 shop.changed.emit(changes)
 
         def success(result) -> None:
-            if not shown_by_caller:
+            if not caller_tells_outcome:
                 self.message.emit(f"{title}: done.", 8000)
             if on_success:
                 on_success(result)
 
         job.finished.connect(announce)   # Job emits finished before the outcome
         job.succeeded.connect(success)
-        if not shown_by_caller:
+        if not caller_tells_outcome:
             job.failed.connect(lambda msg: self.show_error(msg, title=f"{title}: it did not work"))
             job.cancelled.connect(lambda: self.message.emit(f"{title}: cancelled. {cancel_message}", 8000))
-            self.started.emit(job, title)
+        self.started.emit(job, title)
         job.finished.connect(lambda: self.busy_changed.emit(False))
         job.start()
         self.busy_changed.emit(True)
