@@ -4,7 +4,7 @@ Builds an Online-Retail-sized file (~540,000 lines) by repeating the shared
 20,000-line sample with fresh invoice numbers, then times, in the same run,
 each in a fresh subprocess (so peak memory is its own):
   bare  - pandas.read_csv(...) + DataFrame.to_sql(...) into an empty SQLite file
-  full  - engine.importer.import_orders (detection, validation, report included)
+  full  - engine.ingest.orders.import_orders (detection, validation, report included)
 Target: full <= 3x bare, and under 60 s; memory stays flat (chunked).
 Wall-clock and CPU time are both reported: on a shared, noisy machine the
 CPU-time ratio is the steadier of the two.
@@ -44,7 +44,7 @@ FULL = """
 import resource, sys, time
 sys.path.insert(0, sys.argv[3])
 from engine.db import open_shop
-from engine.importer import import_orders
+from engine.ingest.orders import import_orders
 def cpu():
     r = resource.getrusage(resource.RUSAGE_SELF)
     return r.ru_utime + r.ru_stime

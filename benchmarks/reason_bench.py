@@ -31,7 +31,7 @@ REVIEWS = ROOT.parent.parent / "shared" / "data" / "amazon-reviews-musical-instr
 
 def shop(folder: Path):
     from engine.db import open_shop
-    from engine.reasons.demo import build_demo_shop
+    from tests.reasons_demo import build_demo_shop
     path = folder / "bench.db"
     new = not path.exists()
     db = open_shop(path)

@@ -1,6 +1,6 @@
 """Recommendation benchmark: the per-shop selected model against strong baselines.
 
-For each real file (imported with engine.importer into a fresh shop): test =
+For each real file (imported with engine.ingest.orders into a fresh shop): test =
 each customer's last basket (customers with >= 2 baskets), tuning/selection =
 the second-to-last basket. Baselines are tuned on that validation split too:
 popularity, P-TopFreq, item-kNN (k), EASE (lambda) and implicit's ALS
@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from engine.db import open_shop, transaction  # noqa: E402
-from engine.importer import import_orders  # noqa: E402
+from engine.ingest.orders import import_orders  # noqa: E402
 from engine.recommend import data as D  # noqa: E402
 from engine.recommend.base import Model  # noqa: E402
 from engine.recommend.evaluate import bootstrap_ci, evaluate  # noqa: E402

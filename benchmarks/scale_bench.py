@@ -5,7 +5,7 @@ CSV files: customers with power-law order counts, each reordering a few staples 
 cycle, Zipf long-tail items (the catalogue grows like sqrt(lines)), seasonality over two years
 (summer dip, Christmas peak). For each size, each phase runs in a fresh subprocess (peak memory
 is its own):
-  import     - engine.importer.import_orders into a new shop; then the shop file's size
+  import     - engine.ingest.orders.import_orders into a new shop; then the shop file's size
   recommend  - engine.recommend.run_recommendations: model selection, fit, top 10 for every
                customer with evidence, stored (what the app's "Recommend" button does)
   train      - (--train PRESET) engine.reasons.train: a LoRA adapter for the reasons shop, as an
@@ -47,7 +47,7 @@ from engine.db import open_shop
 db = open_shop(sys.argv[3])
 t = time.perf_counter()
 if sys.argv[2] == "import":
-    from engine.importer import import_orders
+    from engine.ingest.orders import import_orders
     out = {"lines": import_orders(db, sys.argv[4]).counts["lines"]}
 elif sys.argv[2] == "recommend":
     from engine.recommend import run_recommendations

@@ -32,7 +32,7 @@ def main(out: Path) -> None:
             time.sleep(0.02)
 
     def wait():
-        while w.job is not None and w.job.running:
+        while w.runner.busy:
             spin(0.1)
         spin(0.6)
 

@@ -11,16 +11,17 @@ import contextlib
 import re
 import sqlite3
 import unicodedata
-from datetime import datetime
 from pathlib import Path
 
 import sqlite_utils
+
+from engine.jobs import Refused
 
 SCHEMA_VERSION = 1
 APPLICATION_ID = 0x53485057  # "SHPW": marks a file as a Shopwise shop
 
 
-class ShopFileError(Exception):
+class ShopFileError(Refused):
     """The file is not a shop database this version can open."""
 
 
@@ -227,14 +228,3 @@ _SPACES = re.compile(r"\s+")
 def name_key(name: str) -> str:
     """How product names are matched across files: case, accents of form and spacing ignored."""
     return _SPACES.sub(" ", unicodedata.normalize("NFKC", name)).strip().casefold()
-
-
-def now() -> str:
-    return datetime.now().isoformat(timespec="seconds")
-
-
-def already_imported(db: sqlite_utils.Database, sha256: str) -> str | None:
-    """When a file with these exact bytes was imported before, the time it finished."""
-    row = db.execute("SELECT finished_at FROM imports WHERE sha256 = ? AND status = 'done'",
-                     [sha256]).fetchone()
-    return row[0] if row else None

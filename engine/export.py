@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 
 from engine.jobs import CancelToken, Progress, ProgressCallback, no_progress
+from engine.queries import APPROVED_STATUSES, NEWEST_REASON, display_name_sql, latest_run_id
 
 # (key, label in words, on by default)
 EXPORT_COLUMNS = [
@@ -67,17 +68,16 @@ def export_recommendations(db, path: str | Path, *, columns: list[str] | None = 
         raise ValueError("per must be 'recommendation' or 'customer'.")
     labels = dict((k, label) for k, label, _ in EXPORT_COLUMNS)
 
-    run = db.execute("SELECT max(id) FROM recommendation_runs").fetchone()[0]
-    where = "r.run_id = ?" + (" AND s.status IN ('approved', 'edited')" if only_approved else "")
-    from engine.queries import _display_name_sql
+    run = latest_run_id(db)
+    where = "r.run_id = ?" + (f" AND s.status IN {APPROVED_STATUSES}" if only_approved else "")
     sql = f"""
-        SELECT {_display_name_sql()} AS customer, c.external_key AS customer_key,
+        SELECT {display_name_sql()} AS customer, c.external_key AS customer_key,
                c.id AS customer_id, r.kind, r.rank, p.name AS product, p.sku, p.price, r.score,
                s.text AS reason, s.status AS reason_status
           FROM recommendations r
           JOIN customers c ON c.id = r.customer_id
           JOIN products p ON p.id = r.product_id
-          LEFT JOIN reasons s ON s.id = (SELECT max(id) FROM reasons WHERE recommendation_id = r.id)
+          LEFT JOIN reasons s ON {NEWEST_REASON}
          WHERE {where}
          ORDER BY customer COLLATE NOCASE, c.id, r.kind DESC, r.rank"""
     rows = [] if run is None else db.execute(sql, [run]).fetchall()
@@ -134,19 +134,4 @@ def export_recommendations(db, path: str | Path, *, columns: list[str] | None = 
     return written
 
 
-def export_summary(db) -> dict:
-    """How many recommendations and approved reasons an export would contain."""
-    run = db.execute("SELECT max(id) FROM recommendation_runs").fetchone()[0]
-    if run is None:
-        return {"recommendations": 0, "approved": 0, "customers": 0}
-    one = lambda sql: db.execute(sql, [run]).fetchone()[0]  # noqa: E731
-    return {
-        "recommendations": one("SELECT count(*) FROM recommendations WHERE run_id = ?"),
-        "customers": one("SELECT count(DISTINCT customer_id) FROM recommendations WHERE run_id = ?"),
-        "approved": one("""SELECT count(*) FROM recommendations r JOIN reasons s
-                             ON s.id = (SELECT max(id) FROM reasons WHERE recommendation_id = r.id)
-                            WHERE r.run_id = ? AND s.status IN ('approved', 'edited')"""),
-    }
-
-
-__all__ = ["EXPORT_COLUMNS", "export_recommendations", "export_summary", "safe_cell"]
+__all__ = ["EXPORT_COLUMNS", "export_recommendations", "safe_cell"]

@@ -18,6 +18,10 @@ class Cancelled(Exception):
     """The user cancelled the job; everything it did was rolled back."""
 
 
+class Refused(Exception):
+    """The job cannot use its input as it is, and changed nothing; the message says why in the owner's words."""
+
+
 class CancelToken:
     def __init__(self) -> None:
         self._event = threading.Event()
@@ -36,9 +40,12 @@ class CancelToken:
 
 @dataclass(frozen=True)
 class Progress:
+    """How far a job is: numbers a screen or the terminal shows as they are, never text to read back."""
+
     done: float          # units finished so far
     total: float | None  # None while the total is unknown
-    message: str = ""
+    message: str = ""    # the step, in the owner's words
+    loss: float | None = None   # training: the latest logged loss
 
     @property
     def fraction(self) -> float | None:

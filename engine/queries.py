@@ -36,7 +36,7 @@ _KEY_KIND_WORDS = {"email": "E-mail", "phone": "Phone", "id": "Customer number",
 _NO_NAME = {"customer_id": "Customer ", "id": "Customer ", "member": "Member ", "reviewer": "Reviewer "}
 
 
-def _display_name_sql(alias: str = "c") -> str:
+def display_name_sql(alias: str = "c") -> str:
     cases = " ".join(f"WHEN '{kind}' THEN '{prefix}' || {alias}.external_key"
                      for kind, prefix in _NO_NAME.items())
     return (f"coalesce(nullif({alias}.name, ''), CASE {alias}.key_kind {cases} "
@@ -112,7 +112,7 @@ def customers_page(db: Database, search: str = "", sort: str = "name", descendin
     if sort in ("name", "key"):
         sql = f"""
             WITH page AS (
-                SELECT c.id, {_display_name_sql()} AS display_name
+                SELECT c.id, {display_name_sql()} AS display_name
                   FROM customers c {where}
                  ORDER BY {order} {direction}, c.id
                  LIMIT ? OFFSET ?)
@@ -122,7 +122,7 @@ def customers_page(db: Database, search: str = "", sort: str = "name", descendin
     else:
         sql = f"""
             SELECT * FROM (
-                SELECT c.id, {_display_name_sql()} AS name,
+                SELECT c.id, {display_name_sql()} AS name,
                        c.external_key AS key, c.key_kind, {stats}
                   FROM customers c {where})
              ORDER BY {sort} {direction}, id LIMIT ? OFFSET ?"""
@@ -159,7 +159,7 @@ def customers_by_ids(db: Database, ids: list[int]) -> list[dict]:
         return []
     marks = ",".join("?" * len(ids))
     rows = _rows(db, f"""
-        SELECT c.id, {_display_name_sql()} AS name, c.external_key AS key, c.key_kind,
+        SELECT c.id, {display_name_sql()} AS name, c.external_key AS key, c.key_kind,
                (SELECT count(*) FROM orders o WHERE o.customer_id = c.id) AS orders,
                (SELECT max(o.ordered_at) FROM orders o WHERE o.customer_id = c.id) AS last_order,
                (SELECT coalesce(sum(l.quantity * coalesce(l.unit_price, 0)), 0)
@@ -172,7 +172,7 @@ def customers_by_ids(db: Database, ids: list[int]) -> list[dict]:
 
 def customer(db: Database, customer_id: int) -> dict | None:
     rows = _rows(db, f"""
-        SELECT c.id, {_display_name_sql()} AS name, c.key_kind,
+        SELECT c.id, {display_name_sql()} AS name, c.key_kind,
                c.external_key AS key,
                (SELECT count(*) FROM orders o WHERE o.customer_id = c.id) AS orders,
                (SELECT min(o.ordered_at) FROM orders o WHERE o.customer_id = c.id) AS first_order,
@@ -197,48 +197,48 @@ def purchase_history(db: Database, customer_id: int, limit: int = 1000) -> list[
          LIMIT ?""", [customer_id, limit])
 
 
-def interest_tags_fallback(db: Database, customer_id: int, n: int = 5) -> list[str]:
-    """The categories or tags the customer buys most, used until the recommender supplies tags."""
-    counts: dict[str, int] = {}
-    for row in db.execute("""
-            SELECT p.category, p.tags FROM orders o JOIN order_lines l ON l.order_id = o.id
-              JOIN products p ON p.id = l.product_id
-             WHERE o.customer_id = ? AND l.is_return = 0""", [customer_id]):
-        labels = []
-        if row[0]:
-            labels.append(row[0].strip())
-        if row[1]:
-            try:
-                tags = json.loads(row[1])
-            except (ValueError, TypeError):
-                tags = str(row[1]).split(",")
-            labels += [str(t).strip() for t in tags if str(t).strip()]
-        for label in set(labels):
-            counts[label] = counts.get(label, 0) + 1
-    return [k for k, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:n]]
-
-
 def latest_run_id(db: Database) -> int | None:
-    row = db.execute("SELECT max(id) FROM recommendation_runs").fetchone()
-    return row[0] if row else None
+    """The recommendation run every screen, export and reason job means by "the suggestions"."""
+    return db.execute("SELECT max(id) FROM recommendation_runs").fetchone()[0]
 
 
-def customer_recommendations(db: Database, customer_id: int) -> list[dict]:
-    """The latest run's recommendations for one customer, each with its newest reason.
+# A suggestion counts as approved when its newest reason is one the owner approved or wrote:
+# what an export of approved reasons holds, and what every screen counts as approved.
+APPROVED_STATUSES = ("approved", "edited")
+NEWEST_REASON = "s.id = (SELECT max(id) FROM reasons WHERE recommendation_id = r.id)"
+
+
+def suggestion_counts(db: Database, run_id: int | None = None) -> dict[str, int]:
+    """The latest run's (or `run_id`'s) counts, as every screen shows them: recommendations, the
+    customers they are for, how many have a reason, and how many an approved one (what an export of
+    approved reasons holds)."""
+    run_id = run_id or latest_run_id(db)
+    if run_id is None:
+        return {"recommendations": 0, "customers": 0, "with_reason": 0, "approved": 0}
+    row = db.execute(f"""
+        SELECT count(*), count(DISTINCT r.customer_id), count(s.id),
+               coalesce(sum(s.status IN {APPROVED_STATUSES}), 0)
+          FROM recommendations r LEFT JOIN reasons s ON {NEWEST_REASON}
+         WHERE r.run_id = ?""", [run_id]).fetchone()
+    return dict(zip(["recommendations", "customers", "with_reason", "approved"], row))
+
+
+def customer_recommendations(db: Database, customer_id: int, run_id: int | None = None) -> list[dict]:
+    """One customer's recommendations of the latest run (or `run_id`), best first, each with its newest reason.
 
     Keys: id, kind ('reorder'|'discover'), rank, score, product, product_id,
     evidence (dict), reason_id, reason, reason_status.
     """
-    run_id = latest_run_id(db)
+    run_id = run_id or latest_run_id(db)
     if run_id is None:
         return []
-    rows = _rows(db, """
+    rows = _rows(db, f"""
         SELECT r.id, r.kind, r.rank, r.score, r.evidence, p.name AS product, p.id AS product_id,
                s.id AS reason_id, s.text AS reason, s.status AS reason_status
           FROM recommendations r JOIN products p ON p.id = r.product_id
-          LEFT JOIN reasons s ON s.id = (SELECT max(id) FROM reasons WHERE recommendation_id = r.id)
+          LEFT JOIN reasons s ON {NEWEST_REASON}
          WHERE r.run_id = ? AND r.customer_id = ?
-         ORDER BY r.kind DESC, r.rank""", [run_id, customer_id])
+         ORDER BY r.rank""", [run_id, customer_id])
     for row in rows:
         try:
             row["evidence"] = json.loads(row["evidence"]) if row["evidence"] else {}
@@ -284,6 +284,10 @@ def evidence_in_words(evidence: dict) -> list[str]:
              if isinstance(c, dict) and c.get("name") and c.get("product_id") != own]
     if names:
         lines.append(f"Because they bought {', '.join(names[:3])}.")
+    match = evidence.get("content_match") or {}
+    if match.get("name") and match.get("value"):
+        lines.append(f"They bought {match['name']}, which shares the {match.get('attribute', 'word')} "
+                     f"\"{match['value']}\" with it.")
     pop = evidence.get("popularity") or {}
     if isinstance(pop, dict) and _num(pop.get("customers")):
         lines.append(f"Bought by {int(pop['customers']):,} customers in the shop.")
@@ -298,20 +302,15 @@ def dashboard(db: Database) -> dict:
         "products": one("SELECT count(*) FROM products"),
         "orders": one("SELECT count(*) FROM orders"),
         "order_lines": one("SELECT count(*) FROM order_lines"),
-        "recommendations": 0,
-        "with_reason": 0,
         "reasons": one("SELECT count(*) FROM reasons"),
-        "reasons_approved": one("SELECT count(*) FROM reasons WHERE status = 'approved'"),
         "first_order": one("SELECT min(ordered_at) FROM orders"),
         "last_order": one("SELECT max(ordered_at) FROM orders"),
     }
-    run = _rows(db, "SELECT id, model, created_at FROM recommendation_runs ORDER BY id DESC LIMIT 1")
+    run = _rows(db, "SELECT id, model, created_at FROM recommendation_runs WHERE id = ?", [latest_run_id(db)])
     data["last_run"] = run[0] if run else None
-    if run:
-        data["recommendations"] = one("SELECT count(*) FROM recommendations WHERE run_id = ?",
-                                      [run[0]["id"]])
-        data["with_reason"] = one("SELECT count(*) FROM recommendations r WHERE run_id = ? AND EXISTS "
-                                  "(SELECT 1 FROM reasons s WHERE s.recommendation_id = r.id)", [run[0]["id"]])
+    counts = suggestion_counts(db, run[0]["id"] if run else None)
+    data.update(recommendations=counts["recommendations"], with_reason=counts["with_reason"],
+                reasons_approved=counts["approved"])
     imp = _rows(db, """SELECT id, kind, file_name, finished_at, started_at, status, counts
                          FROM imports ORDER BY id DESC LIMIT 1""")
     data["last_import"] = imp[0] if imp else None

@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 import sys
 
-from engine.cli import add_db_argument, print_progress
+from engine.cli.common import add_db_argument, print_progress
 from engine.jobs import CancelToken, Cancelled
 
 
@@ -20,9 +20,8 @@ def _db(args):
 
 
 def _run(fn):
-    """Ctrl-C cancels the job cleanly; a missing model gives its fix, not a traceback."""
+    """Ctrl-C cancels the job cleanly (a missing model is refused input: engine.cli tells its fix)."""
     def handler(args) -> int:
-        from engine.reasons.model import ModelMissing
         token = CancelToken()
         try:
             return fn(args, token)
@@ -33,9 +32,6 @@ def _run(fn):
         except Cancelled:
             print("\nCancelled; nothing changed.", file=sys.stderr)
             return 130
-        except ModelMissing as exc:
-            print(f"\n{exc}", file=sys.stderr)
-            return 2
     return handler
 
 
@@ -52,11 +48,11 @@ def cmd_train(args, token) -> int:
 
 
 def cmd_generate(args, token) -> int:
-    from engine.reasons import store
+    from engine.queries import latest_run_id
     from engine.reasons.generate import generate_reasons
     db = _db(args)
     ids = None
-    run = args.run or store.latest_run_id(db)
+    run = args.run or latest_run_id(db)
     if args.customers:  # every suggestion of the first N customers of the run
         ids = [r[0] for r in db.execute(
             "SELECT id FROM recommendations WHERE run_id = ? AND customer_id IN (SELECT DISTINCT customer_id"

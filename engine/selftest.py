@@ -78,9 +78,9 @@ def run(workdir: Path, say=print) -> None:
 
     def open_and_import():
         from engine.db import open_shop
-        from engine.importer import import_orders
+        from engine.ingest import import_file
         db = state["db"] = open_shop(workdir / "selftest.shopwise")
-        report = import_orders(db, workdir / "orders.csv")
+        report = import_file(db, workdir / "orders.csv")
         n = db.execute("SELECT count(*) FROM orders").fetchone()[0]
         if n == 0:
             raise ValueError("no orders were imported: " + " ".join(report.summary_lines()))

@@ -7,9 +7,8 @@ import os
 import shutil
 import sys
 from pathlib import Path
-from typing import Any, Callable
 
-from PySide6.QtCore import QSettings, QStandardPaths, Qt, QUrl, Signal
+from PySide6.QtCore import QEventLoop, QSettings, QStandardPaths, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QApplication, QFileDialog, QFrame, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
@@ -17,13 +16,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout, QWidget,
 )
 
-from engine.db import ShopFileError
-from engine.importer import import_orders
+from engine.db import open_shop
+from engine.ingest import import_file
 from engine.jobs import Progress
 
 from gui import errors
-from gui.jobs import Job, eta_text, running_jobs
-from gui.shop import Shop, warm_up
+from gui.jobs import Job, JobRunner, eta_text, running_jobs
+from gui.shop import Changes, Shop
 from gui.widgets import dragged_local_file, heading
 
 log = logging.getLogger("shopwise.gui")
@@ -190,14 +189,13 @@ class JobBar(QWidget):
 
 class MainWindow(QMainWindow):
     shop_opened = Signal()
-    job_changed = Signal()   # a background job started or ended
 
     def __init__(self, settings: QSettings | None = None, data_dir: Path | None = None) -> None:
         super().__init__()
         self.settings = settings or QSettings()
         self.data_dir = Path(data_dir) if data_dir else app_data_dir()
         self.shop: Shop | None = None
-        self.job: Job | None = None
+        self.runner = JobRunner(self)
         self.views: dict[str, QWidget] = {}
         self.setWindowTitle("Shopwise")
         self.setAcceptDrops(True)
@@ -211,12 +209,14 @@ class MainWindow(QMainWindow):
         self.start_page.demo_requested.connect(self.open_demo)
         self.start_page.recent_requested.connect(self.open_shop)
         self.stack.addWidget(self.start_page)
-        self.shop_page = QWidget()
-        self.stack.addWidget(self.shop_page)
+        self.shop_page: QWidget | None = None   # the open shop's screens
         self.setCentralWidget(self.stack)
 
         self.job_bar = JobBar()
         self.statusBar().addPermanentWidget(self.job_bar)
+        self.runner.started.connect(self.job_bar.follow)
+        self.runner.error.connect(lambda message, title: self.show_error(message, title=title))
+        self.runner.message.connect(self.statusBar().showMessage)
         self._build_menus()
         self._refresh_recent()
         self._update_actions()
@@ -310,25 +310,37 @@ class MainWindow(QMainWindow):
         if not create and not path.exists():
             self.show_error(f"The shop file {path} could not be found. It may have been moved or deleted.")
             return False
-        try:
-            shop = Shop(path)
-        except ShopFileError as exc:
-            self.show_error(str(exc))
+        opened = self._open_on_a_worker(path, create)
+        if isinstance(opened, str):
+            self.show_error(opened)
             return False
-        except Exception as exc:  # noqa: BLE001
-            log.exception("Could not open %s", path)
-            self.show_error(errors.plain_message(exc))
-            return False
-        self._set_shop(shop)
+        self._set_shop(Shop(path, opened))
         self._remember(path)
         log.info("Opened shop %s", path)
         return True
+
+    def _open_on_a_worker(self, path: Path, create: bool):
+        """The opened database, or why it cannot be opened in words.
+
+        Opening reads every page of the file (a second on a shop of a million order lines), so it
+        runs on a worker thread while this one keeps painting; input waits meanwhile, so that
+        nothing else starts before the shop is open.
+        """
+        job = Job(lambda progress, cancel: open_shop(path, create=create), "opening a shop", self)
+        outcome = []
+        job.succeeded.connect(outcome.append)
+        job.failed.connect(outcome.append)
+        loop = QEventLoop()
+        job.finished.connect(loop.quit)   # Job emits finished before the outcome: both arrive before exec returns
+        job.start()
+        loop.exec(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
+        return outcome[0]
 
     def _set_shop(self, shop: Shop | None) -> None:
         if self.shop is not None:
             self.shop.close()
         self.shop = shop
-        old = self.shop_page
+        old, self.shop_page = self.shop_page, None
         if shop is None:
             self.stack.setCurrentWidget(self.start_page)
             self.setWindowTitle("Shopwise")
@@ -337,8 +349,9 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(self.shop_page)
             self.stack.setCurrentWidget(self.shop_page)
             self.setWindowTitle(f"{shop.name} — Shopwise")
-        self.stack.removeWidget(old)
-        old.deleteLater()
+        if old is not None:
+            self.stack.removeWidget(old)
+            old.deleteLater()
         self._update_actions()
         if shop is not None:
             self.shop_opened.emit()
@@ -348,15 +361,15 @@ class MainWindow(QMainWindow):
             self._set_shop(None)
 
     def _may_leave_shop(self) -> bool:
-        if self.job is None or not self.job.running:
+        if not self.runner.busy:
             return True
         answer = QMessageBox.question(
             self, "A task is still running",
-            f"{self.job_bar.title} is still running. Stop it? Nothing half-done will be kept.")
+            f"{self.runner.title} is still running. Stop it? Nothing half-done will be kept.")
         if answer != QMessageBox.StandardButton.Yes:
             return False
-        self.job.cancel()
-        self.job.wait(60000)
+        self.runner.job.cancel()
+        self.runner.job.wait(60000)
         QApplication.processEvents()
         return True
 
@@ -370,7 +383,7 @@ class MainWindow(QMainWindow):
         fresh = not path.exists()
         if not self.open_shop(path, create=True):
             return
-        if fresh or self.shop.db.execute("SELECT count(*) FROM orders").fetchone()[0] == 0:
+        if fresh or not self.shop.db.execute("SELECT EXISTS (SELECT 1 FROM orders)").fetchone()[0]:
             sample = path.parent / DEMO_FILE.name
             if not sample.exists():
                 shutil.copyfile(DEMO_FILE, sample)
@@ -378,9 +391,9 @@ class MainWindow(QMainWindow):
 
             def work(progress, cancel):
                 with shop.worker_db() as db:
-                    return import_orders(db, sample, progress=progress, cancel=cancel)
+                    return import_file(db, sample, progress=progress, cancel=cancel)
 
-            self.run_job(work, "Importing the demo shop's orders", on_success=lambda report: None)
+            self.runner.run(work, "Importing the demo shop's orders", shop=shop, changes=Changes(orders=True))
 
     # ---- the open shop's screens -----------------------------------------------------------
     VIEW_TITLES = [
@@ -413,11 +426,12 @@ class MainWindow(QMainWindow):
         }
         self.view_stack = QStackedWidget()
         self.views = {
-            "dashboard": DashboardView(shop, self),
-            "customers": CustomersView(shop, self),
-            "training": TrainingView(shop, self),
-            "export": ExportView(shop, self),
+            "dashboard": DashboardView(shop, self.runner),
+            "customers": CustomersView(shop, self.runner),
+            "training": TrainingView(shop, self.runner),
+            "export": ExportView(shop, self.runner),
         }
+        self.views["dashboard"].import_requested.connect(lambda: self.open_import("orders"))
         for key, title in self.VIEW_TITLES:
             item = QListWidgetItem(self.style().standardIcon(icons[key]), title)
             item.setData(Qt.ItemDataRole.UserRole, key)
@@ -445,7 +459,6 @@ class MainWindow(QMainWindow):
         start = str(self.settings.value("window/view", "dashboard"))
         self.nav.setCurrentRow(max(0, [k for k, _ in self.VIEW_TITLES].index(start)
                                    if start in self.views else 0))
-        shop.changed.connect(self.refresh)
         return page
 
     def show_view(self, key: str) -> None:
@@ -459,52 +472,23 @@ class MainWindow(QMainWindow):
         return self.VIEW_TITLES[self.nav.currentRow()][0]
 
     def refresh(self) -> None:
-        for view in self.views.values():
-            if hasattr(view, "reload"):
-                view.reload()
+        """View > Refresh: every view reads the shop again (another program may have changed it)."""
+        if self.shop is not None:
+            self.shop.changed.emit(Changes.everything())
 
     def open_import(self, kind: str = "orders", path: str | None = None) -> None:
         if self.shop is None:
             self.show_error("Open or create a shop first, then import files into it.")
             return
         from gui.import_wizard import ImportWizard
-        if self.job is not None and self.job.running:
-            self.show_error(f"Please wait: {self.job_bar.title.lower()} is still running.")
+        if self.runner.busy:
+            self.show_error(f"Please wait: {self.runner.title.lower()} is still running.")
             return
-        wizard = ImportWizard(self.shop, kind=kind, parent=self)
+        wizard = ImportWizard(self.shop, self.runner, kind=kind, parent=self)
         if path:
             wizard.choose_file(path)
-        wizard.imported.connect(self.shop.changed)
         self.wizard = wizard
         wizard.open()
-
-    # ---- background jobs -------------------------------------------------------------------
-    def run_job(self, fn: Callable[[Any, Any], Any], title: str,
-                on_success: Callable[[Any], None] | None = None, *, notify: bool = True,
-                cancel_message: str = "Nothing was changed.") -> Job | None:
-        """Run `fn(progress, cancel)` in the background with progress in the status bar."""
-        if self.job is not None and self.job.running:
-            self.show_error(f"Please wait: {self.job_bar.title.lower()} is still running.")
-            return None
-        job = Job(fn, title, self)
-        self.job = job
-        self.job_bar.follow(job, title)
-        shop = self.shop
-
-        def success(result):
-            self.statusBar().showMessage(f"{title}: done.", 8000)
-            if shop is not None and shop is self.shop:
-                shop.changed.emit()
-            if on_success:
-                on_success(result)
-
-        job.succeeded.connect(success)
-        job.failed.connect(lambda msg: self.show_error(msg, title=f"{title}: it did not work"))
-        job.cancelled.connect(lambda: self.statusBar().showMessage(f"{title}: cancelled. {cancel_message}", 8000))
-        job.finished.connect(self.job_changed)
-        job.start()
-        self.job_changed.emit()
-        return job
 
     # ---- drag and drop ---------------------------------------------------------------------
     def dragEnterEvent(self, event) -> None:
@@ -572,5 +556,4 @@ def run_app(argv: list[str] | None = None) -> int:
     window = MainWindow()
     errors.install_excepthook(lambda msg: window.show_error(msg))
     window.show()
-    warm_up()   # the recommender loads in the background, never on this thread
     return app.exec()

@@ -20,10 +20,11 @@ from PySide6.QtWidgets import (
 
 import engine.reasons as reasons
 from engine import queries
+from engine.interests import customer_tags
 
 from gui.errors import plain_message
-from gui.jobs import Job
-from gui.shop import Shop, loaded
+from gui.jobs import Job, JobRunner
+from gui.shop import Changes, Shop
 
 log = logging.getLogger("shopwise.gui")
 
@@ -171,20 +172,20 @@ class CustomersModel(QAbstractTableModel):
         return None
 
     def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
-        self.sort_key = queries.CUSTOMER_COLUMNS[column][0]
-        self.descending = order == Qt.SortOrder.DescendingOrder
+        key, descending = queries.CUSTOMER_COLUMNS[column][0], order == Qt.SortOrder.DescendingOrder
+        if (key, descending) == (self.sort_key, self.descending):
+            return   # the view asks again when sorting is switched on: the rows are already in this order
+        self.sort_key, self.descending = key, descending
         self.reload()
 
 
 class CustomerDetail(QWidget):
     """One customer: summary, tags, suggestions with reasons, purchase history."""
 
-    changed = Signal()
-
-    def __init__(self, shop: Shop, window=None) -> None:
+    def __init__(self, shop: Shop, runner: JobRunner) -> None:
         super().__init__()
         self.shop = shop
-        self.window_ = window
+        self.runner = runner
         self.customer_id: int | None = None
         lay = QVBoxLayout(self)
         lay.setContentsMargins(12, 0, 0, 0)
@@ -376,14 +377,7 @@ class CustomerDetail(QWidget):
         self._update_buttons()
 
     def _tags(self, customer_id: int) -> list[str]:
-        recommend = loaded("engine.recommend", "customer_tags")   # never import on the GUI thread
-        if recommend is not None:
-            try:
-                return [t["label"] if isinstance(t, dict) else str(t)
-                        for t in recommend.customer_tags(self.shop.db, customer_id)]
-            except Exception:  # noqa: BLE001 - tags are a nicety; the log keeps the details
-                log.exception("customer_tags failed")
-        return queries.interest_tags_fallback(self.shop.db, customer_id)
+        return [t["label"] for t in customer_tags(self.shop.db, customer_id)]
 
     @staticmethod
     def _tags_html(tags: list[str]) -> str:
@@ -427,16 +421,15 @@ class CustomerDetail(QWidget):
             reasons.set_reason(self.shop.db, reason_id, **kw)   # plain SQL
         except Exception as exc:  # noqa: BLE001
             log.exception("set_reason failed")
-            if self.window_:
-                self.window_.show_error(plain_message(exc))
+            self.runner.show_error(plain_message(exc))
             return
-        self._reselect_after(lambda: self.show_customer(self.customer_id))
-        self.changed.emit()
+        self.shop.changed.emit(Changes(reasons=True))
 
-    def _reselect_after(self, refresh) -> None:
+    def refresh(self) -> None:
+        """Read the shown customer again; the suggestion the owner had selected stays selected."""
         r = self.selected()
         rec_id = r["id"] if r else None
-        refresh()
+        self.show_customer(self.customer_id)
         if rec_id is None:
             return
         for i in range(self.recs.topLevelItemCount()):
@@ -464,7 +457,7 @@ class CustomerDetail(QWidget):
 
     def regenerate(self) -> None:
         r = self.selected()
-        if not r or self.window_ is None:
+        if not r:
             return
         shop, rec_id = self.shop, r["id"]
 
@@ -473,15 +466,14 @@ class CustomerDetail(QWidget):
                 return reasons.generate_reasons(db, ids=[rec_id], progress=progress, cancel=cancel)
 
         def done(result) -> None:
-            self._reselect_after(lambda: self.show_customer(self.customer_id))
-            if isinstance(result, dict) and result.get("reasons") == 0 and self.window_ is not None:
-                self.window_.statusBar().showMessage(
-                    "Reasons you have reviewed are kept as they are; nothing was rewritten.", 10000)
+            if isinstance(result, dict) and result.get("reasons") == 0:
+                self.runner.show_message("Reasons you have reviewed are kept as they are; nothing was rewritten.",
+                                         10000)
 
-        self.window_.run_job(work, "Writing a new reason", on_success=done)
+        self.runner.run(work, "Writing a new reason", shop=shop, changes=Changes(reasons=True), on_success=done)
 
     def write_for_customer(self) -> None:
-        if not self.missing_ids or self.window_ is None:
+        if not self.missing_ids:
             return
         shop, ids = self.shop, list(self.missing_ids)
 
@@ -489,15 +481,12 @@ class CustomerDetail(QWidget):
             with shop.worker_db() as db:   # generate_reasons loads torch: on the worker thread
                 return reasons.generate_reasons(db, ids=ids, missing_only=True, progress=progress, cancel=cancel)
 
-        def done(_result) -> None:
-            self._reselect_after(lambda: self.show_customer(self.customer_id))
-
-        self.window_.run_job(work, "Writing this customer's reasons", on_success=done,
-                             cancel_message="The reasons written so far are kept.")
+        self.runner.run(work, "Writing this customer's reasons", shop=shop, changes=Changes(reasons=True),
+                        cancel_message="The reasons written so far are kept.")
 
 
 class CustomersView(QWidget):
-    def __init__(self, shop: Shop, window=None) -> None:
+    def __init__(self, shop: Shop, runner: JobRunner) -> None:
         super().__init__()
         self.shop = shop
         lay = QVBoxLayout(self)
@@ -516,8 +505,9 @@ class CustomersView(QWidget):
         self.model = CustomersModel(shop, self)
         self.table = QTableView()
         self.table.setModel(self.model)
-        self.table.setSortingEnabled(True)
+        # The indicator first: switching sorting on then asks for the order the rows already have.
         self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        self.table.setSortingEnabled(True)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -536,8 +526,7 @@ class CustomersView(QWidget):
         self.model.modelReset.connect(self._after_reset)
         self.model.sorting_changed.connect(self._sorting)
 
-        self.detail = CustomerDetail(shop, window)
-        self.detail.changed.connect(lambda: None)
+        self.detail = CustomerDetail(shop, runner)
         split = QSplitter()
         split.addWidget(self.table)
         split.addWidget(self.detail)
@@ -553,6 +542,8 @@ class CustomersView(QWidget):
         self._debounce.setInterval(250)
         self._debounce.timeout.connect(lambda: self.model.set_search(self.search.text()))
         self.search.textChanged.connect(self._debounce.start)
+        self._keep_customer: int | None = None
+        shop.changed.connect(self._shop_changed)
         self._after_reset()
 
     def _focus_search(self) -> None:
@@ -572,8 +563,10 @@ class CustomersView(QWidget):
             self.count_label.setText(f"{total:,} found")
         else:
             self.count_label.setText(f"{total:,} customers")
+        keep, self._keep_customer = self._keep_customer, None
         if self.model.rows:
-            self.table.selectRow(0)
+            if keep is None or not self.select_customer(keep):
+                self.table.selectRow(0)
         else:
             self.detail.show_customer(None)
             if not self.model.search:
@@ -591,8 +584,9 @@ class CustomersView(QWidget):
                 return True
         return False
 
-    def reload(self) -> None:
-        current = self.detail.customer_id
-        self.model.reload()
-        if current is not None and not self.select_customer(current):
-            pass
+    def _shop_changed(self, changes: Changes) -> None:
+        if changes.orders:   # the list itself: new customers, orders, totals
+            self._keep_customer = self.detail.customer_id
+            self.model.reload()
+        elif changes.recommendations or changes.reasons:
+            self.detail.refresh()

@@ -13,16 +13,10 @@ import engine.reasons as reasons
 from engine import queries
 
 from gui.charts import MonthChart, TopChart
-from gui.jobs import Job
-from gui.shop import Shop
+from gui.jobs import Job, JobRunner
+from gui.shop import Changes, Shop
+from gui.times import local_time
 from gui.widgets import heading
-
-
-def when(iso: str | None) -> str:
-    """'2011-12-09 12:50' from an ISO timestamp, '' for none."""
-    if not iso:
-        return ""
-    return iso[:16].replace("T", " ")
 
 
 def count_words(n: int, one: str, many: str | None = None) -> str:
@@ -48,11 +42,12 @@ class Card(QFrame):
 
 class DashboardView(QWidget):
     loaded = Signal()
+    import_requested = Signal()
 
-    def __init__(self, shop: Shop, window=None) -> None:
+    def __init__(self, shop: Shop, runner: JobRunner) -> None:
         super().__init__()
         self.shop = shop
-        self.window_ = window
+        self.runner = runner
         self.data: dict | None = None
         self._loader: Job | None = None
         self._again = False
@@ -106,7 +101,7 @@ class DashboardView(QWidget):
         self.recommend_button.setShortcut("Ctrl+R")
         self.reasons_button = QPushButton("Write reasons")
         self.reasons_button.setToolTip("Write a short personal reason for each suggestion")
-        self.import_button.clicked.connect(lambda: window and window.open_import("orders"))
+        self.import_button.clicked.connect(self.import_requested)
         self.recommend_button.clicked.connect(self.recommend)
         self.reasons_button.clicked.connect(self.write_reasons)
         self.hint = QLabel()
@@ -125,7 +120,13 @@ class DashboardView(QWidget):
         charts.addWidget(sales_box, 3)
         charts.addWidget(top_box, 2)
         lay.addLayout(charts, 1)
+        shop.changed.connect(self._shop_changed)
+        runner.busy_changed.connect(lambda _busy: self.data and self._update_steps(self.data))
         self.reload()
+
+    def _shop_changed(self, changes: Changes) -> None:
+        if changes:   # every count, status and chart here follows from some part of the shop
+            self.reload()
 
     # Loading runs on a worker thread: on a large shop the sums take a moment.
     def reload(self) -> None:
@@ -161,7 +162,7 @@ class DashboardView(QWidget):
         imp = d["last_import"]
         if imp:
             status = {"done": "", "completed": "", "finished": ""}.get(imp["status"], f" ({imp['status']})")
-            text = f"{imp['file_name']} — {when(imp['finished_at'] or imp['started_at'])}{status}"
+            text = f"{imp['file_name']} — {local_time(imp['finished_at'] or imp['started_at'])}{status}"
             try:
                 counts = json.loads(imp["counts"] or "{}")
             except ValueError:
@@ -178,7 +179,7 @@ class DashboardView(QWidget):
         run = d["last_run"]
         if run:
             self.model_label.setText(f"{count_words(d['recommendations'], 'suggestion')} made on "
-                                     f"{when(run['created_at'])}.")
+                                     f"{local_time(run['created_at'])}.")
             self.model_label.setToolTip(f"Method: {run['model']}")
         else:
             self.model_label.setText("No suggestions yet — press “Make suggestions”.")
@@ -186,28 +187,25 @@ class DashboardView(QWidget):
         words = (f"{d['with_reason']:,} of {count_words(d['recommendations'], 'suggestion')} have a reason, "
                  f"{d['reasons_approved']:,} approved. ")
         if adapter:
-            words += f"Uses the version trained on {when(adapter['created_at'])}."
+            words += f"Uses the version trained on {local_time(adapter['created_at'])}."
         else:
             words += "Uses the built-in writer (not trained on your shop yet)."
         self.reason_label.setText(words)
         self._update_steps(d)
-        if self.window_ is not None and not getattr(self, "_follows_jobs", False):
-            self._follows_jobs = True
-            self.window_.job_changed.connect(lambda: self.data and self._update_steps(self.data))
         self.sales_chart.set_data([(m["month"], m["revenue"]) for m in result["months"]])
         self.top_chart.set_data([(t["name"], t["quantity"]) for t in result["top"]])
         self.loaded.emit()
 
     def _update_steps(self, d: dict) -> None:
-        busy = self.window_ is not None and self.window_.job is not None and self.window_.job.running
+        busy = self.runner.busy
         self.recommend_button.setEnabled(d["orders"] > 0 and not busy)
         self.reasons_button.setEnabled(d["recommendations"] > 0 and not busy)
         if busy and d["orders"] == 0:
-            self.period.setText(f"{self.window_.job_bar.title}… The numbers appear here when it is done.")
+            self.period.setText(f"{self.runner.title}… The numbers appear here when it is done.")
         elif d["orders"] == 0:
             self.period.setText("No orders yet. Import your shop's order export to begin.")
         if busy:
-            hint = f"{self.window_.job_bar.title}… (see the bar at the bottom)"
+            hint = f"{self.runner.title}… (see the bar at the bottom)"
         elif d["orders"] == 0:
             hint = "Step 1: import your orders (or drop the file onto this window)."
         elif d["recommendations"] == 0:
@@ -222,8 +220,6 @@ class DashboardView(QWidget):
         self.hint.setStyleSheet("color: palette(placeholder-text);")
 
     def recommend(self) -> None:
-        if self.window_ is None:
-            return
         shop = self.shop
 
         def work(progress, cancel):
@@ -231,11 +227,9 @@ class DashboardView(QWidget):
             with shop.worker_db() as db:
                 return run_recommendations(db, progress=progress, cancel=cancel)
 
-        self.window_.run_job(work, "Making suggestions")
+        self.runner.run(work, "Making suggestions", shop=shop, changes=Changes(recommendations=True))
 
     def write_reasons(self) -> None:
-        if self.window_ is None:
-            return
         shop = self.shop
 
         def work(progress, cancel):
@@ -243,4 +237,5 @@ class DashboardView(QWidget):
                 return reasons.generate_reasons(db, missing_only=True, progress=progress, cancel=cancel)
 
         # Stopping keeps every reason written so far; pressing again goes on from there.
-        self.window_.run_job(work, "Writing reasons", cancel_message="The reasons written so far are kept.")
+        self.runner.run(work, "Writing reasons", shop=shop, changes=Changes(reasons=True),
+                        cancel_message="The reasons written so far are kept.")

@@ -32,9 +32,9 @@ def setup_logging(folder: Path) -> Path:
 
 def plain_message(exc: BaseException) -> str:
     """One or two sentences an owner understands; never a traceback."""
-    from engine.db import DiskFull, ShopFileError
-    refused = _importer_refused()
-    if isinstance(exc, (ShopFileError, DiskFull)) or (refused and isinstance(exc, refused)):
+    from engine.db import DiskFull
+    from engine.jobs import Refused   # a refused file, a file that is not a shop, too few orders, no model
+    if isinstance(exc, (Refused, DiskFull)):
         return str(exc)
     if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
         return ("The disk is full, so this could not be saved. Free some space on the disk "
@@ -59,11 +59,6 @@ def plain_message(exc: BaseException) -> str:
         return str(exc)
     where = f" Details are in the log file ({LOG_FILE})." if LOG_FILE else ""
     return f"Something went wrong that Shopwise did not expect.{where}"
-
-
-def _importer_refused():
-    mod = sys.modules.get("engine.csvfile") or sys.modules.get("engine.importer")
-    return getattr(mod, "ImportRefused", None)
 
 
 def install_excepthook(show) -> None:

@@ -10,17 +10,18 @@ from PySide6.QtWidgets import (
     QRadioButton, QVBoxLayout, QWidget,
 )
 
-from engine import export
+from engine import export, queries
 
-from gui.shop import Shop
+from gui.jobs import JobRunner
+from gui.shop import Changes, Shop
 from gui.widgets import heading
 
 
 class ExportView(QWidget):
-    def __init__(self, shop: Shop, window=None) -> None:
+    def __init__(self, shop: Shop, runner: JobRunner) -> None:
         super().__init__()
         self.shop = shop
-        self.window_ = window
+        self.runner = runner
         self.last_path: Path | None = None
         lay = QVBoxLayout(self)
         lay.setContentsMargins(18, 14, 18, 14)
@@ -81,13 +82,18 @@ class ExportView(QWidget):
         lay.addStretch(1)
         for b in (self.only_approved, self.all_recs):
             b.toggled.connect(self._update)
+        shop.changed.connect(self._shop_changed)
         self.reload()
+
+    def _shop_changed(self, changes: Changes) -> None:
+        if changes.recommendations or changes.reasons:
+            self.reload()
 
     def columns(self) -> list[str]:
         return [k for k, box in self.column_boxes.items() if box.isChecked()]
 
     def reload(self) -> None:
-        self.counts = export.export_summary(self.shop.db)
+        self.counts = queries.suggestion_counts(self.shop.db)   # what an export would hold
         c = self.counts
         if c["recommendations"] == 0:
             self.summary.setText("There are no suggestions to export yet. Make suggestions on the Overview first.")
@@ -133,6 +139,4 @@ class ExportView(QWidget):
             self.last_path = path
             self.result.setText(f"Saved {rows:,} lines to {path}.")
 
-        if self.window_ is None:
-            return None
-        return self.window_.run_job(work, "Exporting", on_success=done)
+        return self.runner.run(work, "Exporting", on_success=done)   # writes a file, changes nothing in the shop

@@ -17,14 +17,12 @@ from PySide6.QtWidgets import (
     QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
-from engine import importer
-from engine.catalogue import import_catalogue
+from engine import ingest
 from engine.jobs import Progress
-from engine.layouts import MAPPING_FIELDS, ColumnMapping
-from engine.report import REASONS
+from engine.ingest.layouts import MAPPING_FIELDS, ColumnMapping
 
-from gui.jobs import Job, eta_text
-from gui.shop import Shop
+from gui.jobs import Job, JobRunner, eta_text
+from gui.shop import Changes, Shop
 from gui.widgets import dragged_local_file
 
 log = logging.getLogger("shopwise.gui")
@@ -34,13 +32,6 @@ DATE_ORDERS = [("auto", "Work it out from the dates"), ("dmy", "Day / month / ye
                ("mdy", "Month / day / year (12/31/2024)"), ("ymd", "Year-month-day (2024-12-31)")]
 DELIMITER_WORDS = {",": "commas", ";": "semicolons", "\t": "tabs", "|": "vertical bars"}
 FILE_FILTER = "Spreadsheet files (*.csv *.tsv *.txt);;All files (*)"
-
-
-def problem_counts(report) -> list[tuple[str, int]]:
-    """(problem in words, rows) for every kind of skipped or changed row, most frequent first."""
-    out = [(sentence[0].upper() + sentence[1:], int(report.counts[key])) for key, sentence in REASONS.items()
-           if report.counts.get(key)]
-    return sorted(out, key=lambda kv: -kv[1])
 
 
 def cell_text(value) -> str:
@@ -93,13 +84,12 @@ class DropZone(QFrame):
 
 
 class ImportWizard(QDialog):
-    imported = Signal()
-
     CHOOSE, CHECK, RUN, DONE = range(4)
 
-    def __init__(self, shop: Shop, kind: str = "orders", parent: QWidget | None = None) -> None:
+    def __init__(self, shop: Shop, runner: JobRunner, kind: str = "orders", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.shop = shop
+        self.runner = runner
         self.path: Path | None = None
         self.preview = None
         self.report = None
@@ -286,7 +276,7 @@ class ImportWizard(QDialog):
         path = self.path
 
         def work(progress, cancel):
-            return importer.inspect_file(path)
+            return ingest.inspect_file(path)
 
         self.job = Job(work, "reading a file", self)
         self.job.succeeded.connect(self._inspected)
@@ -413,21 +403,22 @@ class ImportWizard(QDialog):
 
         def work(progress, cancel):
             with shop.worker_db() as db:
-                if catalogue:
-                    return import_catalogue(db, path, progress=progress, cancel=cancel)
-                return importer.import_orders(db, path, profile=profile, mapping=mapping,
-                                              progress=progress, cancel=cancel)
+                return ingest.import_file(db, path, kind="catalogue" if catalogue else "orders", profile=profile,
+                                          mapping=mapping, progress=progress, cancel=cancel)
 
+        job = self.runner.run(work, f"Importing {path.name}", shop=shop, changes=Changes(orders=True),
+                              caller_tells_outcome=True)
+        if job is None:   # another job is running; the runner told the owner
+            return
         self.run_title.setText(f"Importing {path.name}…")
         self.run_message.setText("Starting")
         self.progress.setRange(0, 0)
         self.go(self.RUN)
-        self.job = Job(work, "import", self)
-        self.job.progressed.connect(self._progress)
-        self.job.succeeded.connect(self._imported)
-        self.job.failed.connect(self._failed)
-        self.job.cancelled.connect(self._cancelled)
-        self.job.start()
+        self.job = job
+        job.progressed.connect(self._progress)
+        job.succeeded.connect(self._imported)
+        job.failed.connect(self._failed)
+        job.cancelled.connect(self._cancelled)
 
     def _progress(self, p: Progress) -> None:
         if p.fraction is None:
@@ -444,35 +435,23 @@ class ImportWizard(QDialog):
             self.result_title.setText("This file was imported before — nothing new was added.")
         else:
             self.result_title.setText("Import finished")
-        lines = report.summary_lines()
-        # The per-problem lines go into the table below (as tooltips); the summary keeps the totals.
-        words = list(REASONS.values())
-        detail = {}
-        for line in lines:
-            for w in words:
-                if f"rows: {w}" in line:
-                    detail[w[0].upper() + w[1:]] = line
-        self.summary.setText("\n".join(line for line in lines if line not in detail.values()))
-        reasons = problem_counts(report)
-        self.problems.setRowCount(len(reasons))
-        for r, (reason, n) in enumerate(reasons):
-            what = QTableWidgetItem(reason)
-            first = ""
-            if reason in detail:
-                what.setToolTip(detail[reason])
-                if "First at " in detail[reason]:
-                    first = detail[reason].split("First at ", 1)[1].rstrip(".")
+        # The totals above; each kind of problem is a row of the table below, its sentence the tooltip.
+        self.summary.setText("\n".join(report.totals_lines()))
+        problems = sorted(report.problems(), key=lambda p: -p.rows)
+        self.problems.setRowCount(len(problems))
+        for r, problem in enumerate(problems):
+            what = QTableWidgetItem(problem.words[0].upper() + problem.words[1:])
+            what.setToolTip(problem.sentence())
             self.problems.setItem(r, 0, what)
-            self.problems.setItem(r, 2, QTableWidgetItem(first))
-            item = QTableWidgetItem(f"{n:,}")
+            self.problems.setItem(r, 2, QTableWidgetItem(problem.where()))
+            item = QTableWidgetItem(f"{problem.rows:,}")
             item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.problems.setItem(r, 1, item)
-        has_issues = bool(reasons)
+        has_issues = bool(problems)
         self.problems.setVisible(has_issues)
         self.problems_label.setVisible(has_issues)
         self.save_report_button.setVisible(has_issues)
         self.go(self.DONE)
-        self.imported.emit()
 
     def _failed(self, message: str) -> None:
         self.report = None

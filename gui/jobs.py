@@ -1,5 +1,9 @@
 """Run engine jobs on a worker thread so the window never freezes.
 
+A job the owner starts and waits for (import, suggestions, reasons, training, export) starts in
+one way: `JobRunner.run`. A view's own background reads (loading the Overview, ranking customers)
+are not the owner's jobs and use `Job` directly.
+
 `Job(fn)` runs `fn(progress, cancel)` on its own QThread. Progress reports are
 throttled (at most ~20 a second reach the GUI thread) so that a fast engine loop
 cannot flood the event queue. The result or the error comes back as a signal on
@@ -115,6 +119,72 @@ class Job(QObject):
         log.info("Job %r cancelled", self.name)
         self._done()
         self.cancelled.emit()
+
+
+class JobRunner(QObject):
+    """Runs the owner's jobs one at a time; views get this object, not the window.
+
+    The status bar follows each job (`started`), a failure reaches the owner in words (`error`),
+    and when a job ends its shop announces what the job changed, so that exactly the views showing
+    that reload.
+    """
+
+    started = Signal(object, str)    # the Job and its title, for the status bar
+    busy_changed = Signal(bool)
+    error = Signal(str, str)         # a plain sentence, the message box's title
+    message = Signal(str, int)       # a status bar message and for how many ms
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.job: Job | None = None
+        self.title = ""
+
+    @property
+    def busy(self) -> bool:
+        return self.job is not None and self.job.running
+
+    def run(self, fn: Callable[[Any, Any], Any], title: str, *, shop=None, changes=None,
+            on_success: Callable[[Any], None] | None = None, cancel_message: str = "Nothing was changed.",
+            caller_tells_outcome: bool = False) -> Job | None:
+        """Run `fn(progress, cancel)` in the background; None (and the owner told why) while another runs.
+
+        When it ends `shop` announces `changes` (a `gui.shop.Changes`), whatever the outcome: a stopped
+        reason job keeps what it wrote, and reading a rolled-back change again costs little. Then, on
+        success, `on_success(result)` runs.
+        `caller_tells_outcome`: the caller says how it ended itself (the import wizard's last page).
+        """
+        if self.busy:
+            self.show_error(f"Please wait: {self.title.lower()} is still running.")
+            return None
+        job = Job(fn, title, self)
+        self.job, self.title = job, title
+
+        def announce() -> None:
+            if shop is not None and shop.is_open and changes:
+                shop.changed.emit(changes)
+
+        def success(result) -> None:
+            if not caller_tells_outcome:
+                self.message.emit(f"{title}: done.", 8000)
+            if on_success:
+                on_success(result)
+
+        job.finished.connect(announce)   # Job emits finished before the outcome
+        job.succeeded.connect(success)
+        if not caller_tells_outcome:
+            job.failed.connect(lambda msg: self.show_error(msg, title=f"{title}: it did not work"))
+            job.cancelled.connect(lambda: self.message.emit(f"{title}: cancelled. {cancel_message}", 8000))
+        self.started.emit(job, title)
+        job.finished.connect(lambda: self.busy_changed.emit(False))
+        job.start()
+        self.busy_changed.emit(True)
+        return job
+
+    def show_error(self, message: str, title: str = "Shopwise") -> None:
+        self.error.emit(message, title)
+
+    def show_message(self, text: str, ms: int = 8000) -> None:
+        self.message.emit(text, ms)
 
 
 # Jobs keep themselves alive while they run, even if the caller drops its reference.

@@ -1,8 +1,9 @@
-"""The open shop as the views see it: its file, a read connection, and a 'changed' signal."""
+"""The open shop as the views see it: its file, a read connection, and what each change touched."""
 
 from __future__ import annotations
 
 import contextlib
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
@@ -10,15 +11,34 @@ from PySide6.QtCore import QObject, Signal
 from engine.db import open_shop
 
 
+@dataclass(frozen=True)
+class Changes:
+    """What a change touched (as Anki's OpChanges): each view reloads only for what it shows."""
+
+    orders: bool = False            # customers, products and orders: an import
+    recommendations: bool = False   # a new recommendation run
+    reasons: bool = False           # reasons written, approved, edited or rejected
+    reason_writer: bool = False     # training runs and the adapter in use
+
+    @classmethod
+    def everything(cls) -> "Changes":
+        return cls(**{f.name: True for f in fields(cls)})
+
+    def __bool__(self) -> bool:
+        return any(getattr(self, f.name) for f in fields(self))
+
+
 class Shop(QObject):
-    """One open shop file. Views read through `db` on the GUI thread; jobs open their own."""
+    """One open shop file (opened by `engine.db.open_shop`). Views read through `db` on the GUI thread;
+    jobs open their own."""
 
-    changed = Signal()   # data changed (import, recommendations, reasons...): views reload
+    changed = Signal(object)   # Changes: what an import, run, job or edit touched
 
-    def __init__(self, path: str | Path, parent: QObject | None = None) -> None:
+    def __init__(self, path: str | Path, db, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.path = Path(path)
-        self.db = open_shop(self.path)
+        self.db = db
+        self.is_open = True
 
     @property
     def name(self) -> str:
@@ -34,31 +54,5 @@ class Shop(QObject):
             db.conn.close()
 
     def close(self) -> None:
+        self.is_open = False
         self.db.conn.close()
-
-
-def loaded(module: str, needs: str | None = None):
-    """The module if it is already imported (never imports on the caller's thread), else None."""
-    import sys
-    mod = sys.modules.get(module)
-    if mod is None or (needs is not None and not hasattr(mod, needs)):
-        return None
-    return mod
-
-
-def warm_up() -> None:
-    """Load the recommender (numpy, scipy: about half a second) on a background thread after the
-    window appears, so that the first customer's interest tags come from it. Not torch: initialising
-    its C extension holds Python's lock for up to a second, which would pause the window in the middle
-    of whatever the owner is doing; the first reasons job loads it instead."""
-    import threading
-
-    def run():
-        import importlib
-        import logging
-        try:
-            importlib.import_module("engine.recommend")
-        except Exception:  # noqa: BLE001 - the job that needs it reports the error
-            logging.getLogger("shopwise.gui").exception("Could not load the recommender")
-
-    threading.Thread(target=run, name="shopwise-warm-up", daemon=True).start()

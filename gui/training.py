@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 
 import shiboken6
 from PySide6.QtCore import Qt
@@ -18,8 +17,9 @@ from engine.jobs import Progress
 
 from gui.charts import LineChart
 from gui.errors import plain_message
-from gui.jobs import Job, eta_text
-from gui.shop import Shop
+from gui.jobs import Job, JobRunner, eta_text
+from gui.shop import Changes, Shop
+from gui.times import local_time
 from gui.widgets import heading
 
 log = logging.getLogger("shopwise.gui")
@@ -30,7 +30,6 @@ PRESETS = [
     ("standard", "Standard", "A balanced lesson. Recommended.", 25, 4),
     ("thorough", "Thorough", "The longest lesson, for the most natural reasons.", 160, 12),
 ]
-LOSS = re.compile(r"loss\D{0,3}([0-9]+(?:\.[0-9]+)?)", re.IGNORECASE)
 
 
 def duration_words(minutes: float) -> str:
@@ -60,10 +59,10 @@ def device_words(device) -> str:
 
 
 class TrainingView(QWidget):
-    def __init__(self, shop: Shop, window=None) -> None:
+    def __init__(self, shop: Shop, runner: JobRunner) -> None:
         super().__init__()
         self.shop = shop
-        self.window_ = window
+        self.runner = runner
         self.job = None
         self.steps: int | None = None   # None: the preset decides (tests set a tiny number)
         self._device = None
@@ -134,7 +133,12 @@ class TrainingView(QWidget):
         hl.addLayout(hrow)
         lay.addWidget(hist, 1)
         lay.addStretch(0)
+        shop.changed.connect(self._shop_changed)
         self.reload()
+
+    def _shop_changed(self, changes: Changes) -> None:
+        if changes.reason_writer:
+            self.reload()
 
     def reload(self) -> None:
         self._show_device()
@@ -143,7 +147,7 @@ class TrainingView(QWidget):
             metrics = run["metrics"] or {}
             quality = ", ".join(f"{k.replace('_', ' ')} {v:.3g}" for k, v in metrics.items()
                                 if isinstance(v, (int, float)))
-            item = QTreeWidgetItem([(run["started_at"] or "")[:16].replace("T", " "),
+            item = QTreeWidgetItem([local_time(run["started_at"]),
                                     {"done": "finished", "finished": "finished", "completed": "finished"}
                                     .get(run["status"], run["status"]),
                                     device_words(run["device"]) if run["device"] else "", quality,
@@ -201,8 +205,6 @@ class TrainingView(QWidget):
         self.rollback_button.setEnabled(active > 0)
 
     def start(self) -> None:
-        if self.window_ is None:
-            return
         preset = self.preset_group.checkedButton().property("preset")
         shop, steps = self.shop, self.steps
 
@@ -213,7 +215,8 @@ class TrainingView(QWidget):
         self.loss_chart.set_data([])
         self.status.setText("Getting ready…")
         self.progress.setValue(0)
-        job = self.window_.run_job(work, "Training the reason writer", on_success=self._trained)
+        job = self.runner.run(work, "Training the reason writer", shop=shop, changes=Changes(reason_writer=True),
+                              on_success=self._trained)
         if job is None:
             return
         self.job = job
@@ -227,11 +230,8 @@ class TrainingView(QWidget):
     def _progress(self, p: Progress) -> None:
         if p.fraction is not None:
             self.progress.setValue(int(p.fraction * 1000))
-        m = LOSS.search(p.message or "")
-        if m:
-            value = float(m.group(1))
-            if not self.loss_chart.values or self.loss_chart.values[-1] != value:
-                self.loss_chart.add(value)   # the engine repeats the last logged loss each step
+        if p.loss is not None and (not self.loss_chart.values or self.loss_chart.values[-1] != p.loss):
+            self.loss_chart.add(p.loss)   # the engine repeats the last logged loss each step
         eta = eta_text(self.job.started_at, p) if self.job else ""
         self.status.setText(" — ".join(x for x in (p.message, eta) if x))
 
@@ -248,7 +248,6 @@ class TrainingView(QWidget):
     def _finished(self) -> None:
         self.start_button.setEnabled(True)
         self.cancel_button.setEnabled(False)
-        self.reload()
 
     def cancel(self) -> None:
         if self.job is not None:
@@ -262,10 +261,8 @@ class TrainingView(QWidget):
             change(self.shop.db)
         except Exception as exc:  # noqa: BLE001
             log.exception("changing the adapter failed")
-            if self.window_:
-                self.window_.show_error(plain_message(exc))
-        self.reload()
-        self.shop.changed.emit()
+            self.runner.show_error(plain_message(exc))
+        self.shop.changed.emit(Changes(reason_writer=True))
 
     def activate(self) -> None:
         items = self.history.selectedItems()

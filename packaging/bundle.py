@@ -72,6 +72,7 @@ HIDDEN_IMPORTS = [
     "peft.*",
     "gguf.*",
     "engine.selftest",
+    "engine.cli.*",
     "engine.recommend.*",
     "engine.reasons.*",
     "gui.*",

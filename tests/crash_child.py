@@ -40,7 +40,7 @@ def main(job: str, shop: str, arg: str | None) -> None:
         report(f"progress {p.message}")
 
     if job == "import":
-        from engine import importer
+        from engine.ingest import orders as importer
         importer.CHUNK_ROWS = 2000   # several chunks, so several moments mid-import
         if os.environ.get("CRASH_BULK") == "1":
             importer.BULK_BYTES = 0  # the path that drops and rebuilds the indexes

@@ -95,9 +95,9 @@ def make_window(qtbot, tmp_path):
 
     yield make
     for w in made:
-        if w.job is not None and w.job.running:
-            w.job.cancel()
-            w.job.wait()
+        if w.runner.busy:
+            w.runner.job.cancel()
+            w.runner.job.wait()
         for view in w.views.values():
             loader = getattr(view, "_loader", None)
             if loader is not None and loader.running:

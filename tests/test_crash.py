@@ -18,8 +18,9 @@ from pathlib import Path
 import pytest
 
 from engine.db import DiskFull, open_shop
-from engine.importer import import_orders
-from engine.recommend import latest_run, recommendations_for, run_recommendations
+from engine.ingest.orders import import_orders
+from engine.queries import customer_recommendations, latest_run_id
+from engine.recommend import run_recommendations
 from tests.conftest import SHARED_DATA
 
 CHILD = Path(__file__).with_name("crash_child.py")
@@ -186,9 +187,9 @@ RECOMMEND_KILLS = {  # reports: comparing models, fitting, writing evidence, the
 
 def assert_previous_run_current(db, before, first, first_recs):
     assert counts(db) == before
-    assert latest_run(db) == first and recommendations(db, first) == first_recs
+    assert latest_run_id(db) == first and recommendations(db, first) == first_recs
     customer = first_recs[0][0]
-    assert [r["product_id"] for r in recommendations_for(db, customer)] == \
+    assert [r["product_id"] for r in customer_recommendations(db, customer)] == \
         [r[1] for r in first_recs if r[0] == customer]
 
 
@@ -201,10 +202,10 @@ def test_recommendation_run_killed_keeps_the_previous_run(recommended, tmp_path,
     else:
         run_child("recommend", shop, after=random.Random(moment).uniform(2.0, 6.0))
     db = reopen(shop)
-    if latest_run(db) == first:
+    if latest_run_id(db) == first:
         assert_previous_run_current(db, before, first, first_recs)
         run_recommendations(db)
-    assert recommendations(db, latest_run(db)) == reference
+    assert recommendations(db, latest_run_id(db)) == reference
 
 
 def test_recommendation_run_on_a_full_disk_keeps_the_previous_run(recommended, tmp_path):
@@ -228,7 +229,7 @@ REVIEWS = SHARED_DATA / "amazon-reviews-musical-instruments" / "Musical_instrume
 def trained(tmp_path_factory, tiny_model):
     """A demo shop whose reason writer was trained once: the adapter that must stay active."""
     from engine.reasons import active_adapter, train
-    from engine.reasons.demo import build_demo_shop
+    from tests.reasons_demo import build_demo_shop
     from engine.reasons.model import SETTING
     folder = tmp_path_factory.mktemp("train")
     with pytest.MonkeyPatch.context() as mp:

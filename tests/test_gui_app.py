@@ -106,9 +106,9 @@ def test_demo_shop_imports_the_bundled_sample_without_freezing(make_window, qtbo
     ticks = TickRecorder()
     ticks.start()
     w.start_page.demo_button.click()
-    assert w.job is not None and w.job.running
+    assert w.runner.busy
     assert w.job_bar.isVisible()
-    wait_job(qtbot, w.job)
+    wait_job(qtbot, w.runner.job)
     ticks.stop()
     assert ticks.max_gap < 1.0, ticks.report()
     # torch is loaded when the owner opens the Reason writer, not at shop open: loading it
@@ -120,7 +120,7 @@ def test_demo_shop_imports_the_bundled_sample_without_freezing(make_window, qtbo
     # A second start opens the same demo shop without importing again.
     w.close_shop()
     w.open_demo()
-    assert w.job is None or not w.job.running
+    assert not w.runner.busy
     assert w.shop.db.execute("SELECT count(*) FROM imports").fetchone()[0] == 1
 
 
@@ -147,7 +147,7 @@ def test_errors_from_jobs_reach_the_owner_as_sentences(make_window, tmp_path, qt
     def broken(progress, cancel):
         return {}["no such key"]
 
-    job = w.run_job(broken, "Checking")
+    job = w.runner.run(broken, "Checking")
     wait_job(qtbot, job)
     qtbot.waitUntil(lambda: bool(error_text(w)))
     text = error_text(w)
@@ -179,3 +179,9 @@ def test_shop_from_the_first_schema_opens_in_the_window(make_window, tmp_path, q
 def test_damage_found_later_is_told_in_plain_words():
     text = errors.plain_message(sqlite3.DatabaseError("database disk image is malformed"))
     assert text.startswith("The shop file is damaged")
+
+
+def test_refused_input_is_told_in_its_own_words():
+    from engine.recommend import NotEnoughData
+    message = "No completed orders of known customers yet: import orders that name their customers first."
+    assert errors.plain_message(NotEnoughData(message)) == message

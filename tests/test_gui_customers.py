@@ -135,3 +135,13 @@ def test_names_and_tags_from_the_files_are_shown_as_text(make_window, tmp_path, 
     detail = view.detail
     assert detail.name.text() == name and detail.name.textFormat() == Qt.TextFormat.PlainText
     assert "&lt;img src=&#x27;x.png&#x27;&gt;Home" in detail.tags.text() and "<img" not in detail.tags.text()
+
+
+def test_opening_a_big_shop_keeps_the_window_painting(make_window, big_shop, qtbot):
+    w = make_window()
+    ticks = TickRecorder()
+    ticks.start()
+    assert w.open_shop(big_shop)
+    ticks.stop()
+    print(f"open: {ticks.max_gap:.2f} s")
+    assert ticks.max_gap < 0.3, ticks.report()

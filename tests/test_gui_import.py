@@ -51,6 +51,10 @@ def test_detected_layout_preview_import_and_report(make_window, tmp_path, qtbot,
     problems = {wizard.problems.item(r, 0).text(): wizard.problems.item(r, 1).text()
                 for r in range(wizard.problems.rowCount())}
     assert any(text.startswith("Not a product") for text in problems), problems
+    non_product = next(r for r in range(wizard.problems.rowCount())
+                       if wizard.problems.item(r, 0).text().startswith("Not a product"))
+    assert wizard.problems.item(non_product, 2).text().startswith("row ")           # where it was first seen
+    assert "First at row" in wizard.problems.item(non_product, 0).toolTip()
     assert count(w, "customers") == 3040
 
     out = tmp_path / "report.csv"

@@ -35,8 +35,8 @@ def fake_reasons(monkeypatch):
             if step % 5 == 0:
                 losses.append(3.0 / step)
             cancel.check()
-            loss = f", loss {losses[-1]:.3f}" if losses else ""
-            progress(Progress(step, 40, f"Training step {step}{loss}"))
+            loss = losses[-1] if losses else None
+            progress(Progress(step, 40, f"Training step {step}", loss=loss))
         run = db["training_runs"].insert({"started_at": started, "finished_at": started, "status": "done",
                                           "device": "cpu", "params": json.dumps({"preset": preset}),
                                           "metrics": json.dumps({"faithful_share": 0.97})}).last_pk

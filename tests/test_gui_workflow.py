@@ -51,7 +51,7 @@ def test_whole_workflow(make_window, tmp_path, qtbot, monkeypatch, tiny_model):
         if ticks.max_gap >= 1.0:
             print(f"{phase}: {ticks.report()}")
 
-    watch("suggestions", dash.recommend_button.click, lambda: w.job)
+    watch("suggestions", dash.recommend_button.click, lambda: w.runner.job)
     assert db.execute("SELECT count(*) FROM recommendations").fetchone()[0] > 0
 
     training = w.views["training"]
@@ -70,14 +70,14 @@ def test_whole_workflow(make_window, tmp_path, qtbot, monkeypatch, tiny_model):
     first.show_customer(cid)
     assert first.write_customer_button.isVisibleTo(first) and len(first.missing_ids) > 0
     own = len(first.missing_ids)
-    watch("one customer's reasons", first.write_customer_button.click, lambda: w.job)
+    watch("one customer's reasons", first.write_customer_button.click, lambda: w.runner.job)
     assert not first.missing_ids and not first.write_customer_button.isVisibleTo(first)
     assert db.execute("SELECT count(*) FROM reasons").fetchone()[0] == own
     w.show_view("dashboard")
     dash.reload()
     qtbot.waitUntil(lambda: dash.reasons_button.isEnabled(), timeout=10000)
     assert "Write reasons for this customer" in dash.hint.text()
-    watch("reasons", dash.reasons_button.click, lambda: w.job)
+    watch("reasons", dash.reasons_button.click, lambda: w.runner.job)
     assert max(froze.values()) < 1.0, f"longest pause of the window per job, in seconds: {froze} (stacks above)"
     total = db.execute("SELECT count(*) FROM recommendations").fetchone()[0]
     assert db.execute("SELECT count(*), count(DISTINCT recommendation_id) FROM reasons").fetchone() == (total, total)

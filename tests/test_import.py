@@ -5,12 +5,12 @@ import sqlite3
 
 import pytest
 
-import engine.importer as importer
-from engine.catalogue import import_catalogue
-from engine.csvfile import ImportRefused
-from engine.importer import import_orders, inspect_file
+import engine.ingest.orders as importer
+from engine.ingest.catalogue import import_catalogue
+from engine.ingest.csvfile import ImportRefused
+from engine.ingest.orders import import_orders, inspect_file
 from engine.jobs import CancelToken, Cancelled
-from engine.layouts import ColumnMapping
+from engine.ingest.layouts import ColumnMapping
 from tests.conftest import ROOT, SHARED_DATA
 
 BROKEN = ROOT / "tests" / "broken"

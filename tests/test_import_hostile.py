@@ -22,12 +22,12 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from engine.catalogue import import_catalogue
-from engine.csvfile import AmbiguousDates, ImportRefused
+from engine.ingest.catalogue import import_catalogue
+from engine.ingest.csvfile import AmbiguousDates, ImportRefused
 from engine.db import open_shop
-from engine.importer import import_orders
-from engine.layouts import detect_layout
-from engine.report import REASONS
+from engine.ingest.orders import import_orders
+from engine.ingest.layouts import detect_layout
+from engine.ingest.report import REASONS
 from tests.conftest import ROOT, SHARED_DATA
 
 FAST = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

@@ -9,7 +9,7 @@ import pytest
 
 from engine import offline
 from engine.export import export_recommendations
-from engine.importer import import_orders
+from engine.ingest.orders import import_orders
 from engine.recommend import run_recommendations
 from tests.conftest import SHARED_DATA
 from tests.test_safe_files import weight_files

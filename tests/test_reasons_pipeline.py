@@ -11,7 +11,7 @@ from engine.reasons import (activate_adapter, active_adapter, check, evaluate, g
                             rollback_adapter, set_reason, train)
 from engine import reasons_commands as commands
 from engine.reasons import data, model, store
-from engine.reasons.demo import build_demo_shop
+from tests.reasons_demo import build_demo_shop
 from engine.reasons.lora import Collator, tokenize
 from tests.conftest import SHARED_DATA
 
@@ -111,6 +111,9 @@ def test_train_cancel_resume_generate_store_evaluate_rollback(demo, tmp_path):
     assert json.loads(row["params"])["steps"] == 3 and json.loads(row["data_sizes"])["weighted"] > 0
     assert json.loads(row["losses"]) and json.loads(row["metrics"])["tokens_per_second"] > 0
     assert seen[-1].done == seen[-1].total == 3
+    losses = [step for _, step in json.loads(row["losses"])]
+    shown = {p.loss for p in seen if p.loss is not None}
+    assert shown and shown <= set(losses)   # the loss as a number, the one stored
 
     # 2. cancel mid-run: previous adapter stays active, run marked cancelled, checkpoint kept
     token = CancelToken()

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from engine.reasons import active_adapter, check, generate_reasons, model, store, train
-from engine.reasons.demo import build_demo_shop
+from tests.reasons_demo import build_demo_shop
 from engine.reasons.lora import PRESETS
 
 

@@ -1,6 +1,5 @@
 """Recommendations on real SQLite shop files: models, evidence, selection, storage, CLI."""
 
-import argparse
 import json
 import random
 import statistics
@@ -9,10 +8,12 @@ import numpy as np
 import pytest
 
 import engine.recommend as R
+from engine import cli
 from engine.db import open_shop
+from engine.interests import customer_tags
 from engine.jobs import CancelToken, Cancelled
+from engine.queries import customer_recommendations
 from engine.recommend import data as D
-from engine.recommend.commands import add_commands
 from engine.recommend.ease import EASE
 from engine.recommend.evaluate import per_user_metrics
 from engine.recommend.select import MODELS
@@ -229,12 +230,12 @@ def test_one_order_returns_only_and_unknown_customer(tmp_path):
     db = make_shop(tmp_path / "s.db", orders)
     R.run_recommendations(db, limit=10)
     ids = dict(db.execute("SELECT external_key, id FROM customers").fetchall())
-    once = R.recommendations_for(db, ids["once"])
+    once = customer_recommendations(db, ids["once"])
     assert once and len(once) <= 3
-    returner = R.recommendations_for(db, ids["returner"])
+    returner = customer_recommendations(db, ids["returner"])
     assert returner and all(r["kind"] == "discover" for r in returner)
     assert "no purchases" in returner[0]["evidence"]["note"]
-    assert R.recommendations_for(db, 99999) == []
+    assert customer_recommendations(db, 99999) == []
 
 
 def test_shop_with_three_products(tmp_path):
@@ -246,7 +247,7 @@ def test_shop_with_three_products(tmp_path):
     assert "too few" in res["selection"]["note"]
     R.run_recommendations(db, limit=10)
     for cid in range(1, 5):
-        recs = R.recommendations_for(db, cid)
+        recs = customer_recommendations(db, cid)
         assert 1 <= len(recs) <= 3 and len({r["product_id"] for r in recs}) == len(recs)
 
 
@@ -281,11 +282,11 @@ def test_one_off_items_are_not_pushed_back(tmp_path):
     db = make_shop(tmp_path / "s.db", orders)
     R.run_recommendations(db)
     ids = dict(db.execute("SELECT external_key, id FROM customers").fetchall())
-    recs = R.recommendations_for(db, ids["c0"])
-    milk = next(r for r in recs if r["name"] == "milk")
+    recs = customer_recommendations(db, ids["c0"])
+    milk = next(r for r in recs if r["product"] == "milk")
     assert milk["kind"] == "reorder" and milk["evidence"]["reorder"]["typical_days_between"] == 7
     if R.selection(db)["min_repeat_share"] > 0:
-        assert "guitar0" not in [r["name"] for r in recs]
+        assert "guitar0" not in [r["product"] for r in recs]
 
 
 # ---------- storage, cancel, evaluation ----------
@@ -356,19 +357,16 @@ def test_customer_tags(tmp_path):
                 "rye bread": {"category": "Bakery"}}
     db = make_shop(tmp_path / "s.db", [("a", day(1), [("brie", 1), ("gouda", 1)], "completed"),
                                        ("a", day(2), [("rye bread", 1)], "completed")], products)
-    tags = R.customer_tags(db, 1)
+    tags = customer_tags(db, 1)
     assert tags[0] == {"label": "Cheese", "kind": "category", "share": pytest.approx(2 / 3)}
     assert {"Bakery", "french"} <= {t["label"] for t in tags}
-    assert R.customer_tags(db, 42) == []
+    assert customer_tags(db, 42) == []
 
 
 # ---------- CLI ----------
 
 def run_cli(*argv):
-    p = argparse.ArgumentParser()
-    add_commands(p.add_subparsers(required=True))
-    args = p.parse_args(argv)
-    return args.handler(args)
+    return cli.main(list(argv))
 
 
 def test_cli_evaluate_and_recommend(tmp_path, capsys):

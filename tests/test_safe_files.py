@@ -9,7 +9,7 @@ import pytest
 
 from engine.db import name_key, transaction
 from engine.export import EXPORT_COLUMNS, FORMULA_STARTS, export_recommendations, safe_cell
-from engine.importer import import_orders
+from engine.ingest.orders import import_orders
 from tests.conftest import ROOT
 
 # Everything a spreadsheet would run, including the classic DDE payload and quotes inside the formula.

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from benchmarks.scale_bench import make_shop
-from engine.importer import import_orders
+from engine.ingest.orders import import_orders
 
 
 def test_generated_shop_is_seeded_realistic_and_imports_whole(shop, tmp_path):

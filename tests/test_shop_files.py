@@ -6,7 +6,7 @@ import sqlite3
 import pytest
 
 from engine.db import APPLICATION_ID, SCHEMA_VERSION, ShopFileError, open_shop, schema_version
-from engine.importer import import_orders
+from engine.ingest.orders import import_orders
 from tests.conftest import ROOT, SHARED_DATA
 
 V1_SHOP = ROOT / "tests" / "fixtures" / "shop_schema_v1.shopwise"

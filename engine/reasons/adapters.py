@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from engine.clock import now
 from engine.db import transaction
-
-from .store import now
 
 COLUMNS = ["id", "path", "base_model", "created_at", "training_run_id", "is_active"]
 

@@ -13,10 +13,12 @@ import csv
 import json
 import random
 
+from engine.clock import now
 from engine.db import transaction
+from engine.queries import evidence_in_words, latest_run_id
 from engine.jobs import CancelToken, no_progress
 
-from . import metrics, prompt, silver, slots, store
+from . import metrics, prompt, silver, store
 from .adapters import active_adapter
 from .checker import check, mentions_feature
 from .generate import load_generator, write
@@ -83,7 +85,7 @@ def evaluate(db, data=None, candidates: int = 2, limit: int | None = None, progr
                           [not ok for ok in written.from_model], catalogue, refs))
     if save:
         with transaction(db):
-            db["evaluations"].insert({"kind": "reasons", "created_at": store.now(), "results": json.dumps(rows)})
+            db["evaluations"].insert({"kind": "reasons", "created_at": now(), "results": json.dumps(rows)})
     return rows
 
 
@@ -95,22 +97,13 @@ def format_table(rows: list[dict]) -> str:
     return "\n".join("  ".join(v.rjust(w) for v, w in zip(row, widths)) for row in cells)
 
 
-def evidence_in_words(ev: dict) -> str:
-    """Every feature's facts with the evidence's values, as the prompt states them; for the person labelling."""
-    vals = slots.values(ev)
-    lines = [slots.fill(prompt.FEATURE_LINES[f], ev, vals) for f in prompt.features(ev, vals) if f != "product"]
-    facts = [f"{k} {vals[k]}" for k in prompt.FACTS if k in vals]
-    owned = "bought it before" if slots.owned(ev) else "never bought it"
-    return "; ".join([owned, *lines, *facts])
-
-
 AUDIT_COLUMNS = ["recommendation_id", "customer", "product", "kind", "feature", "provenance", "reason", "evidence",
                  "label", "note"]
 
 
 def write_audit(db, n: int, path, seed: int = 0) -> int:
     """N random reasons of the latest run with their evidence in words, in a CSV with an empty label column."""
-    run = store.latest_run_id(db)
+    run = latest_run_id(db)
     rows = db.execute(
         "SELECT rec.id, coalesce(c.name, c.external_key), p.name, rec.kind, rec.evidence, r.provenance, r.text"
         " FROM reasons r JOIN recommendations rec ON rec.id = r.recommendation_id"
@@ -124,7 +117,7 @@ def write_audit(db, n: int, path, seed: int = 0) -> int:
             ev = store.load_evidence(ev_json)
             ev.setdefault("kind", kind)
             w.writerow([rec_id, customer, product, kind, prompt.main_feature(ev), provenance, text,
-                        evidence_in_words(ev), "", ""])
+                        " ".join(evidence_in_words(ev)), "", ""])
     return len(picked)
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 import torch
 
 from engine.jobs import CancelToken, Progress, no_progress
+from engine.queries import latest_run_id
 
 from . import prompt, slots, store
 from .adapters import active_adapter
@@ -191,7 +192,7 @@ def generate_reasons(db, run_id: int | None = None, progress=no_progress, cancel
     `missing_only` only recommendations without any reason are written, so the next run
     goes on where a cancelled one stopped.
     """
-    run_id = run_id if run_id is not None or ids is not None else store.latest_run_id(db)
+    run_id = run_id if run_id is not None or ids is not None else latest_run_id(db)
     skip = store.reviewed_ids(db) | (store.ids_with_reason(db) if missing_only else set())
     recs = [r for r in store.recommendations(db, run_id, ids) if r["id"] not in skip]
     if not recs:

@@ -20,6 +20,7 @@ from pathlib import Path
 import torch
 from transformers import Trainer, TrainerCallback, TrainingArguments
 
+from engine.clock import now
 from engine.db import transaction
 from engine.jobs import CancelToken, Cancelled, Progress, no_progress
 
@@ -29,7 +30,6 @@ from .device import detect_device
 from .generate import load_generator
 from .model import base_model_dir, load_base, load_tokenizer
 from .paths import data_dir, offline, save_atomically
-from .store import now
 
 # rewordings: silver reasons the base model rewords before training (see paraphrase.py); slow on a CPU.
 PRESETS = {
@@ -98,8 +98,10 @@ class JobCallback(TrainerCallback):
             self.losses.append([state.global_step, round(float(logs["loss"]), 4)])
 
     def on_step_end(self, args, state, control, **kw):
-        loss = f", loss {self.losses[-1][1]:.3f}" if self.losses else ""
-        self.progress(Progress(state.global_step, state.max_steps, f"Training step {state.global_step}{loss}"))
+        loss = self.losses[-1][1] if self.losses else None
+        words = f", loss {loss:.3f}" if loss is not None else ""
+        self.progress(Progress(state.global_step, state.max_steps, f"Training step {state.global_step}{words}",
+                               loss=loss))
         if self.cancel is not None and self.cancel.cancelled:
             self.cancelled = True
             control.should_save = True          # a checkpoint to resume from

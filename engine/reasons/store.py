@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 
+from engine.clock import now
 from engine.db import transaction
 
 STATUSES = ("draft", "approved", "edited", "rejected")
-
-
-def now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
-
-
-def latest_run_id(db) -> int | None:
-    row = db.execute("SELECT max(id) FROM recommendation_runs").fetchone()
-    return row[0] if row else None
 
 
 def is_held_out(rec_id: int) -> bool:

@@ -4,9 +4,7 @@ The API the GUI and CLI call (all take an open shop database):
 
     evaluate_shop(db, progress=None, cancel=None) -> dict   compare all models, store, pick the default
     run_recommendations(db, limit=10, progress=None, cancel=None) -> run_id
-    recommendations_for(db, customer_id, run_id=None) -> list[dict]   from the latest run
     bundles(db, min_support=None, limit=50) -> list[dict]
-    customer_tags(db, customer_id, limit=5) -> list[dict]
 
 Long jobs report `engine.jobs.Progress` to `progress` and stop at
 `cancel.check()`; a cancelled job leaves the database exactly as it was.
@@ -15,29 +13,25 @@ Long jobs report `engine.jobs.Progress` to `progress` and stop at
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
 
 import numpy as np
 
+from ..clock import now
 from ..db import transaction
-from ..jobs import Progress, no_progress
+from ..interests import interest_tags
+from ..jobs import Progress, Refused, no_progress
+from ..products import load_products
 from . import data as D
 from .bundles import find_bundles
-from .catalogue import load_products
 from .evaluate import KS, evaluate, rank
 from .explain import EvidenceBuilder
 from .select import make, select
-from .tags import interest_tags
 
 SELECTION_KEY = "recommend.selection"
 
 
-class NotEnoughData(Exception):
+class NotEnoughData(Refused):
     """The shop has no completed orders to learn from yet."""
-
-
-def _now() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def _fingerprint(db) -> str:
@@ -97,7 +91,7 @@ def evaluate_shop(db, progress=None, cancel=None, days: int = 30, store: bool = 
     results = {"as_of": D.day_iso(data.last_day()), "selection": choice, "results": rows}
     if store:
         with transaction(db):
-            db["evaluations"].insert({"kind": "recommend", "created_at": _now(),
+            db["evaluations"].insert({"kind": "recommend", "created_at": now(),
                                       "results": json.dumps(results)})
             _save_selection(db, choice)
     return results
@@ -138,7 +132,7 @@ def run_recommendations(db, limit: int = 10, progress=None, cancel=None) -> int:
                          "rank": r + 1, "score": e["score"], "evidence": json.dumps(e)})
     with transaction(db):
         run_id = db["recommendation_runs"].insert({
-            "model": choice["model"], "created_at": _now(),
+            "model": choice["model"], "created_at": now(),
             "params": json.dumps({"params": choice["params"], "limit": limit,
                                   "min_repeat_share": choice["min_repeat_share"],
                                   "as_of": D.day_iso(as_of)}),
@@ -155,23 +149,6 @@ def run_recommendations(db, limit: int = 10, progress=None, cancel=None) -> int:
     return run_id
 
 
-def latest_run(db) -> int | None:
-    r = db.execute("SELECT max(id) FROM recommendation_runs").fetchone()
-    return r[0]
-
-
-def recommendations_for(db, customer_id: int, run_id: int | None = None) -> list[dict]:
-    """[{product_id, name, kind, rank, score, evidence}] of the latest run (or `run_id`)."""
-    run_id = run_id or latest_run(db)
-    if run_id is None:
-        return []
-    q = """SELECT r.id, r.product_id, p.name, r.kind, r.rank, r.score, r.evidence
-           FROM recommendations r JOIN products p ON p.id = r.product_id
-           WHERE r.run_id = ? AND r.customer_id = ? ORDER BY r.rank"""
-    return [{"id": i, "product_id": p, "name": n, "kind": k, "rank": rk, "score": s,
-             "evidence": json.loads(e)} for i, p, n, k, rk, s, e in db.execute(q, [run_id, customer_id])]
-
-
 def bundles(db, min_support: int | None = None, limit: int = 50) -> list[dict]:
     """Frequently bought together sets, with product names."""
     names = dict(db.execute("SELECT id, name FROM products").fetchall())
@@ -179,12 +156,3 @@ def bundles(db, min_support: int | None = None, limit: int = 50) -> list[dict]:
     for b in out:
         b["names"] = [names.get(p) for p in b["products"]]
     return out
-
-
-def customer_tags(db, customer_id: int, limit: int = 5) -> list[dict]:
-    """[{label, kind, share}]: the categories, tags and words of what the customer buys."""
-    pids = [r[0] for r in db.execute(
-        """SELECT DISTINCT l.product_id FROM orders o JOIN order_lines l ON l.order_id = o.id
-           WHERE o.customer_id = ? AND o.status = 'completed' AND l.is_return = 0
-             AND l.quantity > 0""", [customer_id])]
-    return interest_tags(pids, load_products(db), limit)

@@ -8,6 +8,12 @@ the customer's own history reorder them.
 import numpy as np
 
 from .base import Model
+from .ease import EASE
+from .itemknn import ItemKNN
+from .tifu import TIFUKNN
+from .topfreq import PersonalTopFreq
+
+BASES = {m.name: m for m in (PersonalTopFreq, ItemKNN, EASE, TIFUKNN)}   # the personal models it can blend
 
 
 class Blend(Model):
@@ -18,8 +24,7 @@ class Blend(Model):
         self.base_params = base_params
 
     def _fit(self, data):
-        from .select import make
-        self.base = make(self.params["base"], self.base_params).fit(data)
+        self.base = BASES[self.params["base"]](**self.base_params).fit(data)
         self.pop = (self.popularity / max(self.popularity.max(), 1.0)).astype(np.float32)
 
     def _parts(self, users):

@@ -20,10 +20,11 @@ from collections import Counter
 
 import numpy as np
 
-from .catalogue import labels
+from engine.interests import name_words
+from engine.products import labels
+
 from .data import Interactions, day_iso
 from .reorder import cycle
-from .tags import name_words
 
 RARE_WORD_SHARE = 0.05   # a name word in more products than this says little ("holder", "design")
 

@@ -20,13 +20,15 @@ from pathlib import Path
 
 import pandas as pd
 
+from engine.jobs import Refused
+
 MAX_HEADER_BYTES = 1 << 20   # a header line longer than this is not a CSV export
 BLOCK = 1 << 20
 DELIMITERS = [",", ";", "\t", "|"]
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
-class ImportRefused(Exception):
+class ImportRefused(Refused):
     """The whole file was refused; the database was not changed.
 
     The message is a plain sentence for the shop owner that says what and where.

@@ -1,5 +1,9 @@
 """Order import: CSV -> checked, normalised rows -> the shop database, all or nothing.
 
+Also the front door of every import (orders, reviews, catalogues), exported by `engine.ingest`:
+`inspect_file(path)` says what a file is and how it would be read; `import_file(db, path)` imports
+it. Whether a file holds orders or a catalogue is decided here, once (`_recognise`).
+
 The file is read in chunks (memory stays flat) inside one transaction. Each
 chunk is turned into the same canonical columns whatever the layout, checked
 row by row with vectorised pandas operations, and written with `executemany`.
@@ -10,7 +14,6 @@ point at orders without a round trip per order.
 from __future__ import annotations
 
 import contextlib
-import json
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,15 +22,15 @@ import numpy as np
 import pandas as pd
 import sqlite_utils
 
-from engine.csvfile import (AmbiguousDates, CsvFormat, DateFormat, ImportRefused, csv_errors_refused,
+from engine.ingest.csvfile import (AmbiguousDates, CsvFormat, DateFormat, ImportRefused, csv_errors_refused,
                             detect_date_format, detect_decimal_comma, parse_numbers, read_chunks,
                             skipped_lines, sniff, split_header)
-from engine.catalogue import detect_catalogue
-from engine.db import already_imported, name_key, now, transaction
+from engine.ingest.catalogue import CatalogueLayout, detect_catalogue, import_catalogue
+from engine.db import name_key, transaction
 from engine.jobs import CancelToken, Progress, ProgressCallback, no_progress
-from engine.layouts import (GENERIC, ColumnMapping, Layout, LAYOUTS, detect_headerless,
+from engine.ingest.layouts import (GENERIC, ColumnMapping, Layout, LAYOUTS, detect_headerless,
                             detect_layout)
-from engine.report import ImportReport
+from engine.ingest.report import ImportReport, already_imported, record_finish, record_start
 
 MAX_FIELD = 1000          # names, codes and keys; longer is garbage, not a product or customer
 MAX_TEXT_FIELD = 100_000  # review text
@@ -50,8 +53,9 @@ class FilePreview:
     mapping: ColumnMapping | None
 
 
-def _open(path: Path, profile: str | None) -> tuple[CsvFormat, Layout | None, list[str]]:
-    fmt = sniff(path)
+def _open(path: Path, profile: str | None, fmt: CsvFormat | None = None
+          ) -> tuple[CsvFormat, Layout | None, list[str]]:
+    fmt = fmt or sniff(path)
     if profile and profile != GENERIC.key:
         if profile not in LAYOUTS:
             raise ImportRefused(f"Unknown layout '{profile}'. Known: {', '.join(LAYOUTS)}, generic.")
@@ -71,9 +75,16 @@ def inspect_file(path: str | Path) -> FilePreview:
         return _inspect(path)
 
 
+def _recognise(path: Path, fmt: CsvFormat) -> tuple[Layout | None, list[str], CatalogueLayout | None]:
+    """Orders or catalogue? An order layout Shopwise knows wins, then a catalogue export's columns;
+    neither: orders in the owner's own layout (both None)."""
+    _, layout, header = _open(path, None, fmt)
+    return layout, header, None if layout else detect_catalogue(header)
+
+
 def _inspect(path: Path) -> FilePreview:
-    fmt, layout, header = _open(path, None)
-    catalogue = None if layout else detect_catalogue(header)
+    fmt = sniff(path)
+    layout, header, catalogue = _recognise(path, fmt)
     has_header = layout.has_header if layout else True
     first = next(iter(read_chunks(path, fmt, header=has_header,
                                   names=None if has_header else header, chunksize=PREVIEW_ROWS)),
@@ -97,12 +108,34 @@ def uses_decimal_comma(fmt: CsvFormat, mapping: ColumnMapping, sample: pd.DataFr
     return any(detect_decimal_comma(sample[c]) for c in columns)
 
 
-def import_orders(db: sqlite_utils.Database, path: str | Path, *, profile: str | None = None,
-                  mapping: ColumnMapping | None = None, progress: ProgressCallback = no_progress,
-                  cancel: CancelToken | None = None) -> ImportReport:
-    """Import an order export into the shop. Raises ImportRefused (nothing changed) or Cancelled."""
+def import_file(db: sqlite_utils.Database, path: str | Path, *, kind: str | None = None,
+                profile: str | None = None, mapping: ColumnMapping | None = None,
+                progress: ProgressCallback = no_progress, cancel: CancelToken | None = None) -> ImportReport:
+    """Import an order, review or catalogue export. Raises ImportRefused (nothing changed) or Cancelled.
+
+    `kind` "catalogue" or "orders" is the owner's choice; None: a profile or a mapping means orders
+    (profile "catalogue": a catalogue), else the file says. The file is read and hashed once.
+    """
     path = Path(path)
-    fmt, layout, header = _open(path, "generic" if mapping else profile)
+    fmt = sniff(path)
+    if kind is None:
+        if mapping is not None or profile not in (None, "catalogue"):
+            kind = "orders"
+        elif profile == "catalogue":
+            kind = "catalogue"
+        else:
+            kind = "catalogue" if _recognise(path, fmt)[2] else "orders"
+    if kind == "catalogue":
+        return import_catalogue(db, path, fmt=fmt, progress=progress, cancel=cancel)
+    return import_orders(db, path, profile=profile, mapping=mapping, fmt=fmt, progress=progress, cancel=cancel)
+
+
+def import_orders(db: sqlite_utils.Database, path: str | Path, *, profile: str | None = None,
+                  mapping: ColumnMapping | None = None, fmt: CsvFormat | None = None,
+                  progress: ProgressCallback = no_progress, cancel: CancelToken | None = None) -> ImportReport:
+    """Import an order export into the shop (`fmt`: the file as `sniff` read it, when already read)."""
+    path = Path(path)
+    fmt, layout, header = _open(path, "generic" if mapping else profile, fmt)
     if layout is None:
         if mapping is None:
             raise ImportRefused("The columns of this file are not a layout Shopwise knows. "
@@ -148,11 +181,7 @@ class _OrderImport:
 
     def run(self, progress: ProgressCallback, cancel: CancelToken) -> None:
         report, conn = self.report, self.db.conn
-        cur = conn.execute(
-            "INSERT INTO imports (kind, file_name, sha256, profile, started_at, status)"
-            " VALUES (?, ?, ?, ?, ?, 'running')",
-            [self.layout.kind, self.path.name, self.fmt.sha256, self.layout.key, now()])
-        report.import_id = cur.lastrowid
+        record_start(conn, report)
         self.date_format: DateFormat | None = None  # decided on the first chunk
         self.decimal_comma = self._decimal_comma()
         has_header = self.layout.has_header
@@ -176,8 +205,7 @@ class _OrderImport:
         if not report.counts["rows"]:
             raise ImportRefused("There are no rows under the header: nothing to import.", file=self.path.name)
         report.counts["orders"] = len(self.new_orders)
-        conn.execute("UPDATE imports SET finished_at = ?, status = 'done', counts = ?, report = ?"
-                     " WHERE id = ?", [now(), _json_counts(report), report.as_json(), report.import_id])
+        record_finish(conn, report)
 
     def _date_format(self, first_chunk: pd.Series) -> DateFormat:
         """The date format, from the first chunk; from the whole column if that chunk cannot tell."""
@@ -524,6 +552,3 @@ def _factorize_pairs(a: pd.Series, b: pd.Series) -> tuple[np.ndarray, list[tuple
     ua, ub = np.asarray(uniques_a, dtype=object), np.asarray(uniques_b, dtype=object)
     return codes, list(zip(ua[pair_codes // len(uniques_b)], ub[pair_codes % len(uniques_b)]))
 
-
-def _json_counts(report: ImportReport) -> str:
-    return json.dumps(dict(report.counts))

@@ -3,34 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 
-from engine.csvfile import ImportRefused
-from engine.db import ShopFileError, open_shop
-from engine.jobs import Cancelled, Progress
-
-
-def default_db() -> str:
-    return os.environ.get("SHOPWISE_DB", "shop.db")
-
-
-def add_db_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", default=default_db(),
-                        help="shop database file (default: $SHOPWISE_DB or shop.db)")
-
-
-def print_progress(p: Progress) -> None:
-    if sys.stderr.isatty():
-        pct = f"{100 * p.fraction:3.0f}% " if p.fraction is not None else ""
-        print(f"\r{pct}{p.message}".ljust(60), end="", file=sys.stderr, flush=True)
+from engine.cli.common import CANCELLED, OK, REFUSED, USAGE, add_db_argument, print_progress
+from engine.db import open_shop
+from engine.jobs import Cancelled, Refused
 
 
 def cmd_import(args) -> int:
-    from engine.catalogue import detect_catalogue, import_catalogue
-    from engine.csvfile import sniff, split_header
-    from engine.importer import import_orders
-    from engine.layouts import ColumnMapping
+    from engine.ingest import import_file
+    from engine.ingest.layouts import ColumnMapping
 
     db = open_shop(args.db)
     mapping = None
@@ -38,20 +20,14 @@ def cmd_import(args) -> int:
         pairs = dict(item.split("=", 1) for item in args.map)
         mapping = ColumnMapping(**pairs, date_order=args.date_order)
     for path in args.files:
-        is_catalogue = args.profile in (None, "catalogue") and mapping is None and \
-            detect_catalogue(split_header(sniff(path))) is not None
-        if is_catalogue:
-            report = import_catalogue(db, path, progress=print_progress)
-        else:
-            report = import_orders(db, path, profile=args.profile, mapping=mapping,
-                                   progress=print_progress)
+        report = import_file(db, path, profile=args.profile, mapping=mapping, progress=print_progress)
         if sys.stderr.isatty():
             print(file=sys.stderr)
         print("\n".join(report.summary_lines()))
         if args.report:
             report.to_csv(args.report)
             print(f"Full report saved to {args.report}.")
-    return 0
+    return OK
 
 
 def cmd_stats(args) -> int:
@@ -59,7 +35,7 @@ def cmd_stats(args) -> int:
     db = open_shop(args.db, create=False)
     for label, value in shop_stats(db):
         print(f"{label:<28}{value}")
-    return 0
+    return OK
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -89,8 +65,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_db_argument(p)
     p.set_defaults(handler=cmd_stats)
 
+    from engine.cli.recommend import add_commands as add_recommend_commands
     from engine.reasons_commands import add_commands as add_reason_commands
-    from engine.recommend.commands import add_commands as add_recommend_commands
     add_recommend_commands(commands)
     add_reason_commands(commands)
     return parser
@@ -104,15 +80,15 @@ def main(argv: list[str] | None = None) -> int:
         return self_test()
     if not getattr(args, "handler", None):
         parser.print_help()
-        return 2
+        return USAGE
     try:
         return args.handler(args)
-    except (ImportRefused, ShopFileError) as exc:
+    except Refused as exc:
         print(f"Error: {exc}", file=sys.stderr)
-        return 1
+        return REFUSED
     except Cancelled:
         print("Cancelled; nothing was changed.", file=sys.stderr)
-        return 1
+        return CANCELLED
     except KeyboardInterrupt:
         print("\nInterrupted; nothing was changed.", file=sys.stderr)
-        return 130
+        return CANCELLED

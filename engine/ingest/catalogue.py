@@ -7,8 +7,6 @@ tags, price); a catalogue product nobody has ordered yet is added, so that
 
 from __future__ import annotations
 
-import html
-import re
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,19 +14,12 @@ from pathlib import Path
 import pandas as pd
 import sqlite_utils
 
-from engine.csvfile import (ImportRefused, csv_errors_refused, parse_numbers, read_chunks, skipped_lines,
-                            sniff, split_header)
-from engine.db import already_imported, name_key, now, transaction
+from engine.ingest.csvfile import (CsvFormat, ImportRefused, csv_errors_refused, parse_numbers, read_chunks,
+                            skipped_lines, sniff, split_header)
+from engine.db import name_key, transaction
 from engine.jobs import CancelToken, Progress, ProgressCallback, no_progress
-from engine.report import ImportReport
-
-_TAGS = re.compile(r"<[^>]+>")
-
-
-def strip_html(text: str) -> str:
-    """Plain text from product HTML: tags removed, entities decoded, whitespace folded."""
-    text = _TAGS.sub(" ", text.replace("<br>", "\n").replace("</p>", "\n"))
-    return re.sub(r"[ \t\r\f\v]+", " ", re.sub(r"\s*\n\s*", "\n", html.unescape(text))).strip()
+from engine.products import strip_html
+from engine.ingest.report import ImportReport, already_imported, record_finish, record_start
 
 
 @dataclass(frozen=True)
@@ -115,12 +106,13 @@ def _woo_rows(df: pd.DataFrame, report: ImportReport) -> pd.DataFrame:
     })
 
 
-def import_catalogue(db: sqlite_utils.Database, path: str | Path, *,
+def import_catalogue(db: sqlite_utils.Database, path: str | Path, *, fmt: CsvFormat | None = None,
                      progress: ProgressCallback = no_progress,
                      cancel: CancelToken | None = None) -> ImportReport:
+    """Import a product export (`fmt`: the file as `sniff` read it, when already read)."""
     path = Path(path)
     cancel = cancel or CancelToken()
-    fmt = sniff(path)
+    fmt = fmt or sniff(path)
     header = split_header(fmt)
     layout = detect_catalogue(header)
     if layout is None:
@@ -148,10 +140,7 @@ def import_catalogue(db: sqlite_utils.Database, path: str | Path, *,
     cancel.check()
     with transaction(db):
         conn = db.conn
-        report.import_id = conn.execute(
-            "INSERT INTO imports (kind, file_name, sha256, profile, started_at, status)"
-            " VALUES ('catalogue', ?, ?, ?, ?, 'running')",
-            [path.name, fmt.sha256, layout.key, now()]).lastrowid
+        record_start(conn, report)
         for i, r in enumerate(rows.itertuples(index=False)):
             sku = r.sku.strip() or None
             key = name_key(r.name)
@@ -176,7 +165,5 @@ def import_catalogue(db: sqlite_utils.Database, path: str | Path, *,
             if i % 500 == 0:
                 cancel.check()
                 progress(Progress(i, len(rows), f"{i:,} of {len(rows):,} products"))
-        conn.execute("UPDATE imports SET finished_at = ?, status = 'done', counts = ?, report = ?"
-                     " WHERE id = ?", [now(), pd.Series(report.counts).to_json(), report.as_json(),
-                                       report.import_id])
+        record_finish(conn, report)
     return report

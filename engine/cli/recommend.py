@@ -1,15 +1,14 @@
 """The `evaluate` and `recommend` subcommands.
 
-engine/cli.py registers them: `add_commands(commands)` on its subparsers; each
+engine/cli/__init__.py registers them: `add_commands(commands)` on its subparsers; each
 subcommand sets `handler`, a function of the parsed args returning the exit code.
 """
 
 from __future__ import annotations
 
-import sys
-
-from ..cli import add_db_argument, print_progress
-from ..db import ShopFileError, open_shop
+from engine.cli.common import OK, add_db_argument, print_progress
+from engine.db import open_shop
+from engine.jobs import Refused
 
 
 def add_commands(subparsers) -> None:
@@ -29,13 +28,8 @@ def _fmt(v) -> str:
 
 
 def cmd_evaluate(args) -> int:
-    from . import NotEnoughData, evaluate_shop
-    try:
-        db = open_shop(args.db, create=False)
-        res = evaluate_shop(db, progress=print_progress, days=args.days)
-    except (ShopFileError, NotEnoughData) as exc:
-        print(exc, file=sys.stderr)
-        return 1
+    from engine.recommend import evaluate_shop
+    res = evaluate_shop(open_shop(args.db, create=False), progress=print_progress, days=args.days)
     sel = res["selection"]
     print(f"Shop as of {res['as_of']}. Selected on the validation split (second-to-last basket, "
           f"{sel['validation_users']} customers): {sel['model']} {sel['params']} "
@@ -52,38 +46,17 @@ def cmd_evaluate(args) -> int:
               f"{r['split']:<14}{r['users']:>6} " + " ".join(f"{_fmt(r.get(c)):>11}" for c in cols))
     print("* = the model this shop uses. one-off on: items a customer bought once that few buyers\n"
           "ever rebuy are not recommended again. Results stored in the evaluations table.")
-    return 0
-
-
-def _summary(e: dict) -> str:
-    parts = []
-    if e.get("reorder"):
-        r = e["reorder"]
-        cyc = (f"every ~{r['typical_days_between']:.0f} d, " if r["typical_days_between"] is not None else "")
-        parts.append(f"bought {r['times_bought']}x, {cyc}last {r['days_since_last']} d ago")
-    if e.get("co_purchase"):
-        c = e["co_purchase"]
-        parts.append(f"{c['confidence']:.0%} of {c['customers_with']} buyers of {c['with_name']} bought it")
-    if e.get("contributors") and e["kind"] == "discover":
-        parts.append("because of " + ", ".join(str(c["name"]) for c in e["contributors"][:2]))
-    if e.get("affinity"):
-        parts.append(f"{e['affinity']['label']} ({e['affinity']['share']:.0%} of their items)")
-    parts.append(f"{e['popularity']['customers']} customers bought it")
-    return "; ".join(parts)
+    return OK
 
 
 def cmd_recommend(args) -> int:
-    from . import NotEnoughData, recommendations_for, run_recommendations
-    try:
-        db = open_shop(args.db, create=False)
-        if args.customer is not None and not db.execute(
-                "SELECT 1 FROM customers WHERE id = ?", [args.customer]).fetchone():
-            print(f"No customer with id {args.customer} in this shop.", file=sys.stderr)
-            return 1
-        run_id = run_recommendations(db, limit=args.limit, progress=print_progress)
-    except (ShopFileError, NotEnoughData) as exc:
-        print(exc, file=sys.stderr)
-        return 1
+    from engine.queries import customer_recommendations, evidence_in_words
+    from engine.recommend import run_recommendations
+    db = open_shop(args.db, create=False)
+    if args.customer is not None and not db.execute(
+            "SELECT 1 FROM customers WHERE id = ?", [args.customer]).fetchone():
+        raise Refused(f"No customer with id {args.customer} in this shop.")
+    run_id = run_recommendations(db, limit=args.limit, progress=print_progress)
     run = db.execute("SELECT model, params FROM recommendation_runs WHERE id = ?", [run_id]).fetchone()
     print(f"Run {run_id}: model {run[0]} {run[1]}")
     ids = ([args.customer] if args.customer is not None else
@@ -91,13 +64,13 @@ def cmd_recommend(args) -> int:
                                      "ORDER BY customer_id LIMIT 5", [run_id])])
     for cid in ids:
         name = db.execute("SELECT coalesce(name, external_key) FROM customers WHERE id = ?", [cid]).fetchone()[0]
-        recs = recommendations_for(db, cid, run_id)
+        recs = customer_recommendations(db, cid, run_id)
         print(f"\nCustomer {cid} ({name}):")
         if not recs:
             print("  nothing to recommend")
         for r in recs:
-            print(f"  {r['rank']:>2}. [{r['kind']:<8}] {r['name'][:40]:<40} {r['score']:>9.3f}  "
-                  f"{_summary(r['evidence'])}")
+            print(f"  {r['rank']:>2}. [{r['kind']:<8}] {r['product'][:40]:<40} {r['score']:>9.3f}  "
+                  f"{' '.join(evidence_in_words(r['evidence']))}")
     if args.customer is None:
         print("\n(first 5 customers shown; use --customer ID for one customer)")
-    return 0
+    return OK

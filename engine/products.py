@@ -1,4 +1,7 @@
-"""Product facts from the catalogue and the labels (category, tags) an item carries."""
+"""Product facts as the shop stores them: tags, descriptions in plain text, and the labels an item carries.
+
+Pure Python (no numpy): the screens use it on the window's thread, the importer and the recommender too.
+"""
 
 from __future__ import annotations
 
@@ -21,17 +24,27 @@ def parse_tags(raw) -> list[str]:
     return [t.strip() for t in str(raw).split(",") if t.strip()]
 
 
+def strip_html(text: str) -> str:
+    """Plain text from product HTML: tags removed, entities decoded, whitespace folded, paragraphs kept."""
+    text = _TAGS.sub(" ", text.replace("<br>", "\n").replace("</p>", "\n"))
+    return re.sub(r"[ \t\r\f\v]+", " ", re.sub(r"\s*\n\s*", "\n", html.unescape(text))).strip()
+
+
 def plain(text, limit: int = 300) -> str | None:
+    """A description as one line of at most `limit` characters (None for none)."""
     if not text:
         return None
-    t = " ".join(html.unescape(_TAGS.sub(" ", str(text))).split())
+    t = " ".join(strip_html(str(text)).split())
     return t if len(t) <= limit else t[:limit - 1].rstrip() + "…"
 
 
-def load_products(db) -> dict[int, dict]:
-    """{product id: ProductFacts} for every product in the shop."""
+def load_products(db, ids=None) -> dict[int, dict]:
+    """{product id: ProductFacts} for every product in the shop, or for the products `ids`."""
+    sql = "SELECT id, name, sku, category, vendor, tags, price, description FROM products"
+    if ids is not None:
+        sql += f" WHERE id IN ({','.join(str(int(i)) for i in ids) or 'NULL'})"
     out = {}
-    for r in db.execute("SELECT id, name, sku, category, vendor, tags, price, description FROM products"):
+    for r in db.execute(sql):
         out[r[0]] = {"id": r[0], "name": r[1], "sku": r[2], "category": r[3], "vendor": r[4],
                      "tags": parse_tags(r[5]), "price": r[6], "description": plain(r[7])}
     return out

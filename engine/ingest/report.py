@@ -1,4 +1,8 @@
-"""What an import did: counts the owner can check against the file, and every skipped row with why."""
+"""What an import did: counts the owner can check against the file, and every skipped row with why.
+
+Also the `imports` table's bookkeeping, the same for orders and catalogues: whether these bytes were
+imported before, the row of a running import, and its counts and report when it is done.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from engine.clock import now
 from engine.export import safe_cell
 
 # Every reason a row can be skipped, set aside or flagged, in the owner's words.
@@ -44,6 +49,30 @@ class Issue:
     value: str
 
 
+@dataclass(frozen=True)
+class Problem:
+    """One kind of skipped, set aside or flagged row: how many, and where it was first seen."""
+
+    reason: str                 # a key of REASONS
+    rows: int
+    first: Issue | None
+
+    @property
+    def words(self) -> str:
+        return REASONS[self.reason]
+
+    def where(self) -> str:
+        """"row 12, column 'Qty': 'abc'" for the first such row; '' when no row is known."""
+        if self.first is None or not self.first.row:
+            return ""
+        column = f", column '{self.first.column}'" if self.first.column else ""
+        return f"row {self.first.row}{column}: '{self.first.value[:60]}'"
+
+    def sentence(self) -> str:
+        where = self.where()
+        return f"{self.rows:,} rows: {self.words}." + (f" First at {where}." if where else "")
+
+
 @dataclass
 class ImportReport:
     file_name: str
@@ -61,7 +90,20 @@ class ImportReport:
         self.counts[reason] += len(rows)
         self.issues.extend(Issue(int(r), column, reason, str(v)[:200]) for r, v in zip(rows, values))
 
+    def problems(self) -> list[Problem]:
+        """Every kind of row the owner should know about, in the order of REASONS."""
+        first: dict[str, Issue] = {}
+        for issue in self.issues:
+            first.setdefault(issue.reason, issue)
+        return [Problem(reason, self.counts[reason], first.get(reason)) for reason in REASONS if self.counts[reason]]
+
     def summary_lines(self) -> list[str]:
+        """What the import did in sentences: the totals, then one line per kind of problem."""
+        if self.already_imported:
+            return self.totals_lines()
+        return self.totals_lines() + [p.sentence() for p in self.problems()]
+
+    def totals_lines(self) -> list[str]:
         c = self.counts
         if self.already_imported:
             return [f"{self.file_name} was already imported earlier; nothing was changed."]
@@ -75,17 +117,6 @@ class ImportReport:
             if c["cancelled_orders"] or c["return_orders"] or c["guest_orders"]:
                 lines.append(f"Of the orders, {c['cancelled_orders']:,} are cancelled or voided, "
                              f"{c['return_orders']:,} are returns, {c['guest_orders']:,} have no customer.")
-        first = {}
-        for issue in self.issues:
-            first.setdefault(issue.reason, issue)
-        for reason, sentence in REASONS.items():
-            if c[reason]:
-                where = ""
-                if reason in first and first[reason].row:
-                    column = first[reason].column
-                    where = f" First at row {first[reason].row}" + (f", column '{column}'" if column else "") + \
-                        f": '{first[reason].value[:60]}'."
-                lines.append(f"{c[reason]:,} rows: {sentence}.{where}")
         return lines
 
     def as_json(self) -> str:
@@ -102,3 +133,23 @@ class ImportReport:
             for i in self.issues:
                 out.writerow([safe_cell(self.file_name), i.row, safe_cell(i.column or ""),
                               REASONS.get(i.reason, i.reason), safe_cell(i.value)])
+
+
+def already_imported(db, sha256: str) -> str | None:
+    """When a file with these exact bytes was imported before, the time it finished."""
+    row = db.execute("SELECT finished_at FROM imports WHERE sha256 = ? AND status = 'done'",
+                     [sha256]).fetchone()
+    return row[0] if row else None
+
+
+def record_start(conn, report: ImportReport) -> None:
+    """The running import's row (inside the import's transaction: an import that fails leaves none)."""
+    report.import_id = conn.execute(
+        "INSERT INTO imports (kind, file_name, sha256, profile, started_at, status)"
+        " VALUES (?, ?, ?, ?, ?, 'running')",
+        [report.kind, report.file_name, report.sha256, report.layout, now()]).lastrowid
+
+
+def record_finish(conn, report: ImportReport) -> None:
+    conn.execute("UPDATE imports SET finished_at = ?, status = 'done', counts = ?, report = ? WHERE id = ?",
+                 [now(), json.dumps(dict(report.counts)), report.as_json(), report.import_id])

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from .catalogue import labels
+from engine.products import labels, load_products
 
 _WORD = re.compile(r"[^\W\d_]{3,}")
 STOP = set("""and the for with set of pack bag box size red blue white black green pink
@@ -42,3 +42,13 @@ def interest_tags(product_ids, products: dict[int, dict], limit: int = 5,
         out += [{"label": w, "kind": "word", "share": c / n} for w, c in words.most_common()
                 if c >= 2 or n == 1]
     return out[:limit]
+
+
+def customer_tags(db, customer_id: int, limit: int = 5) -> list[dict]:
+    """[{label, kind, share}]: the categories, tags and words of what the customer buys (as the recommender
+    stores them in each suggestion's evidence)."""
+    pids = [r[0] for r in db.execute(
+        """SELECT DISTINCT l.product_id FROM orders o JOIN order_lines l ON l.order_id = o.id
+           WHERE o.customer_id = ? AND o.status = 'completed' AND l.is_return = 0
+             AND l.quantity > 0""", [customer_id])]
+    return interest_tags(pids, load_products(db, pids), limit)

@@ -1,0 +1,26 @@
+"""Product facts read one way everywhere: tags, HTML descriptions, a customer's interest tags."""
+
+import json
+
+from engine.db import name_key
+from engine.products import parse_tags, plain, strip_html
+
+
+def test_tags_are_read_from_a_json_list_or_commas():
+    assert parse_tags('["Home", " Party ", ""]') == ["Home", "Party"]
+    assert parse_tags("Home, Party,,") == ["Home", "Party"]
+    assert parse_tags(None) == [] and parse_tags("") == []
+
+
+def test_html_becomes_text_once():
+    body = "<p>Soft &amp; warm</p><p>Wool<br>100%</p>"
+    assert strip_html(body) == "Soft & warm\nWool\n100%"
+    assert plain(body) == "Soft & warm Wool 100%"
+    assert plain("x" * 400, limit=10) == "x" * 9 + "…" and plain("") is None
+
+
+def test_the_reasoner_reads_catalogue_tags_as_the_recommender_does(shop):
+    from engine.reasons.data import product_evidence
+    shop["products"].insert({"id": 1, "name": "Wool socks", "name_key": name_key("Wool socks"),
+                             "tags": json.dumps(["winter", "wool"])})
+    assert product_evidence(shop, 1)["product"]["tags"] == ["winter", "wool"]
