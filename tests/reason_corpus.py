@@ -112,6 +112,8 @@ WRONG = [
      "You have bought chewing gum about whole milk too."),
     (ev("other vegetables", partner="shopping bags", customers_with=656, share=0.43),
      "Out of the 656 customers who bought shopping bags also bought other vegetables."),
+    (ev("other vegetables", partner="yogurt", customers_with=1103, share=0.43),
+     "Many customers also choose yogurt because they like it other vegetables."),
     # Found in the hand audit of the first slot-writing model (Online Retail, Quick preset).
     (ev("BASKET OF TOADSTOOLS", last="2011-11-18", since=21),
      "So, you have Basket Of Toadstools that was 21 days ago, so buy it 18 November 2011."),

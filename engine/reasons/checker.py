@@ -139,6 +139,10 @@ YOUR_POPULAR = re.compile(r"\byour (?:most |best |top )?(?:popular|best[- ]?sell
                           re.IGNORECASE)
 PUSHES_PARTNER = re.compile(r"\b(another|try|get|grab|restock|reorder|order|add)\s+(your |a |an |the |some )?\{partner\}|"
                             r"\{partner\}\s+again\b", re.IGNORECASE)
+# "Many customers also choose {partner}": the partner as the thing bought, the pick's place.
+TAKES_PARTNER = re.compile(r"\b(?:also|often|usually|then|too)\s+(?:choose|chooses|chose|pick|picks|picked(?: up)?|add|"
+                           r"adds|added|take|takes|took|buy|buys|bought|get|gets|got)\s+(?:a |an |the |some )?\{partner\}",
+                           re.IGNORECASE)
 PRODUCT_WHO = re.compile(NAME + r"\s+(who|whom)\b", re.IGNORECASE)
 # One product said to be another: "You bought {match}; it is {product}".
 PRODUCT_IS = re.compile(r"(?:\b(?:it|this|that)|" + NAME + r")\s+(?:is|are|was)\s+(?:a |an |the |your )?" + NAME,
@@ -229,7 +233,7 @@ def claim_problems(t: str, ev: dict) -> list[str]:
             out.append(f"'{m.group(0)}': popular in the shop, not with this customer")
         if m := PRODUCT_IS.search(sentence):
             out.append(f"'{m.group(0)}': one product is not another")
-        if m := PUSHES_PARTNER.search(sentence):
+        if m := PUSHES_PARTNER.search(sentence) or TAKES_PARTNER.search(sentence):
             out.append(f"'{m.group(0)}': recommends the partner, not the pick")
         if WITH_PRODUCT.search(sentence):
             out.append("pairs the recommended product with itself")

@@ -34,7 +34,7 @@ FEATURE_PHRASES = {
         "Many {partner} buyers also choose {product}.",
         "{product} pairs nicely with the {partner} you bought.",
         "Out of {partner_buyers} who bought {partner}, {share} also bought {product}.",
-        "Customers who like {partner} often take {product} home too.",
+        "Customers who buy {partner} often take {product} home too.",
     ],
     "contributor": [
         "Because you bought {contributor}, we think you will like {product}.",
