@@ -9,6 +9,7 @@ fractions in [0, 1]; optional parts are omitted or null when they do not apply.
 
 from __future__ import annotations
 
+import json
 from typing import Literal, TypedDict
 
 
@@ -42,7 +43,10 @@ class CoPurchase(TypedDict):
 
 
 class ReorderCycle(TypedDict):
-    """Bought once, a product has a last purchase but no cycle yet: the two cycle fields are null."""
+    """Bought once, a product has a last purchase but no cycle yet: the two cycle fields are null.
+
+    The reasoner states a cycle only when it spans at least a day (`reasons/slots.has_cycle`);
+    otherwise it speaks of the last purchase ("bought before")."""
     times_bought: int         # distinct orders of this product by this customer
     typical_days_between: float | None  # median gap between those orders, in days
     last_bought: str          # ISO date of the last order with it
@@ -79,3 +83,17 @@ class Evidence(TypedDict, total=False):
     # Added by the recommender (engine/recommend/explain.py documents how each number is counted):
     kind_reason: str          # "bought before" / "never bought by this customer"
     note: str                 # only when it applies, e.g. "no purchases by this customer yet: best sellers"
+
+
+def encode(evidence: Evidence) -> str:
+    """The evidence as stored in `recommendations.evidence`."""
+    return json.dumps(evidence)
+
+
+def decode(text: str | None) -> Evidence:
+    """The stored evidence, as every reader (screens, reasoner, export, tests) gets it; {} when unreadable."""
+    try:
+        evidence = json.loads(text) if text else {}
+    except ValueError:
+        return {}
+    return evidence if isinstance(evidence, dict) else {}

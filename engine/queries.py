@@ -12,6 +12,8 @@ from typing import Any
 
 import sqlite_utils
 
+from engine import evidence
+
 Database = sqlite_utils.Database
 
 # Sort keys a customers list can be ordered by, and the SQL each one means.
@@ -240,10 +242,7 @@ def customer_recommendations(db: Database, customer_id: int, run_id: int | None 
          WHERE r.run_id = ? AND r.customer_id = ?
          ORDER BY r.rank""", [run_id, customer_id])
     for row in rows:
-        try:
-            row["evidence"] = json.loads(row["evidence"]) if row["evidence"] else {}
-        except ValueError:
-            row["evidence"] = {}
+        row["evidence"] = evidence.decode(row["evidence"])
     return rows
 
 

@@ -86,3 +86,14 @@ def test_the_checks_see_a_cycle_and_late_imports():
     assert find_cycle({"a": {"b"}, "b": set()}) is None
     graph = project_graph()
     assert "engine.recommend" in graph["gui.dashboard"]   # imported inside a function
+
+
+def test_evidence_is_read_and_written_through_its_one_module():
+    """The recommender writes evidence, the reasoner and the screens' queries read it, all through engine.evidence;
+    nobody else parses the stored JSON."""
+    graph = project_graph()
+    for user in ("engine.recommend", "engine.reasons.store", "engine.reasons.data", "engine.queries"):
+        assert "engine.evidence" in graph[user], user
+    parsers = [str(p.relative_to(ROOT)) for pkg in PACKAGES for p in (ROOT / pkg).rglob("*.py")
+               if "loads(" in (text := p.read_text(encoding="utf-8")) and "evidence" in text.split("loads(", 1)[1][:40]]
+    assert parsers == [], parsers

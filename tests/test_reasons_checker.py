@@ -1,12 +1,12 @@
 """The faithfulness checker and the text metrics: focused unit tests, no model needed."""
 
-import json
 import random
 
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from engine.reasons import metrics, prompt, silver, slots, store
+from engine import evidence
+from engine.reasons import metrics, prompt, silver, slots
 from engine.reasons.checker import _contains, check, mentions_feature, names_in
 
 EV = {
@@ -135,11 +135,11 @@ def test_prompt_shows_slots_never_values():
 
 def test_a_product_bought_once_is_a_reason_about_when():
     """A reorder part without a cycle still says when the customer last bought the product."""
-    ev = store.load_evidence(json.dumps({
+    ev = evidence.decode(evidence.encode({
         "kind": "reorder", "product": {"name": "Elixir Nanoweb Strings 10-46"},
         "reorder": {"times_bought": 1, "typical_days_between": None, "last_bought": "2024-03-01",
                     "days_since_last": 121, "due_in_days": None}}))
-    assert ev["reorder"] is None and prompt.main_feature(ev) == "bought_before"
+    assert not slots.has_cycle(ev) and prompt.main_feature(ev) == "bought_before"
     assert "bought {product} before, last on {last}, {ago}" in prompt.build(ev)
     assert slots.values(ev)["last"] == "1 March 2024" and slots.values(ev)["ago"] == "121 days ago"
     rng = random.Random(0)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from engine import evidence
 from engine.jobs import Cancelled, CancelToken
 from engine.reasons import (activate_adapter, active_adapter, check, evaluate, generate_reasons, list_adapters,
                             rollback_adapter, set_reason, train)
@@ -145,7 +146,7 @@ def test_train_cancel_resume_generate_store_evaluate_rollback(demo, tmp_path):
     catalogue = store.catalogue_names(demo)
     assert len(rows) == 40 and all(r[3] == "draft" and r[4] for r in rows)
     assert {r[2] for r in rows} <= {f"adapter:{second['id']}", "template"}
-    assert all(check(r[1], json.loads(r[5]), catalogue).ok for r in rows)
+    assert all(check(r[1], evidence.decode(r[5]), catalogue).ok for r in rows)
 
     # 5. owner-reviewed reasons survive regeneration
     set_reason(demo, 1, status="approved")

@@ -1,13 +1,13 @@
 """The REAL bundled SmolLM2 model: GGUF -> cached safetensors, a 2-step LoRA run, generation.
 Runs in CI too (under 3 minutes on 2 cores)."""
 
-import json
 import os
 import time
 from pathlib import Path
 
 import pytest
 
+from engine import evidence
 from engine.reasons import active_adapter, check, generate_reasons, model, store, train
 from tests.reasons_demo import build_demo_shop
 from engine.reasons.lora import PRESETS
@@ -34,7 +34,7 @@ def test_real_model_trains_and_writes_faithful_reasons(shop, tmp_path, monkeypat
     rows = shop.execute("SELECT r.text, r.provenance, rec.evidence FROM reasons r"
                         " JOIN recommendations rec ON rec.id = r.recommendation_id").fetchall()
     catalogue = store.catalogue_names(shop)
-    assert all(check(text, json.loads(ev), catalogue).ok for text, _, ev in rows)
+    assert all(check(text, evidence.decode(ev), catalogue).ok for text, _, ev in rows)
     assert {p for _, p, _ in rows} <= {f"adapter:{adapter['id']}", "template"}
     for text, prov, _ in rows:
         print(f"[{prov}] {text}")

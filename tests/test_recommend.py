@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import engine.recommend as R
-from engine import cli
+from engine import cli, evidence
 from engine.db import open_shop
 from engine.interests import customer_tags
 from engine.jobs import CancelToken, Cancelled
@@ -166,7 +166,7 @@ def test_evidence_numbers_recomputed_by_sql(tmp_path):
     assert rows
     seen_kinds = set()
     for cid, pid, kind, ev in rows:
-        e = json.loads(ev)
+        e = evidence.decode(ev)
         seen_kinds.add(kind)
         assert e["as_of"] == as_of and e["kind"] == kind
         prod = db.execute("SELECT name, sku, price FROM products WHERE id = ?", [pid]).fetchone()

@@ -13,6 +13,7 @@ import csv
 import json
 import random
 
+from engine import evidence
 from engine.clock import now
 from engine.db import transaction
 from engine.queries import evidence_in_words, latest_run_id
@@ -114,7 +115,7 @@ def write_audit(db, n: int, path, seed: int = 0) -> int:
         w = csv.writer(f)
         w.writerow(AUDIT_COLUMNS)
         for rec_id, customer, product, kind, ev_json, provenance, text in picked:
-            ev = store.load_evidence(ev_json)
+            ev = evidence.decode(ev_json)
             ev.setdefault("kind", kind)
             w.writerow([rec_id, customer, product, kind, prompt.main_feature(ev), provenance, text,
                         " ".join(evidence_in_words(ev)), "", ""])

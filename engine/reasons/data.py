@@ -16,6 +16,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
+from engine import evidence
 from engine.jobs import CancelToken, no_progress
 
 from . import paraphrase, prompt, silver, store
@@ -40,7 +41,7 @@ def owner_examples(db, catalogue) -> list[Example]:
         " AND rec.id % 5 != 0").fetchall()
     out = []
     for text, ev, kind in rows:
-        ev = store.load_evidence(ev)
+        ev = evidence.decode(ev)
         ev.setdefault("kind", kind)
         result = check(text.strip(), ev, catalogue)
         if result.ok:

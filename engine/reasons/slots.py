@@ -92,7 +92,7 @@ def has_cycle(ev: dict) -> bool:
 
 def owned(ev: dict) -> bool:
     """Did the customer buy the recommended product? Only then may a reason speak of their purchases of it."""
-    return ev.get("kind") == "reorder" or bool(ev.get("reorder") or ev.get("bought_before"))
+    return ev.get("kind") == "reorder" or bool(ev.get("reorder"))
 
 
 def contributor_names(ev: dict) -> list[str]:
@@ -119,7 +119,7 @@ def values(ev: dict) -> dict[str, str]:
         r = ev["reorder"]
         out.update(times=_times(r["times_bought"]), every=f"every {days(r['typical_days_between'])} days",
                    due=_due(r["due_in_days"]), last=human_date(r["last_bought"]), ago=_ago(r["days_since_last"]))
-    elif (b := ev.get("bought_before") or ev.get("reorder")) and b.get("last_bought"):
+    elif (b := ev.get("reorder")) and b.get("last_bought"):
         out["last"] = human_date(b["last_bought"])
         if b.get("days_since_last") is not None:
             out["ago"] = _ago(b["days_since_last"])
@@ -175,7 +175,7 @@ def surfaces(ev: dict) -> list[tuple[str, str]]:
             seen.add(name.casefold())
             out.append((slot, word(name)))
     if has_cycle(ev) or "last" in vals:
-        r = ev.get("reorder") or ev.get("bought_before")
+        r = ev["reorder"]
         out += [("last", word(vals["last"])), ("last", word(r["last_bought"]))]
     if has_cycle(ev):
         r = ev["reorder"]
@@ -184,7 +184,7 @@ def surfaces(ev: dict) -> list[tuple[str, str]]:
                 ("every", rf"every {days(r['typical_days_between'])} days")]
         out += [("times", rf"(?<!\w){n} (?:times|orders|purchases)\b")] + ([("times", r"\btwice\b")] if n == 2 else [])
     if "ago" in vals:
-        since = (ev.get("reorder") or ev.get("bought_before"))["days_since_last"]
+        since = ev["reorder"]["days_since_last"]
         out += [("ago", word(vals["ago"])), ("ago", rf"(?<!\w){since} days? ago\b")]
     if c := ev.get("co_purchase"):
         n = c["customers_with"]

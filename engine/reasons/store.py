@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import json
 
+from engine import evidence
 from engine.clock import now
 from engine.db import transaction
 
@@ -13,23 +13,6 @@ STATUSES = ("draft", "approved", "edited", "rejected")
 def is_held_out(rec_id: int) -> bool:
     """One recommendation in five is kept out of training, for evaluation."""
     return rec_id % 5 == 0
-
-
-def load_evidence(text: str | None) -> dict:
-    """Evidence JSON as the prompt, silver reasons and checker expect it.
-
-    A reorder part without a cycle (a product bought once: no typical gap, no
-    due date, see `engine/evidence.py`) has no cycle a reason could state; what
-    it does say, when the customer last bought the product, becomes the
-    'bought_before' part.
-    """
-    ev = json.loads(text or "{}")
-    r = ev.get("reorder")
-    if r and (r.get("due_in_days") is None or r.get("typical_days_between") is None):
-        ev["reorder"] = None
-        if r.get("last_bought"):
-            ev["bought_before"] = {"last_bought": r["last_bought"], "days_since_last": r.get("days_since_last")}
-    return ev
 
 
 def recommendations(db, run_id: int | None = None, ids: list[int] | None = None) -> list[dict]:
@@ -42,7 +25,7 @@ def recommendations(db, run_id: int | None = None, ids: list[int] | None = None)
     out = []
     for row in db.execute(sql + " ORDER BY id").fetchall():
         rec = dict(zip(cols, row))
-        rec["evidence"] = load_evidence(rec["evidence"])
+        rec["evidence"] = evidence.decode(rec["evidence"])
         rec["evidence"].setdefault("kind", rec["kind"])
         out.append(rec)
     return out

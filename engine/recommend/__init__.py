@@ -16,6 +16,7 @@ import json
 
 import numpy as np
 
+from .. import evidence
 from ..clock import now
 from ..db import transaction
 from ..interests import interest_tags
@@ -129,7 +130,7 @@ def run_recommendations(db, limit: int = 10, progress=None, cancel=None) -> int:
                                  products, labels_of=ev.labels, words_of=ev.words)
         for r, e in enumerate(ev.for_user(u, recs, model, tags)):
             rows.append({"customer_id": cid, "product_id": e["product"]["id"], "kind": e["kind"],
-                         "rank": r + 1, "score": e["score"], "evidence": json.dumps(e)})
+                         "rank": r + 1, "score": e["score"], "evidence": evidence.encode(e)})
     with transaction(db):
         run_id = db["recommendation_runs"].insert({
             "model": choice["model"], "created_at": now(),
