@@ -20,7 +20,10 @@ def test_html_becomes_text_once():
 
 
 def test_the_reasoner_reads_catalogue_tags_as_the_recommender_does(shop):
-    from engine.reasons.data import product_evidence
+    """The reasoner parses no tags: it states the ones the recommender's evidence holds."""
+    from engine.products import load_products
+    from engine.reasons import slots
     shop["products"].insert({"id": 1, "name": "Wool socks", "name_key": name_key("Wool socks"),
                              "tags": json.dumps(["winter", "wool"])})
-    assert product_evidence(shop, 1)["product"]["tags"] == ["winter", "wool"]
+    facts = load_products(shop)[1]
+    assert facts["tags"] == ["winter", "wool"] and slots.values({"product": facts})["tag"] == "winter"
