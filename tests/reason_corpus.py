@@ -159,6 +159,9 @@ WRONG = [
     (ev("REGENCY CAKESTAND 3 TIER", partner="SET 2 TEA TOWELS I LOVE LONDON", customers_with=15, share=0.13),
      "Out of Set 2 Tea Towels I Love London buyers who bought Set 2 Tea Towels I Love London also bought Regency "
      "Cakestand 3 Tier."),
+    (JUMBO, "You buy Jumbo Bag Red Retrospot many times?"),
+    (ev("SET OF 6 TEA TIME BAKING CASES", kind="reorder", match=("WALL ART STOP FOR TEA", "Tea")),
+     "You have ordered Wall Art Stop For Tea; it is part of Set Of 6 Tea Time Baking Cases."),
     # Numbers not in the evidence at all.
     (MILK, "45% of customers who bought sugar also bought whole milk."),
     (STRINGS, "These strings cost only 9.99 this week: Elixir Nanoweb Strings 10-46."),

@@ -261,3 +261,13 @@ def test_a_thin_suggestion_quotes_its_catalogue_description_and_numbers_in_it_ar
     text = slots.fill("{product} from our {category} range. From our catalogue: {phrase}.", ev)
     assert text == "Organic Romper from our Baby range. From our catalogue: Soft organic cotton romper, 100% GOTS certified."
     assert check(text, ev).ok and mentions_feature(text, ev, "product")
+
+
+def test_a_kept_reason_states_the_fact_it_was_asked_about():
+    from engine.reasons.generate import choose
+    ev = {**EV, "co_purchase": None, "contributors": []}
+    vague = "Your last one was right, Elixir Nanoweb Strings 10-46 is a fine pick."   # true, says nothing
+    stated = "You buy Elixir Nanoweb Strings 10-46 about every 30 days."
+    assert check(vague, ev).ok and not mentions_feature(vague, ev, "reorder")
+    assert choose([vague], ev, "reorder", CATALOGUE, set()) is None
+    assert choose([vague, stated], ev, "reorder", CATALOGUE, set()) == stated

@@ -80,6 +80,7 @@ NAME = r"\{(?:product|partner|contributor|match)\}"
 HISTORY = re.compile(r"\b(you have|you've|you had|have it|has it|again|another|your last|your usual|your regular|"
                      r"liked your|loved your|enjoyed your|(bought|ordered|had|purchased) (it |one |this )?before|"
                      r"you bought|you ordered|you purchased|you picked|you got|you tried|"
+                     r"you (?:usually |often |always )?buy|you (?:usually |often |always )?order|you tend to|"
                      r"you enjoyed|you liked|picked (it|one) up|last time|last one|your \{\w+\})", re.IGNORECASE)
 YOU_BOUGHT = re.compile(r"\byou(?: have|'ve)? (?:bought|ordered|purchased|picked up|got)\b", re.IGNORECASE)
 ALSO = re.compile(r"\b(too|also|as well)\b", re.IGNORECASE)
@@ -90,7 +91,8 @@ AGAIN = re.compile(r"\b(?:bought|ordered|picked(?: it| one| them)? up|purchased|
                    re.IGNORECASE)
 LAST_ORDER = re.compile(r"\b(?:your|the) last (?:order|purchase|basket|visit|shop|trip|post)\b|"
                         r"\blast (?:one|order|purchase) (?:was|is) (?:a |an |the )?" + NAME, re.IGNORECASE)
-OUR_PRODUCT = re.compile(r"\bour \{(?:product|partner|match|contributor)\}", re.IGNORECASE)
+OUR_PRODUCT = re.compile(r"\b(?:our|part of(?: our| the| your| a)?) \{(?:product|partner|match|contributor)\}",
+                         re.IGNORECASE)
 CYCLE = re.compile(r"\b(due|overdue|usual|usually|regular|regularly|running low|run low|running out|run out|"
                    r"refill|top up|top-up|restock|every \w+ (days|weeks|months))\b", re.IGNORECASE)
 NOT_DUE_DAYS = 14    # due in more days than this: not "running low", not "time to restock"
@@ -108,8 +110,8 @@ PAIRING = re.compile(r"\b(go(es)? (well |nicely |great )?with|pairs?( \w+)? with
 WITH_PRODUCT = re.compile(r"(\b(go(es)?|going|pairs?|paired|works?|fits?|match(es)?)\b(\s+\w+){0,2}\s+with|together with|"
                           r"alongside|next to|to go with)\s+(your |the |a |an )?\{product\}", re.IGNORECASE)
 GROUP = r"\b(customers|people|shoppers|buyers|those|others|fans|owners|everyone)\b"
-SPELLED_COUNT = re.compile(r"\b(once|twice|thrice|(two|three|four|five|six|seven|eight|nine|ten|a few|several) "
-                           r"(times|days|weeks|months|orders))\b", re.IGNORECASE)
+SPELLED_COUNT = re.compile(r"\b(once|twice|thrice|(two|three|four|five|six|seven|eight|nine|ten|a few|several|many|"
+                           r"multiple|numerous) (times|days|weeks|months|orders))\b", re.IGNORECASE)
 PROMPT_ECHO = re.compile(r"\b(discover|reorder|feature|interests|bought|before|likes|facts|kind|co_purchase|"
                          r"bought_before|suggest|slots):|AI assistant|<\||\|>|[{}_]", re.IGNORECASE)
 SENTENCE = re.compile(r"[^.!?]+[.!?]*")
@@ -324,4 +326,6 @@ def mentions_feature(text: str, ev: dict, feature: str) -> bool:
     t = slots.delexicalise(text, ev)
     if feature == "popularity" and POPULAR.search(t):
         return True
+    if feature == "product" and not any(s in slots.values(ev) for s in FEATURE_SLOTS["product"]):
+        return "{product}" in t   # a product with no catalogue facts: its name is all there is to say
     return any("{" + s + "}" in t for s in FEATURE_SLOTS[feature])

@@ -132,12 +132,12 @@ def sample(gen: Generator, prompts: list[str], candidates: int = 2, batch_size: 
 
 
 def choose(cands: list[str], ev: dict, feature: str, catalogue, used: set[str]) -> str | None:
-    """The best filled candidate that passes the checker: talks about the feature, new in this run, ~20 words."""
-    ok = [c for c in cands if check(c, ev, catalogue).ok]
+    """The best filled candidate that passes the checker and states the fact it was asked about
+    (a reason that says nothing of its evidence is no reason: the template says it), new in this run, ~20 words."""
+    ok = [c for c in cands if check(c, ev, catalogue).ok and mentions_feature(c, ev, feature)]
     if not ok:
         return None
-    return max(ok, key=lambda c: (mentions_feature(c, ev, feature), c.casefold() not in used,
-                                  -abs(len(c.split()) - 20)))
+    return max(ok, key=lambda c: (c.casefold() not in used, -abs(len(c.split()) - 20)))
 
 
 @dataclass
