@@ -162,6 +162,8 @@ WRONG = [
     (JUMBO, "You buy Jumbo Bag Red Retrospot many times?"),
     (ev("SET OF 6 TEA TIME BAKING CASES", kind="reorder", match=("WALL ART STOP FOR TEA", "Tea")),
      "You have ordered Wall Art Stop For Tea; it is part of Set Of 6 Tea Time Baking Cases."),
+    (ev("SET OF 6 TEA TIME BAKING CASES", last="2011-08-18", since=113, match=("WALL ART STOP FOR TEA", "Tea")),
+     "You buy Wall Art Stop For Tea with Set Of 6 Tea Time Baking Cases; so you share it too."),
     # Numbers not in the evidence at all.
     (MILK, "45% of customers who bought sugar also bought whole milk."),
     (STRINGS, "These strings cost only 9.99 this week: Elixir Nanoweb Strings 10-46."),

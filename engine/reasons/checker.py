@@ -91,6 +91,9 @@ AGAIN = re.compile(r"\b(?:bought|ordered|picked(?: it| one| them)? up|purchased|
                    re.IGNORECASE)
 LAST_ORDER = re.compile(r"\b(?:your|the) last (?:order|purchase|basket|visit|shop|trip|post)\b|"
                         r"\blast (?:one|order|purchase) (?:was|is) (?:a |an |the )?" + NAME, re.IGNORECASE)
+# "You buy {match} with {product}": bought in one order, which no evidence says.
+TOGETHER = re.compile(r"\byou (?:\w+ )?(?:buy|bought|order|ordered|picked up|got)\s+(?:the |your |a |an )?\{\w+\}\s+"
+                      r"(?:with|and|together with|alongside|plus)\s+(?:the |your |a |an )?\{\w+\}", re.IGNORECASE)
 OUR_PRODUCT = re.compile(r"\b(?:our|part of(?: our| the| your| a)?) \{(?:product|partner|match|contributor)\}",
                          re.IGNORECASE)
 CYCLE = re.compile(r"\b(due|overdue|usual|usually|regular|regularly|running low|run low|running out|run out|"
@@ -198,6 +201,8 @@ def claim_problems(t: str, ev: dict) -> list[str]:
         if (m := re.search(GROUP, sentence, re.I)) and not any(
                 f in sentence for f in ("{partner}", "{buyers}", "{contributor}", "{share}", "{partner_buyers}")):
             out.append(f"'{m.group(0)}': a claim about other customers without their figures")
+        if m := TOGETHER.search(sentence):
+            out.append(f"'{m.group(0)}': bought together, which the evidence does not say")
         if m := OUR_PRODUCT.search(sentence):
             out.append(f"'{m.group(0)}': a product is not a range")
         if not cycle and (m := CYCLE.search(sentence)):
