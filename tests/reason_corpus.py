@@ -164,6 +164,8 @@ WRONG = [
      "You have ordered Wall Art Stop For Tea; it is part of Set Of 6 Tea Time Baking Cases."),
     (ev("SET OF 6 TEA TIME BAKING CASES", last="2011-08-18", since=113, match=("WALL ART STOP FOR TEA", "Tea")),
      "You buy Wall Art Stop For Tea with Set Of 6 Tea Time Baking Cases; so you share it too."),
+    (ev("SET OF 6 TEA TIME BAKING CASES", last="2011-08-18", since=113, match=("WALL ART STOP FOR TEA", "Tea"),
+        buyers=5, rank=900), "Out of Wall Art Stop For Tea, Set Of 6 Tea Time Baking Cases is a favorite."),
     # Numbers not in the evidence at all.
     (MILK, "45% of customers who bought sugar also bought whole milk."),
     (STRINGS, "These strings cost only 9.99 this week: Elixir Nanoweb Strings 10-46."),

@@ -101,7 +101,7 @@ CYCLE = re.compile(r"\b(due|overdue|usual|usually|regular|regularly|running low|
 NOT_DUE_DAYS = 14    # due in more days than this: not "running low", not "time to restock"
 DUE_NOW = re.compile(r"\b(running low|run low|running out|run out|time to|time for|refill|restock|top up|top-up|"
                      r"due now|due about now|is due\b(?! in)|overdue)", re.IGNORECASE)
-POPULAR = re.compile(r"\b(best[- ]?sell\w*|top[- ]sell\w*|most popular|popular)\b", re.IGNORECASE)
+POPULAR = re.compile(r"\b(best[- ]?sell\w*|top[- ]sell\w*|most popular|popular|favou?rites?(?! of yours))\b", re.IGNORECASE)
 POPULAR_PAIR = re.compile(r"\bpopular (pairing|combination|match|pick with)\b", re.IGNORECASE)
 POPULAR_RANK = 50    # "popular" only for the shop's 50 most-bought products
 # "Often", "many", "a popular pairing" say that a good share of the partner's buyers took it too.
@@ -209,6 +209,8 @@ def claim_problems(t: str, ev: dict) -> list[str]:
             out.append(f"'{m.group(0)}': the customer has no reorder cycle for it")
         elif cycle and ev["reorder"]["due_in_days"] > NOT_DUE_DAYS and (m := DUE_NOW.search(sentence)):
             out.append(f"'{m.group(0)}': it is not due for {round(ev['reorder']['due_in_days'])} days")
+        if re.search(r"\bout of (?:the |your |our )?" + NAME, sentence, re.I):
+            out.append("'out of' a product: a share of buyers, not of a product")
         if re.search(r"\bout of\b", sentence, re.I) and "{partner}" in sentence and "{share}" not in sentence:
             out.append("'out of' the partner's buyers without the share that took it")
         if "{partner}" in sentence and "{share}" not in sentence and ev["co_purchase"]["confidence"] < STRONG_SHARE:
