@@ -36,15 +36,14 @@ def main(out: Path) -> None:
             spin(0.1)
         spin(0.6)
 
-    def shot(widget, name):
-        spin(0.3)
+    def shot(widget, name, settle=0.3):
+        spin(settle)
         widget.grab().save(str(out / f"{name}.png"))
         print("saved", out / f"{name}.png")
 
     shot(w, "1-start")
     w.open_demo()
-    spin(0.5)
-    shot(w, "2-importing")
+    shot(w, "2-importing", settle=0.1)   # while it runs: the demo's import takes about a second
     wait()
     dash = w.views["dashboard"]
     if dash.recommend_button.isEnabled():
