@@ -21,6 +21,7 @@ def test_approving_a_reason_updates_the_overview_count_and_the_export_button(mak
     w, dash = open_shop(make_window, tmp_path / "s.shopwise")
     qtbot.waitUntil(lambda: dash.data is not None, timeout=10000)
     exporter = w.views["export"]
+    qtbot.waitUntil(lambda: exporter.counts is not None, timeout=10000)   # counted on a worker
     assert dash.cards["reasons_approved"].value.text() == "0"
     assert not exporter.export_button.isEnabled() and "No reason is approved yet" in exporter.result.text()
 
@@ -29,6 +30,7 @@ def test_approving_a_reason_updates_the_overview_count_and_the_export_button(mak
     detail.approve_button.click()
 
     qtbot.waitUntil(lambda: dash.cards["reasons_approved"].value.text() == "1", timeout=10000)
+    qtbot.waitUntil(lambda: exporter.counts["approved"] == 1, timeout=10000)
     assert exporter.export_button.isEnabled() and exporter.result.text() == ""
     assert "1 with an approved reason" in exporter.summary.text()
 
@@ -43,6 +45,7 @@ def test_overview_and_export_count_approvals_the_same_way(make_window, tmp_path,
     db.conn.close()
     w, dash = open_shop(make_window, tmp_path / "s.shopwise")
     qtbot.waitUntil(lambda: dash.data is not None, timeout=10000)
+    qtbot.waitUntil(lambda: w.views["export"].counts is not None, timeout=10000)
     approved = queries.suggestion_counts(w.shop.db)["approved"]
     assert approved == 5
     assert dash.cards["reasons_approved"].value.text() == f"{approved:,}"
