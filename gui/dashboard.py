@@ -13,7 +13,7 @@ import engine.reasons as reasons
 from engine import queries
 
 from gui.charts import MonthChart, TopChart
-from gui.jobs import Job, JobRunner
+from gui.jobs import JobRunner, ViewLoader
 from gui.shop import Changes, Shop
 from gui.times import local_time
 from gui.widgets import heading
@@ -49,8 +49,7 @@ class DashboardView(QWidget):
         self.shop = shop
         self.runner = runner
         self.data: dict | None = None
-        self._loader: Job | None = None
-        self._again = False
+        self._loader = ViewLoader("overview", self._read, self._show)
 
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -130,25 +129,12 @@ class DashboardView(QWidget):
 
     # Loading runs on a worker thread: on a large shop the sums take a moment.
     def reload(self) -> None:
-        if self._loader is not None and self._loader.running:
-            self._again = True
-            return
-        shop = self.shop
+        self._loader.request()
 
-        def load(progress, cancel):
-            with shop.worker_db() as db:
-                return {"dash": queries.dashboard(db), "months": queries.sales_per_month(db),
-                        "top": queries.top_products(db, 10)}
-
-        self._loader = Job(load, "overview")  # no parent: it outlives a closed view until done
-        self._loader.succeeded.connect(self._show)
-        self._loader.finished.connect(self._maybe_again)
-        self._loader.start()
-
-    def _maybe_again(self) -> None:
-        if self._again:
-            self._again = False
-            self.reload()
+    def _read(self) -> dict:
+        with self.shop.worker_db() as db:
+            return {"dash": queries.dashboard(db), "months": queries.sales_per_month(db),
+                    "top": queries.top_products(db, 10)}
 
     def _show(self, result: dict) -> None:
         d = result["dash"]

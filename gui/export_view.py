@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
 
 from engine import export, queries
 
-from gui.jobs import Job, JobRunner
+from gui.jobs import JobRunner, ViewLoader
 from gui.shop import Changes, Shop
 from gui.widgets import heading
 
@@ -24,8 +24,7 @@ class ExportView(QWidget):
         self.runner = runner
         self.last_path: Path | None = None
         self.counts: dict | None = None   # what an export would hold; None until first counted
-        self._loader: Job | None = None
-        self._again = False
+        self._loader = ViewLoader("export counts", self._count, self._show_counts)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(18, 14, 18, 14)
         title = heading("Export")
@@ -97,26 +96,13 @@ class ExportView(QWidget):
 
     # Counting runs on a worker thread: on a shop of a million order lines it takes a quarter second.
     def reload(self) -> None:
-        if self._loader is not None and self._loader.running:
-            self._again = True
-            return
-        shop = self.shop
-
-        def count(progress, cancel):
-            with shop.worker_db() as db:
-                return queries.suggestion_counts(db)
-
         if self.counts is None:
             self.summary.setText("Counting the suggestions…")
-        self._loader = Job(count, "export counts")  # no parent: it outlives a closed view until done
-        self._loader.succeeded.connect(self._show_counts)
-        self._loader.finished.connect(self._maybe_again)
-        self._loader.start()
+        self._loader.request()
 
-    def _maybe_again(self) -> None:
-        if self._again:
-            self._again = False
-            self.reload()
+    def _count(self) -> dict:
+        with self.shop.worker_db() as db:
+            return queries.suggestion_counts(db)
 
     def _show_counts(self, counts: dict) -> None:
         self.counts = c = counts

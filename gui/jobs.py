@@ -121,6 +121,40 @@ class Job(QObject):
         self.cancelled.emit()
 
 
+class ViewLoader:
+    """A view's background read: one at a time, and one more after it when asked again meanwhile.
+
+    So a view that many changes ask to reload shows the latest state, without a pile of reads or a
+    stale answer arriving last. `read` runs on a worker; `show` gets its result on the GUI thread.
+    """
+
+    def __init__(self, name: str, read: Callable[[], Any], show: Callable[[Any], None]) -> None:
+        self.name, self.read, self.show = name, read, show
+        self.job: Job | None = None
+        self.again = False
+
+    @property
+    def running(self) -> bool:
+        return self.job is not None and self.job.running
+
+    def wait(self, ms: int = 30000) -> bool:
+        return self.job.wait(ms) if self.job is not None else True
+
+    def request(self) -> None:
+        if self.running:
+            self.again = True
+            return
+        self.job = Job(lambda progress, cancel: self.read(), self.name)  # no parent: it outlives a closed view
+        self.job.succeeded.connect(self.show)
+        self.job.finished.connect(self._maybe_again)
+        self.job.start()
+
+    def _maybe_again(self) -> None:
+        if self.again:
+            self.again = False
+            self.request()
+
+
 class JobRunner(QObject):
     """Runs the owner's jobs one at a time; views get this object, not the window.
 
