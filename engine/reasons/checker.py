@@ -40,15 +40,6 @@ class Check:
     unrelated: list[str] = field(default_factory=list)  # catalogue products the evidence does not hold
 
 
-def _as_word(name: str) -> str:
-    """A pattern for the name as whole words, ignoring case (match it against casefolded text)."""
-    return r"(?<!\w)" + re.escape(name.casefold()) + r"(?!\w)"
-
-
-def _contains(text_cf: str, name: str) -> bool:
-    return re.search(_as_word(name), text_cf) is not None
-
-
 def _by_casefold(names) -> dict[str, list[str]]:
     index = collections.defaultdict(list)
     for n in names:
@@ -63,7 +54,7 @@ NON_WORD = re.compile(r"\W")
 
 
 def names_in(text: str, names: frozenset | set) -> list[str]:
-    """The names that occur in the text as whole words, ignoring case (what `_contains` says of each).
+    """The names that occur in the text as whole words, ignoring case (what a search per name would find).
 
     Looks up every stretch of the text that starts and ends at a word boundary, instead of
     searching the text once per name: a catalogue has thousands of names, a reason a few words.
