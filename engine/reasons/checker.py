@@ -66,7 +66,7 @@ def names_in(text: str, names: frozenset | set) -> list[str]:
     return list(dict.fromkeys(n for i in starts for j in ends if j > i for n in index.get(cf[i:j], ())))
 
 
-NAME = r"\{(?:product|partner|contributor|match)\}"
+NAME = r"\{(?:" + "|".join(slots.NAME_SLOTS) + r")\}"
 # Wording that says the customer bought something: bound to the nearest name in its sentence.
 HISTORY = re.compile(r"\b(you have|you've|you had|have it|has it|again|another|your last|your usual|your regular|"
                      r"liked your|loved your|enjoyed your|(bought|ordered|had|purchased) (it |one |this )?before|"
@@ -272,7 +272,7 @@ def style_problems(text: str, t: str) -> list[str]:
             break
     if re.search(r"\b(on|at|in) \{ago\}", t):
         out.append("garbled: a date and a count of days in one")
-    named = r"\{(?:product|partner|contributor|match|label|match_on|category|vendor|tag)\}"
+    named = r"\{(?:" + "|".join(slots.NAME_SLOTS + slots.LABEL_SLOTS) + r")\}"
     if re.search(named + r"\s*" + named, t):
         out.append("garbled: two facts run together")
     return out
