@@ -151,14 +151,14 @@ def word(s: str) -> str:
     return r"(?<!\w)" + re.escape(s) + r"(?!\w)"
 
 
-def surfaces(ev: dict) -> list[tuple[str, str]]:
+def surfaces(ev: dict, vals: dict[str, str]) -> list[tuple[str, str]]:
     """(slot, pattern) for reading a text back into slots, in the order they are tried.
 
     Names first, longest first (a product's number is part of its name), then phrases with numbers,
     then bare shares and prices, then labels. Shares are not placed here: `delexicalise` binds a
     percentage to the share or the affinity share by the words around it.
     """
-    vals, out = values(ev), []
+    out = []
     names = []
     p = ev.get("product", {})
     if p.get("name"):
@@ -209,9 +209,9 @@ def delexicalise(text: str, ev: dict) -> str:
     them make, stay as they are: the checker reports them.
     """
     out = text
-    for slot, pattern in surfaces(ev):
-        out = re.sub(pattern, "{" + slot + "}", out, flags=re.IGNORECASE)
     vals = values(ev)
+    for slot, pattern in surfaces(ev, vals):
+        out = re.sub(pattern, "{" + slot + "}", out, flags=re.IGNORECASE)
 
     def share(m: re.Match) -> str:
         written = numbers.canon(float(m.group(1)))
