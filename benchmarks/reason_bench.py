@@ -73,7 +73,7 @@ def train_baseline(db, steps: int, batch: int) -> dict:
 
 def train_ours(db, steps: int, batch: int) -> dict:
     from engine.reasons import train
-    from engine.reasons.lora import PRESETS
+    from engine.reasons.presets import PRESETS
     PRESETS["bench"] = {"steps": steps, "batch_size": batch, "lr": 1e-3, "rank": 8}
     run = train(db, preset="bench")
     return json.loads(db.execute("SELECT metrics FROM training_runs WHERE id = ?", [run]).fetchone()[0])

@@ -37,7 +37,8 @@ def _run(fn):
 
 def cmd_train(args, token) -> int:
     from engine.reasons.device import detect_device
-    from engine.reasons.lora import estimate_training_seconds, train
+    from engine.reasons.lora import train
+    from engine.reasons.presets import estimate_training_seconds
     dev = detect_device()
     print(f"Training on {dev.description}, about {estimate_training_seconds(args.preset, args.steps, dev) / 60:.0f} min.",
           file=sys.stderr)

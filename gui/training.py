@@ -161,21 +161,30 @@ class TrainingView(QWidget):
         self._find_device()
 
     def _find_device(self) -> None:
-        """Load the reason writer, find the device and the time estimates, on a worker thread,
-        once, when the owner first opens this view. Loading torch holds Python's lock for up to
-        half a second at a time, which would pause the window mid-import if done at shop open."""
+        """The device and the time estimates, once, when the owner first opens this view: the
+        device this computer's last lookup found, else a lookup on a worker thread. Looking up
+        loads torch, which holds Python's lock for up to half a second at a time: the window
+        would pause if it waited for that, even on a worker, whenever a shop opens on this view."""
         if self._device is not None or self._device_job is not None:
             return
 
+        def estimates(device) -> dict:
+            return {key: reasons.estimate_training_seconds(key, device=device) for key, *_ in PRESETS}
+
         def work(progress, cancel):
             device = reasons.detect_device()   # loads torch: on the worker thread
-            return device, {key: reasons.estimate_training_seconds(key, device=device) for key, *_ in PRESETS}
+            return device, estimates(device)
 
         def found(result) -> None:
             if not shiboken6.isValid(self.device_label):
                 return  # the window closed while the device was being looked up
             self._device, self._estimates = result
             self._show_device()
+
+        remembered = reasons.remembered_device()
+        if remembered is not None:
+            found((remembered, estimates(remembered)))
+            return
 
         self._device_job = Job(work, "finding the device")
         self._device_job.succeeded.connect(found)

@@ -49,6 +49,7 @@ def fake_reasons(monkeypatch):
     # Set in the module's own namespace: a lazy name is not loaded (no torch) to be replaced.
     monkeypatch.setitem(vars(reasons), "train", train)
     monkeypatch.setitem(vars(reasons), "detect_device", lambda: Device())
+    monkeypatch.setitem(vars(reasons), "remembered_device", lambda: None)
     monkeypatch.setitem(vars(reasons), "estimate_training_seconds",
                         lambda preset, device=None: {"quick": 120, "standard": 600, "thorough": 2400}[preset])
 
@@ -103,3 +104,21 @@ def test_training_can_be_cancelled(make_window, tmp_path, qtbot, fake_reasons):
     wait_job(qtbot, view.job)
     assert "cancelled" in view.status.text()
     assert w.shop.db.execute("SELECT count(*) FROM training_runs").fetchone()[0] == 0
+
+
+def test_a_remembered_device_shows_at_once_without_loading_torch(make_window, tmp_path, qtbot, fake_reasons,
+                                                                  monkeypatch):
+    """A shop that opens on this view must not wait for torch (it pauses the window): the device
+    this computer's last lookup found is shown as it is drawn, and nothing is looked up."""
+    import engine.reasons as reasons
+    from engine.reasons.device import DeviceInfo
+
+    def no_lookup():
+        raise AssertionError("looked the device up although one was remembered")
+
+    monkeypatch.setitem(vars(reasons), "remembered_device", lambda: DeviceInfo("cpu", "CPU, 64 cores"))
+    monkeypatch.setitem(vars(reasons), "detect_device", no_lookup)
+    fill_shop(tmp_path / "s.shopwise", customers=5).conn.close()
+    w, view = open_training(make_window, tmp_path / "s.shopwise")
+    assert "CPU, 64 cores" in view.device_label.text()
+    assert view._device_job is None

@@ -10,7 +10,7 @@ import pytest
 from engine import evidence
 from engine.reasons import active_adapter, check, generate_reasons, model, store, train
 from tests.reasons_demo import build_demo_shop
-from engine.reasons.lora import PRESETS
+from engine.reasons.presets import PRESETS
 
 
 @pytest.mark.real_model

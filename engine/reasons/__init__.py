@@ -22,7 +22,8 @@ _MODULE_OF = {
     "activate_adapter": "adapters", "active_adapter": "adapters", "list_adapters": "adapters",
     "rollback_adapter": "adapters", "check": "checker", "DeviceInfo": "device", "detect_device": "device",
     "evaluate": "compare", "generate_reasons": "generate", "ModelMissing": "model", "set_reason": "store",
-    "PRESETS": "lora", "estimate_training_seconds": "lora", "train": "lora",
+    "PRESETS": "presets", "estimate_training_seconds": "presets", "remembered_device": "device",
+    "train": "lora",
 }
 
 __all__ = sorted(_MODULE_OF)

@@ -27,29 +27,14 @@ from engine.jobs import CancelToken, Cancelled, Progress, no_progress
 from . import data as training_data
 from .adapters import register_adapter
 from .device import detect_device
+from .presets import PRESETS
 from .generate import load_generator
 from .model import base_model_dir, load_base, load_tokenizer
 from .paths import data_dir, offline, save_atomically
 
-# rewordings: silver reasons the base model rewords before training (see paraphrase.py); slow on a CPU.
-PRESETS = {
-    "quick": {"steps": 40, "batch_size": 4, "lr": 2e-3, "rank": 8, "rewordings": 0},
-    "standard": {"steps": 300, "batch_size": 8, "lr": 1e-3, "rank": 16, "rewordings": 96},
-    "thorough": {"steps": 1000, "batch_size": 16, "lr": 5e-4, "rank": 16, "rewordings": 256},
-}
-# Bundled model, whole job (data, loading, training, saving) per training example. cpu: the quick
-# preset on the 10^5-line scale shop, 160 examples in 99 s on 2 cores (session 4; 2.5 s in session
-# 1 was under heavy load and before LoRA was limited to the top layers). The others are guesses.
-SECONDS_PER_EXAMPLE = {"cpu": 0.6, "mps": 0.3, "cuda": 0.03}
 LORA_TARGETS = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
 LORA_TOP_LAYERS = 1 / 3   # adapt only the top third of the layers: backward stops there (~2x less compute)
 MAX_LEN = 384
-
-
-def estimate_training_seconds(preset: str = "quick", steps: int | None = None, device=None) -> float:
-    p = PRESETS[preset]
-    kind = (device or detect_device()).kind
-    return (steps or p["steps"]) * p["batch_size"] * SECONDS_PER_EXAMPLE[kind]
 
 
 def tokenize(examples, tok, max_len: int = MAX_LEN) -> list[dict]:
