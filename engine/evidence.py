@@ -90,10 +90,15 @@ def encode(evidence: Evidence) -> str:
     return json.dumps(evidence)
 
 
-def decode(text: str | None) -> Evidence:
-    """The stored evidence, as every reader (screens, reasoner, export, tests) gets it; {} when unreadable."""
+def decode(text: str | None, kind: str | None = None) -> Evidence:
+    """The stored evidence, as every reader (screens, reasoner, export, tests) gets it; {} when
+    unreadable. `kind` is the recommendation row's own: evidence stored by early versions lacks it."""
     try:
         evidence = json.loads(text) if text else {}
     except ValueError:
-        return {}
-    return evidence if isinstance(evidence, dict) else {}
+        evidence = {}
+    if not isinstance(evidence, dict):
+        evidence = {}
+    if kind is not None:
+        evidence.setdefault("kind", kind)
+    return evidence

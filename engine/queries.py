@@ -242,7 +242,7 @@ def customer_recommendations(db: Database, customer_id: int, run_id: int | None 
          WHERE r.run_id = ? AND r.customer_id = ?
          ORDER BY r.rank""", [run_id, customer_id])
     for row in rows:
-        row["evidence"] = evidence.decode(row["evidence"])
+        row["evidence"] = evidence.decode(row["evidence"], row["kind"])
     return rows
 
 

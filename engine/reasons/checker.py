@@ -278,8 +278,7 @@ def style_problems(text: str, t: str) -> list[str]:
     return out
 
 
-def check(text: str, ev: dict, catalogue: set[str] | frozenset = frozenset(),
-          require_name: bool = True) -> Check:
+def check(text: str, ev: dict, catalogue: set[str] | frozenset = frozenset()) -> Check:
     t = slots.delexicalise(text, ev)
     problems = style_problems(text, t)
     unrelated = sorted(names_in(slots.SLOT.sub(" x ", t), catalogue), key=len, reverse=True)
@@ -293,7 +292,7 @@ def check(text: str, ev: dict, catalogue: set[str] | frozenset = frozenset(),
     invented += [w for w in re.findall(r"\b[A-Z]{3,}\b", bare) if w not in invented]
     if invented:
         false.append("unknown products: " + ", ".join(invented))
-    if require_name and "{product}" not in t:
+    if "{product}" not in t:
         problems.append("does not name the product it recommends")
     # Named twice, the recommended product is nearly always paired with itself ("People who buy X often add X too").
     if t.count("{product}") > 1:

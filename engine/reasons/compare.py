@@ -115,8 +115,7 @@ def write_audit(db, n: int, path, seed: int = 0) -> int:
         w = csv.writer(f)
         w.writerow(AUDIT_COLUMNS)
         for rec_id, customer, product, kind, ev_json, provenance, text in picked:
-            ev = evidence.decode(ev_json)
-            ev.setdefault("kind", kind)
+            ev = evidence.decode(ev_json, kind)
             w.writerow([rec_id, customer, product, kind, prompt.main_feature(ev), provenance, text,
                         " ".join(evidence_in_words(ev)), "", ""])
     return len(picked)

@@ -41,8 +41,7 @@ def owner_examples(db, catalogue) -> list[Example]:
         " AND rec.id % 5 != 0").fetchall()
     out = []
     for text, ev, kind in rows:
-        ev = evidence.decode(ev)
-        ev.setdefault("kind", kind)
+        ev = evidence.decode(ev, kind)
         result = check(text.strip(), ev, catalogue)
         if result.ok:
             out.append(Example(prompt.build(ev), result.template, "owner"))

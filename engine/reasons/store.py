@@ -25,8 +25,7 @@ def recommendations(db, run_id: int | None = None, ids: list[int] | None = None)
     out = []
     for row in db.execute(sql + " ORDER BY id").fetchall():
         rec = dict(zip(cols, row))
-        rec["evidence"] = evidence.decode(rec["evidence"])
-        rec["evidence"].setdefault("kind", rec["kind"])
+        rec["evidence"] = evidence.decode(rec["evidence"], rec["kind"])
         out.append(rec)
     return out
 
