@@ -12,22 +12,39 @@ from engine.jobs import Cancelled, Refused
 
 def cmd_import(args) -> int:
     from engine.ingest import import_file
-    from engine.ingest.layouts import ColumnMapping
+    from engine.ingest.report import reports_to_csv
 
     db = open_shop(args.db)
-    mapping = None
-    if args.map:
-        pairs = dict(item.split("=", 1) for item in args.map)
-        mapping = ColumnMapping(**pairs, date_order=args.date_order)
-    for path in args.files:
-        report = import_file(db, path, profile=args.profile, mapping=mapping, progress=print_progress)
-        if sys.stderr.isatty():
-            print(file=sys.stderr)
-        print("\n".join(report.summary_lines()))
-        if args.report:
-            report.to_csv(args.report)
-            print(f"Full report saved to {args.report}.")
+    mapping = mapping_from_arguments(args.map, args.date_order) if args.map else None
+    reports = []
+    try:
+        for path in args.files:
+            report = import_file(db, path, profile=args.profile, mapping=mapping, progress=print_progress)
+            reports.append(report)
+            if sys.stderr.isatty():
+                print(file=sys.stderr)
+            print("\n".join(report.summary_lines()))
+    finally:  # the files imported before a refused one are in the shop: their rows belong in the report
+        if args.report and reports:
+            reports_to_csv(reports, args.report)
+            print(f"Full report of {len(reports)} file{'s' if len(reports) != 1 else ''} saved to {args.report}.")
     return OK
+
+
+def mapping_from_arguments(items: list[str], date_order: str):
+    """The owner's `--map FIELD=COLUMN` arguments as a ColumnMapping; Refused naming the valid fields."""
+    from engine.ingest.layouts import MAPPING_FIELDS, ColumnMapping
+    valid = [name for name, _, _ in MAPPING_FIELDS]
+    pairs = {}
+    for item in items:
+        field, sep, column = item.partition("=")
+        field, column = field.strip(), column.strip()
+        if not sep or not field or not column:
+            raise Refused(f"--map {item}: write it as FIELD=COLUMN, e.g. --map ordered_at=Date.")
+        if field not in valid:
+            raise Refused(f"--map {item}: '{field}' is not a field. Valid fields: {', '.join(valid)}.")
+        pairs[field] = column
+    return ColumnMapping(**pairs, date_order=date_order)
 
 
 def cmd_stats(args) -> int:
@@ -65,9 +82,11 @@ def build_parser() -> argparse.ArgumentParser:
     add_db_argument(p)
     p.set_defaults(handler=cmd_stats)
 
+    from engine.cli.export import add_commands as add_export_commands
     from engine.cli.recommend import add_commands as add_recommend_commands
     from engine.reasons_commands import add_commands as add_reason_commands
     add_recommend_commands(commands)
+    add_export_commands(commands)
     add_reason_commands(commands)
     return parser
 

@@ -32,10 +32,11 @@ class CatalogueLayout:
 
 SHOPIFY_PRODUCTS = CatalogueLayout("shopify_products", "Shopify products export",
                                    ("Handle", "Title", "Variant SKU"),
-                                   ("Body (HTML)", "Vendor", "Type", "Tags", "Variant Price"))
+                                   ("Body (HTML)", "Vendor", "Type", "Tags", "Variant Price", "Image Src"))
 WOO_PRODUCTS = CatalogueLayout("woocommerce_products", "WooCommerce products export",
                                ("Type", "SKU", "Name", "Regular price"),
-                               ("ID", "Sale price", "Description", "Short description", "Categories", "Tags"))
+                               ("ID", "Sale price", "Description", "Short description", "Categories", "Tags",
+                                "Images"))
 
 
 def detect_catalogue(header: list[str]) -> CatalogueLayout | None:
@@ -57,6 +58,8 @@ def _shopify_rows(df: pd.DataFrame, report: ImportReport) -> pd.DataFrame:
     product_cols = list(dict.fromkeys(["Title", "Body (HTML)", "Vendor", "Type", "Tags", category]))
     filled = df[product_cols].replace("", pd.NA).groupby(df["Handle"]).ffill().fillna("")
     df = df.assign(**{c: filled[c] for c in product_cols})
+    # A product's first image is on its first line with one, often a line that holds only images.
+    images = df.loc[df["Image Src"] != ""].groupby("Handle")["Image Src"].first()
     is_variant = (df["Variant SKU"] != "") | (df["Variant Price"] != "")
     report.counts["image_only_rows"] += int((~is_variant).sum())
     df = df[is_variant]
@@ -73,10 +76,11 @@ def _shopify_rows(df: pd.DataFrame, report: ImportReport) -> pd.DataFrame:
             "description": strip_html(first["Body (HTML)"]), "vendor": first["Vendor"],
             "category": first[category] or first["Type"], "tags": first["Tags"],
             "price": parse_numbers(variants["Variant Price"], False).min(),
+            "handle": first["Handle"], "image_url": images.get(first["Handle"], ""),
         })
     report.counts["variant_rows"] += len(df)
     return pd.DataFrame(products, columns=["row", "sku", "name", "description", "vendor", "category",
-                                           "tags", "price"])
+                                           "tags", "price", "handle", "image_url"])
 
 
 def _woo_rows(df: pd.DataFrame, report: ImportReport) -> pd.DataFrame:
@@ -103,6 +107,8 @@ def _woo_rows(df: pd.DataFrame, report: ImportReport) -> pd.DataFrame:
         "description": description.map(strip_html), "vendor": "",
         "category": inherit("Categories").str.replace(" > ", " / ", regex=False),
         "tags": inherit("Tags"), "price": parse_numbers(price, False),
+        # WooCommerce lists a product's images comma-separated; a variation may have none of its own.
+        "handle": "", "image_url": inherit("Images").str.split(",").str[0].fillna("").str.strip(),
     })
 
 
@@ -151,15 +157,18 @@ def import_catalogue(db: sqlite_utils.Database, path: str | Path, *, fmt: CsvFor
                 found = conn.execute("SELECT id FROM products WHERE name_key = ? AND"
                                      " (sku IS NULL OR ? IS NULL)", [key, sku]).fetchone()
             values = [r.description or None, r.vendor or None, r.category or None, r.tags or None,
-                      None if pd.isna(r.price) else float(r.price), report.import_id]
+                      None if pd.isna(r.price) else float(r.price), r.handle or None, r.image_url or None,
+                      report.import_id]
             if found:
                 conn.execute("UPDATE products SET description = ?, vendor = ?, category = ?, tags = ?,"
-                             " price = ?, catalogue_import_id = ?, sku = coalesce(sku, ?) WHERE id = ?",
+                             " price = ?, handle = ?, image_url = ?, catalogue_import_id = ?,"
+                             " sku = coalesce(sku, ?) WHERE id = ?",
                              values + [sku, found[0]])
                 report.counts["products_updated"] += 1
             else:
                 conn.execute("INSERT INTO products (sku, name, name_key, description, vendor, category,"
-                             " tags, price, catalogue_import_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                             " tags, price, handle, image_url, catalogue_import_id)"
+                             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                              [sku, r.name, key] + values)
                 report.counts["products_new"] += 1
             if i % 500 == 0:

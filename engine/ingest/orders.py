@@ -26,6 +26,7 @@ from engine.ingest.csvfile import (AmbiguousDates, CsvFormat, DateFormat, Import
                             detect_date_format, detect_decimal_comma, parse_numbers, read_chunks,
                             skipped_lines, sniff, split_header)
 from engine.ingest.catalogue import CatalogueLayout, detect_catalogue, import_catalogue
+from engine import contacts
 from engine.db import name_key, transaction
 from engine.jobs import CancelToken, Progress, ProgressCallback, no_progress
 from engine.ingest.layouts import (GENERIC, ColumnMapping, Layout, LAYOUTS, detect_headerless,
@@ -324,9 +325,9 @@ class _OrderImport:
                     report.flag("formula_like", c.loc[formula, "row"], getattr(m, name), c.loc[formula, name])
 
         status = self._order_status(c, per_distinct)
+        contact = self._contacts(c, per_distinct)
         frame = pd.DataFrame({
-            "row": c["row"], "order_key": order_key, "kind": kind, "key": key,
-            "name": c.get("customer_name", pd.Series("", index=c.index)),
+            "row": c["row"], "order_key": order_key, "kind": kind, "key": key, **contact,
             "sku": sku, "pname": pname, "qty": qty, "price": price,
             "when": when, "status": status, "row_hash": row_hash,
             "currency": c.get("currency", pd.Series("", index=c.index)),
@@ -350,13 +351,43 @@ class _OrderImport:
         self.order_carry = both.iloc[[-1]].set_axis([-1])
         return both.loc[c.index]
 
+    def _contacts(self, c: pd.DataFrame, per_distinct) -> dict[str, pd.Series]:
+        """Each row's contact details: full name, first and last name, e-mail, phone, consent.
+
+        A file with only a full name gives first and last name by splitting it; a file with only
+        first and last names gives the full name by joining them.
+        """
+        empty = pd.Series("", index=c.index)
+        name = c.get("customer_name", empty)
+        def name_part(i: int) -> pd.Series:
+            if "customer_name" not in c:
+                return empty
+            return per_distinct("customer_name", lambda u: [contacts.split_name(v)[i] for v in u])
+
+        first = c.get("customer_first_name", empty)
+        last = c.get("customer_last_name", empty)
+        own = (first != "") | (last != "")
+        first = first.where(own, name_part(0))
+        last = last.where(own, name_part(1))
+        name = name.where(name != "", (first + " " + last).str.strip())
+        return {
+            "name": name, "first_name": first, "last_name": last,
+            "email": per_distinct("customer_email", lambda u: u.map(contacts.normal_email))
+            if "customer_email" in c else empty,
+            "phone": per_distinct("customer_phone", lambda u: u.map(contacts.normal_phone))
+            if "customer_phone" in c else empty,
+            "consent": per_distinct("marketing_consent", lambda u: u.map(contacts.consent))
+            if "marketing_consent" in c else pd.Series("unknown", index=c.index),
+        }
+
     def _customer_keys(self, c: pd.DataFrame, per_distinct) -> tuple[pd.Series, pd.Series]:
         """Customer identity: their number, else e-mail, else phone; empty for guests."""
         kind = pd.Series("", index=c.index)
         key = pd.Series("", index=c.index)
+        no_account = {"NA", *self.layout.guest_customer_ids}
         candidates = [
             ("customer_id", self.layout.customer_kind if self.layout.customer_kind != "email" else "customer_id",
-             lambda s: s.where(s.str.upper() != "NA", "")),
+             lambda s: s.where(~s.str.upper().isin(no_account), "")),
             ("customer_email", "email", lambda s: s.str.lower()),
             ("customer_phone", "phone", lambda s: s.str.replace(r"[^\d+]", "", regex=True)),
         ]
@@ -482,7 +513,33 @@ class _OrderImport:
             self.db.conn.executemany("INSERT INTO customers (id, key_kind, external_key, name, import_id)"
                                      " VALUES (?, ?, ?, ?, ?)", new)
             self.report.counts["customers_new"] += len(new)
-        return pd.Series(np.asarray(ids, dtype=object)[codes], index=f.index)
+        customer_ids = pd.Series(np.asarray(ids, dtype=object)[codes], index=f.index)
+        self._update_contacts(f, customer_ids)
+        return customer_ids
+
+    def _update_contacts(self, f: pd.DataFrame, customer_ids: pd.Series) -> None:
+        """Each customer's contact details from their newest order in this chunk that has each one.
+
+        A value the file leaves empty keeps what the shop knew; consent 'unknown' never overwrites
+        a 'yes' or 'no', and a known one records the column and file it came from.
+        """
+        known = customer_ids.notna()
+        if not known.any():
+            return
+        cols = ["first_name", "last_name", "email", "phone"]
+        rows = f.loc[known, cols + ["consent", "when"]].assign(customer=customer_ids[known])
+        rows = rows.assign(consent=rows["consent"].replace("unknown", ""))
+        newest = (rows.sort_values("when", kind="stable").replace("", np.nan)
+                  .groupby("customer", sort=False)[cols + ["consent"]].last())
+        newest = newest.astype(object).where(newest.notna(), None)
+        source = f"{self.mapping.marketing_consent} ({self.path.name})" if self.mapping.marketing_consent else None
+        self.db.conn.executemany(
+            "UPDATE customers SET first_name = coalesce(?, first_name), last_name = coalesce(?, last_name),"
+            " email = coalesce(?, email), phone = coalesce(?, phone),"
+            " marketing_consent = coalesce(?, marketing_consent),"
+            " consent_source = CASE WHEN ? IS NULL THEN consent_source ELSE ? END WHERE id = ?",
+            [(*(r[c] for c in cols), r["consent"], r["consent"], source, int(cid))
+             for cid, r in zip(newest.index, newest.to_dict("records"))])
 
     def _product_ids(self, f: pd.DataFrame) -> pd.Series:
         """Product row ids, by SKU when there is one, else by name; new products are added."""

@@ -22,6 +22,7 @@ from ..db import transaction
 from ..interests import interest_tags
 from ..jobs import Progress, Refused, no_progress
 from ..products import load_products
+from ..reasons.store import carry_reviews
 from . import data as D
 from .bundles import find_bundles
 from .evaluate import KS, evaluate, rank
@@ -145,6 +146,7 @@ def run_recommendations(db, limit: int = 10, progress=None, cancel=None) -> int:
             for r in rows[a:a + 5000]:
                 r["run_id"] = run_id
             db["recommendations"].insert_all(rows[a:a + 5000], batch_size=1000)
+        carry_reviews(db, run_id)
         _save_selection(db, choice)
     progress(Progress(len(customers), len(customers), "Done"))
     return run_id

@@ -1,0 +1,90 @@
+"""The `export` and `shop-url` subcommands: suggestions to a CSV for a mailing tool or a spreadsheet.
+
+engine/cli/__init__.py registers them with `add_commands(commands)`.
+"""
+
+from __future__ import annotations
+
+from engine.cli.common import OK, add_db_argument, print_progress
+from engine.db import open_shop
+from engine.jobs import Refused
+
+
+def add_commands(subparsers) -> None:
+    from engine.export import DEFAULT_PRODUCTS, PRESETS
+    p = subparsers.add_parser(
+        "export", help="save suggestions and reasons as a CSV for a mailing tool or a spreadsheet")
+    p.add_argument("file", metavar="FILE.csv")
+    p.add_argument("--preset", choices=[*PRESETS, "rows", "customers"], default="rows",
+                   help="klaviyo, mailchimp, plain: one row per contact for a mailing tool (only contacts "
+                        "with an e-mail who accept marketing; suggestions sent before are left out); "
+                        "rows: one row per suggestion; customers: one row per customer (default rows)")
+    p.add_argument("--all", action="store_true",
+                   help="every suggestion not rejected, not only those whose reason you approved or wrote")
+    p.add_argument("--include-unknown-consent", action="store_true",
+                   help="mailing presets: also contacts whose consent to marketing is unknown "
+                        "(never those who said no)")
+    p.add_argument("--include-sent", action="store_true",
+                   help="mailing presets: also suggestions an earlier mailing export held")
+    p.add_argument("--products", type=int, default=DEFAULT_PRODUCTS,
+                   help=f"mailing presets: products per contact (default {DEFAULT_PRODUCTS})")
+    p.add_argument("--columns", help="rows/customers: comma-separated columns (default: the usual ones)")
+    add_db_argument(p)
+    p.set_defaults(handler=cmd_export)
+
+    p = subparsers.add_parser("shop-url", help="show or set the shop's web address (for product links)")
+    p.add_argument("url", nargs="?", help="e.g. https://myshop.com; product links become URL/products/HANDLE")
+    add_db_argument(p)
+    p.set_defaults(handler=cmd_shop_url)
+
+
+def cmd_export(args) -> int:
+    from engine import export
+    db = open_shop(args.db, create=False)
+    try:
+        if args.preset in export.PRESETS:
+            plan = export.export_mailing(
+                db, args.file, args.preset, only_approved=not args.all,
+                include_unknown_consent=args.include_unknown_consent, include_sent=args.include_sent,
+                products=args.products, progress=print_progress)
+            print(f"Saved {plan.rows:,} contacts with {plan.suggestions:,} suggestions to {args.file}.")
+            for line in mailing_left_out(plan, args.include_unknown_consent):
+                print(line)
+            return OK
+        columns = [c.strip() for c in args.columns.split(",")] if args.columns else None
+        per = "customer" if args.preset == "customers" else "recommendation"
+        rows = export.export_recommendations(db, args.file, columns=columns, only_approved=not args.all,
+                                             per=per, progress=print_progress)
+    except ValueError as exc:
+        raise Refused(str(exc)) from exc
+    print(f"Saved {rows:,} lines to {args.file}.")
+    return OK
+
+
+def mailing_left_out(plan, unknown_included: bool) -> list[str]:
+    """The sentences saying whom a mailing export left out and why."""
+    lines = []
+    if plan.consent_no:
+        lines.append(f"Left out {plan.consent_no:,} customers who said no to marketing.")
+    if plan.consent_unknown:
+        lines.append(f"Left out {plan.consent_unknown:,} customers whose consent to marketing is unknown "
+                     "(--include-unknown-consent includes them).")
+    if plan.no_email:
+        lines.append(f"Left out {plan.no_email:,} customers without an e-mail address.")
+    if plan.already_sent:
+        lines.append(f"Left out {plan.already_sent:,} suggestions sent in an earlier export"
+                     f"{f' ({plan.contacts_only_sent:,} contacts had nothing new)' if plan.contacts_only_sent else ''}"
+                     " (--include-sent includes them).")
+    return lines
+
+
+def cmd_shop_url(args) -> int:
+    from engine.products import base_url, set_base_url
+    db = open_shop(args.db, create=False)
+    if args.url is not None:
+        try:
+            set_base_url(db, args.url)
+        except ValueError as exc:
+            raise Refused(str(exc)) from exc
+    print(base_url(db) or "No web address set: `shop-url https://myshop.com` sets it.")
+    return OK
