@@ -18,6 +18,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import os
+import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -66,6 +67,7 @@ PRESETS = {p.key: p for p in (
 )}
 ITEM_HEADERS = ("Product", "Reason", "Product URL", "Image URL", "Reorder Due")
 DEFAULT_PRODUCTS = 3   # products per contact: what one e-mail shows
+_PHONE = re.compile(r"\+?\d{5,20}")
 
 
 def safe_cell(value) -> str | float | int:
@@ -116,8 +118,8 @@ def _suggestions(db, only_approved: bool) -> list[dict]:
 
 
 def _write_atomically(path: Path, write_rows, record=None) -> None:
-    """Write the CSV under a temporary name, then put it in place; `record(db-side)` runs before the
-    rename inside the caller's transaction, so a file that is not in place was not recorded either."""
+    """Write the CSV under a temporary name, then put it in place. `record` (what the export held,
+    in the caller's transaction) runs before the rename: a file that never lands is never recorded."""
     fd, tmp = tempfile.mkstemp(prefix=".export-", suffix=".csv", dir=path.parent)
     try:
         with os.fdopen(fd, "w", newline="", encoding="utf-8-sig") as f:
@@ -208,6 +210,20 @@ class MailingPlan:
     def suggestions(self) -> int:
         return sum(len(c) for c in self.contacts)
 
+    def in_words(self) -> str:
+        """Whom the export holds and whom it leaves out, as the owner reads it."""
+        text = f"{self.rows:,} customers with {self.suggestions:,} suggestions."
+        left = [f"{n:,} {why}" for n, why in (
+            (self.consent_no, "said no to marketing"),
+            (self.consent_unknown, "never said whether they accept marketing"),
+            (self.no_email, "have no e-mail address"),
+            (self.contacts_only_sent, "have only suggestions sent before")) if n]
+        if left:
+            text += " Left out: " + "; ".join(left) + "."
+        if self.already_sent:
+            text += f" {self.already_sent:,} suggestions sent in an earlier export are left out."
+        return text
+
 
 def plan_mailing(db, *, only_approved: bool = True, include_unknown_consent: bool = False,
                  include_sent: bool = False, products: int = DEFAULT_PRODUCTS) -> MailingPlan:
@@ -282,7 +298,10 @@ def export_mailing(db, path: str | Path, preset: str, *, only_approved: bool = T
                 line += [rec["product"], rec["reason"], rec["product_url"], rec["image_url"],
                          reorder_due(evidence.decode(rec["evidence"])) if rec["kind"] == "reorder" else ""]
             line += [""] * (len(header) - len(line))
-            writer.writerow([safe_cell(v) for v in line])
+            cells = [safe_cell(v) for v in line]
+            if who["phone"] and _PHONE.fullmatch(who["phone"]):
+                cells[3] = who["phone"]   # +4477...: a number, no formula; mailing tools want it bare
+            writer.writerow(cells)
             if i % 1000 == 0:
                 progress(Progress(i, plan.rows, "Writing contacts"))
 

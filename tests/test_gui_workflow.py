@@ -115,12 +115,13 @@ def test_whole_workflow(make_window, tmp_path, qtbot, monkeypatch, tiny_model):
     w.show_view("export")
     export = w.views["export"]
     export.reload()
+    export.for_spreadsheet.setChecked(True)
     export.only_approved.setChecked(True)
     job = export.export_to(tmp_path / "mailing.csv")
     wait_job(qtbot, job)
     with open(tmp_path / "mailing.csv", newline="", encoding="utf-8-sig") as f:
         rows = list(csv.reader(f))
-    assert rows[0] == ["Customer", "E-mail / phone / customer number", "Kind (reorder or new)", "Product", "Reason"]
+    assert rows[0] == ["customer", "email", "kind", "product", "reason"]
     assert len(rows) == 3
     reasons_out = [r[4] for r in rows[1:]]
     assert "'=Owner's own words: you will love this one." in reasons_out    # neutralised, never a formula

@@ -47,9 +47,11 @@ def cmd_export(args) -> int:
                 db, args.file, args.preset, only_approved=not args.all,
                 include_unknown_consent=args.include_unknown_consent, include_sent=args.include_sent,
                 products=args.products, progress=print_progress)
-            print(f"Saved {plan.rows:,} contacts with {plan.suggestions:,} suggestions to {args.file}.")
-            for line in mailing_left_out(plan, args.include_unknown_consent):
-                print(line)
+            print(f"Saved to {args.file}: {plan.in_words()}")
+            if plan.consent_unknown:
+                print("--include-unknown-consent includes those who never said whether they accept marketing.")
+            if plan.already_sent:
+                print("--include-sent includes suggestions sent before.")
             return OK
         columns = [c.strip() for c in args.columns.split(",")] if args.columns else None
         per = "customer" if args.preset == "customers" else "recommendation"
@@ -59,23 +61,6 @@ def cmd_export(args) -> int:
         raise Refused(str(exc)) from exc
     print(f"Saved {rows:,} lines to {args.file}.")
     return OK
-
-
-def mailing_left_out(plan, unknown_included: bool) -> list[str]:
-    """The sentences saying whom a mailing export left out and why."""
-    lines = []
-    if plan.consent_no:
-        lines.append(f"Left out {plan.consent_no:,} customers who said no to marketing.")
-    if plan.consent_unknown:
-        lines.append(f"Left out {plan.consent_unknown:,} customers whose consent to marketing is unknown "
-                     "(--include-unknown-consent includes them).")
-    if plan.no_email:
-        lines.append(f"Left out {plan.no_email:,} customers without an e-mail address.")
-    if plan.already_sent:
-        lines.append(f"Left out {plan.already_sent:,} suggestions sent in an earlier export"
-                     f"{f' ({plan.contacts_only_sent:,} contacts had nothing new)' if plan.contacts_only_sent else ''}"
-                     " (--include-sent includes them).")
-    return lines
 
 
 def cmd_shop_url(args) -> int:
