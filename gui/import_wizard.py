@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from engine import ingest
 from engine.jobs import Progress
+from engine.ingest.catalogue import CATALOGUE_FIELDS, CatalogueMapping
 from engine.ingest.layouts import MAPPING_FIELDS, ColumnMapping
 
 from gui.jobs import Job, JobRunner, eta_text
@@ -273,10 +274,11 @@ class ImportWizard(QDialog):
         self.drop.setEnabled(False)
         self.choose_error.setStyleSheet("color: palette(placeholder-text);")
         self.choose_error.setText(f"Reading {self.path.name}…")
-        path = self.path
+        path, shop = self.path, self.shop
 
         def work(progress, cancel):
-            return ingest.inspect_file(path)
+            with shop.worker_db() as db:   # a layout the owner mapped before comes with its mapping
+                return ingest.inspect_file(path, db)
 
         self.job = Job(work, "reading a file", self)
         self.job.succeeded.connect(self._inspected)
@@ -331,14 +333,15 @@ class ImportWizard(QDialog):
             self.mapping_form.removeRow(0)
         self.combos = {}
         orders = self.kind_orders.isChecked()
-        if not orders:
+        if not orders and preview.kind == "catalogue" and preview.profile is not None:   # a known product export
             self.mapping_box.hide()
             self.change_mapping.hide()
             self.check_error.setText("")
             self.next_button.setEnabled(True)
             return
-        mapping = preview.mapping
-        for field, label, required in MAPPING_FIELDS:
+        mapping = preview.mapping if isinstance(preview.mapping, ColumnMapping if orders else CatalogueMapping) \
+            else None
+        for field, label, required in (MAPPING_FIELDS if orders else CATALOGUE_FIELDS):
             combo = QComboBox()
             combo.addItem(NOT_IN_FILE, None)
             for h in preview.header:
@@ -355,7 +358,8 @@ class ImportWizard(QDialog):
         current = getattr(mapping, "date_order", "auto") if mapping is not None else "auto"
         self.date_combo.setCurrentIndex(max(0, [k for k, _ in DATE_ORDERS].index(current)
                                             if current in dict(DATE_ORDERS) else 0))
-        self.mapping_form.addRow("How dates are written", self.date_combo)
+        if orders:
+            self.mapping_form.addRow("How dates are written", self.date_combo)
         detected = preview.profile is not None and mapping is not None
         if detected:
             self.mapping_hint.setText("Filled in from the recognised layout. Change a column only if it is wrong: "
@@ -380,6 +384,8 @@ class ImportWizard(QDialog):
         if not self.combos:
             return None
         values = {f: c.currentData() for f, c in self.combos.items()}
+        if self.kind_catalogue.isChecked():
+            return CatalogueMapping(**values)
         date_order = self.date_combo.currentData()
         detected = self.preview.mapping
         if detected is not None:
@@ -398,7 +404,7 @@ class ImportWizard(QDialog):
             return
         path, shop = self.path, self.shop
         catalogue = self.kind_catalogue.isChecked()
-        mapping = None if catalogue else self.mapping()
+        mapping = self.mapping()
         profile = None if catalogue or mapping is not None else self.preview.profile
 
         def work(progress, cancel):

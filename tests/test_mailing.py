@@ -236,3 +236,37 @@ def test_schema_1_shops_migrate_to_contacts(tmp_path, fixture):
     assert 0 < carried <= reviewed
     import_file(db, ORDERS)   # already imported in the release fixture: consent stays unknown then
     db.conn.close()
+
+
+def test_vend_catalogue_by_cli_mapping_then_remembered(tmp_path, capsys):
+    db_path = str(tmp_path / "s.shopwise")
+    vend = tmp_path / "vend.csv"
+    vend.write_text("id,handle,name,sku,supplier_name,tags,price\n"
+                    "0a1b,sophie-top,Sophie top,SOP-1,Bilali,\"swimwear, top\",49.00\n"
+                    "0a1c,gia-bottom,Gia bottom,,Bilali,swimwear,39.50\n", encoding="utf-8")
+    assert cli(["import", str(vend), "--db", db_path]) == 1
+    assert "product list the product name" in capsys.readouterr().err
+    assert cli(["import", str(vend), "--db", db_path, "--map", "name=name", "--map", "sku=sku",
+                "--map", "vendor=supplier_name", "--map", "tags=tags", "--map", "price=price",
+                "--map", "handle=handle"]) == 0
+    assert "2 new products" in capsys.readouterr().out
+    vend.write_text(vend.read_text() + "0a1d,towel,Beach towel,TWL,Towel Co,beach,12\n", encoding="utf-8")
+    assert cli(["import", str(vend), "--db", db_path]) == 0   # the same columns: no mapping needed
+    assert "1 new products, 2 existing products updated" in capsys.readouterr().out
+    db = open_shop(db_path)
+    assert db.execute("SELECT vendor, tags, price FROM products WHERE sku = 'TWL'").fetchone() == \
+        ("Towel Co", "beach", 12.0)
+    db.conn.close()
+
+
+@pytest.mark.parametrize("argument, words", [
+    ("tags=tags", "'tags' is not a field"),   # beside an order field: an order mapping, which has no tags
+    ("colour=Colour", "'colour' is not a field. Valid fields for orders: order_id"),
+    ("ordered_at", "write it as FIELD=COLUMN"),
+])
+def test_unknown_map_field_is_one_sentence(tmp_path, capsys, argument, words):
+    code = cli(["import", str(ORDERS), "--db", str(tmp_path / "s.shopwise"), "--map", argument,
+                "--map", "ordered_at=Created at"] if argument == "tags=tags" else
+               ["import", str(ORDERS), "--db", str(tmp_path / "s.shopwise"), "--map", argument])
+    err = capsys.readouterr().err
+    assert code == 1 and words in err and "Traceback" not in err and len(err.strip().splitlines()) == 1

@@ -15,7 +15,7 @@ def cmd_import(args) -> int:
     from engine.ingest.report import reports_to_csv
 
     db = open_shop(args.db)
-    mapping = mapping_from_arguments(args.map, args.date_order) if args.map else None
+    mapping = mapping_from_arguments(args.map, args.date_order, args.profile) if args.map else None
     reports = []
     try:
         for path in args.files:
@@ -31,19 +31,29 @@ def cmd_import(args) -> int:
     return OK
 
 
-def mapping_from_arguments(items: list[str], date_order: str):
-    """The owner's `--map FIELD=COLUMN` arguments as a ColumnMapping; Refused naming the valid fields."""
+def mapping_from_arguments(items: list[str], date_order: str, profile: str | None = None):
+    """The owner's `--map FIELD=COLUMN` arguments as an order mapping, or a catalogue mapping when the
+    fields are a catalogue's (or `--profile catalogue`); Refused, naming the valid fields, otherwise."""
+    from engine.ingest.catalogue import CATALOGUE_FIELDS, CatalogueMapping
     from engine.ingest.layouts import MAPPING_FIELDS, ColumnMapping
-    valid = [name for name, _, _ in MAPPING_FIELDS]
+    order_fields = [name for name, _, _ in MAPPING_FIELDS]
+    catalogue_fields = [name for name, _, _ in CATALOGUE_FIELDS]
     pairs = {}
     for item in items:
         field, sep, column = item.partition("=")
         field, column = field.strip(), column.strip()
         if not sep or not field or not column:
             raise Refused(f"--map {item}: write it as FIELD=COLUMN, e.g. --map ordered_at=Date.")
-        if field not in valid:
-            raise Refused(f"--map {item}: '{field}' is not a field. Valid fields: {', '.join(valid)}.")
         pairs[field] = column
+    catalogue = profile == "catalogue" or (set(pairs) <= set(catalogue_fields)
+                                           and not set(pairs) <= set(order_fields))
+    valid = catalogue_fields if catalogue else order_fields
+    unknown = [f for f in pairs if f not in valid]
+    if unknown:
+        raise Refused(f"--map: '{unknown[0]}' is not a field. Valid fields for orders: {', '.join(order_fields)}; "
+                      f"for a product catalogue: {', '.join(catalogue_fields)}.")
+    if catalogue:
+        return CatalogueMapping(**pairs)
     return ColumnMapping(**pairs, date_order=date_order)
 
 
@@ -68,10 +78,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = commands.add_parser("import", help="import order or product (catalogue) CSV files")
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("--profile", help="layout: shopify, uci_retail, groceries, till, woocommerce, "
-                                     "amazon_reviews, generic (default: detected)")
+                                     "amazon_reviews, generic, catalogue (default: detected)")
     p.add_argument("--map", action="append", metavar="FIELD=COLUMN",
                    help="own layout: which column holds a field, e.g. --map ordered_at=Date "
-                        "--map product_name=Item --map customer_id=Member (repeat)")
+                        "--map product_name=Item --map customer_id=Member (repeat); for a product list "
+                        "--map name=name --map sku=sku --map vendor=supplier_name. Remembered for files "
+                        "with the same columns")
     p.add_argument("--date-order", default="auto", choices=["auto", "dmy", "mdy", "ymd"],
                    help="date order when the file cannot tell (default: detected)")
     p.add_argument("--report", metavar="CSV", help="save every skipped or flagged row to this CSV")

@@ -8,14 +8,15 @@ tags, price); a catalogue product nobody has ordered yet is added, so that
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 import pandas as pd
 import sqlite_utils
 
-from engine.ingest.csvfile import (CsvFormat, ImportRefused, csv_errors_refused, parse_numbers, read_chunks,
-                            skipped_lines, sniff, split_header)
+from engine.ingest.remembered import recall_mapping, remember_mapping
+from engine.ingest.csvfile import (CsvFormat, ImportRefused, csv_errors_refused, detect_decimal_comma,
+                                   parse_numbers, read_chunks, skipped_lines, sniff, split_header)
 from engine.db import name_key, transaction
 from engine.jobs import CancelToken, Progress, ProgressCallback, no_progress
 from engine.products import strip_html
@@ -37,6 +38,65 @@ WOO_PRODUCTS = CatalogueLayout("woocommerce_products", "WooCommerce products exp
                                ("Type", "SKU", "Name", "Regular price"),
                                ("ID", "Sale price", "Description", "Short description", "Categories", "Tags",
                                 "Images"))
+
+
+CATALOGUE_FIELDS = [
+    # (field, label in words, required)
+    ("name", "Product name", True),
+    ("sku", "Product code (SKU)", False),
+    ("description", "Description", False),
+    ("category", "Category or type", False),
+    ("vendor", "Vendor or supplier", False),
+    ("tags", "Tags", False),
+    ("price", "Price", False),
+    ("handle", "Handle (the product's web address name)", False),
+    ("url", "Product page address (URL)", False),
+    ("image_url", "Image address (URL)", False),
+]
+MAPPED = CatalogueLayout("catalogue_mapped", "Product list in your own layout (columns chosen by you)", (), ())
+
+
+@dataclass
+class CatalogueMapping:
+    """Which header of a product file holds each field; None where the file has no such column."""
+    name: str | None = None
+    sku: str | None = None
+    description: str | None = None
+    category: str | None = None
+    vendor: str | None = None
+    tags: str | None = None
+    price: str | None = None
+    handle: str | None = None
+    url: str | None = None
+    image_url: str | None = None
+
+    def used_columns(self) -> dict[str, str]:
+        return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name)}
+
+    def problems(self, header: list[str]) -> list[str]:
+        """Plain sentences for what is missing or wrong; empty when the mapping can be used."""
+        labels = {name: label.lower() for name, label, _ in CATALOGUE_FIELDS}
+        out = [f"The column '{column}' chosen for {labels[name]} is not in the file."
+               for name, column in self.used_columns().items() if column not in set(header)]
+        if not self.name:
+            out.append("Choose the column with the product name.")
+        return out
+
+
+def _mapped_rows(df: pd.DataFrame, m: CatalogueMapping, fmt: CsvFormat) -> pd.DataFrame:
+    """A product file in the owner's own layout (a till's or POS's product dump), one product per row."""
+    def column(name: str) -> pd.Series:
+        chosen = getattr(m, name)
+        return df[chosen].str.strip() if chosen else pd.Series("", index=df.index)
+
+    price = column("price")
+    decimal_comma = fmt.delimiter != "," and detect_decimal_comma(price)
+    return pd.DataFrame({
+        "row": df["row"], "sku": column("sku"), "name": column("name"),
+        "description": column("description").map(strip_html), "vendor": column("vendor"),
+        "category": column("category"), "tags": column("tags"), "price": parse_numbers(price, decimal_comma),
+        "handle": column("handle"), "url": column("url"), "image_url": column("image_url"),
+    })
 
 
 def detect_catalogue(header: list[str]) -> CatalogueLayout | None:
@@ -113,17 +173,28 @@ def _woo_rows(df: pd.DataFrame, report: ImportReport) -> pd.DataFrame:
 
 
 def import_catalogue(db: sqlite_utils.Database, path: str | Path, *, fmt: CsvFormat | None = None,
-                     progress: ProgressCallback = no_progress,
+                     mapping: CatalogueMapping | None = None, progress: ProgressCallback = no_progress,
                      cancel: CancelToken | None = None) -> ImportReport:
-    """Import a product export (`fmt`: the file as `sniff` read it, when already read)."""
+    """Import a product export (`fmt`: the file as `sniff` read it, when already read).
+
+    A Shopify or WooCommerce export is read by its known columns; any other product file needs
+    `mapping`, or a mapping the owner chose before for a file with the same columns (remembered).
+    """
     path = Path(path)
     cancel = cancel or CancelToken()
     fmt = fmt or sniff(path)
     header = split_header(fmt)
-    layout = detect_catalogue(header)
-    if layout is None:
-        raise ImportRefused("This is not a product export Shopwise knows (Shopify or WooCommerce "
-                            "products CSV).", file=path.name)
+    layout = None if mapping is not None else detect_catalogue(header)
+    if layout is None and mapping is None:
+        mapping = recall_mapping(db, "catalogue", header, CatalogueMapping)
+    if layout is None and mapping is None:
+        raise ImportRefused("This is not a product export Shopwise knows (Shopify or WooCommerce products "
+                            "CSV). Choose which column holds what (the product name at least).", file=path.name)
+    if mapping is not None:
+        layout = MAPPED
+        problems = mapping.problems(header)
+        if problems:
+            raise ImportRefused(" ".join(problems), file=path.name)
     report = ImportReport(path.name, kind="catalogue", layout=layout.key, layout_label=layout.label,
                           sha256=fmt.sha256)
     if already_imported(db, fmt.sha256):
@@ -138,10 +209,13 @@ def import_catalogue(db: sqlite_utils.Database, path: str | Path, *, fmt: CsvFor
     df = df.assign(**{c: "" for c in layout.optional if c not in df})
     df.insert(0, "row", df.index + 2)
     report.counts["rows"] = len(df) + len(skipped)
-    rows = _shopify_rows(df, report) if layout is SHOPIFY_PRODUCTS else _woo_rows(df, report)
+    rows = (_mapped_rows(df, mapping, fmt) if layout is MAPPED else
+            _shopify_rows(df, report) if layout is SHOPIFY_PRODUCTS else _woo_rows(df, report))
+    rows = rows.assign(**{c: "" for c in ("handle", "url", "image_url") if c not in rows})
     missing = rows["name"].str.strip() == ""
     if missing.any():
-        report.flag("missing_product", rows.loc[missing, "row"], "Name", rows.loc[missing, "sku"])
+        name_column = mapping.name if layout is MAPPED else "Title" if layout is SHOPIFY_PRODUCTS else "Name"
+        report.flag("missing_product", rows.loc[missing, "row"], name_column, rows.loc[missing, "sku"])
     rows = rows[~missing]
     cancel.check()
     with transaction(db):
@@ -157,22 +231,24 @@ def import_catalogue(db: sqlite_utils.Database, path: str | Path, *, fmt: CsvFor
                 found = conn.execute("SELECT id FROM products WHERE name_key = ? AND"
                                      " (sku IS NULL OR ? IS NULL)", [key, sku]).fetchone()
             values = [r.description or None, r.vendor or None, r.category or None, r.tags or None,
-                      None if pd.isna(r.price) else float(r.price), r.handle or None, r.image_url or None,
-                      report.import_id]
+                      None if pd.isna(r.price) else float(r.price), r.handle or None, r.url or None,
+                      r.image_url or None, report.import_id]
             if found:
                 conn.execute("UPDATE products SET description = ?, vendor = ?, category = ?, tags = ?,"
-                             " price = ?, handle = ?, image_url = ?, catalogue_import_id = ?,"
+                             " price = ?, handle = ?, url = ?, image_url = ?, catalogue_import_id = ?,"
                              " sku = coalesce(sku, ?) WHERE id = ?",
                              values + [sku, found[0]])
                 report.counts["products_updated"] += 1
             else:
                 conn.execute("INSERT INTO products (sku, name, name_key, description, vendor, category,"
-                             " tags, price, handle, image_url, catalogue_import_id)"
-                             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                             " tags, price, handle, url, image_url, catalogue_import_id)"
+                             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                              [sku, r.name, key] + values)
                 report.counts["products_new"] += 1
             if i % 500 == 0:
                 cancel.check()
                 progress(Progress(i, len(rows), f"{i:,} of {len(rows):,} products"))
+        if layout is MAPPED:
+            remember_mapping(db, "catalogue", header, mapping)
         record_finish(conn, report)
     return report

@@ -25,7 +25,8 @@ import sqlite_utils
 from engine.ingest.csvfile import (AmbiguousDates, CsvFormat, DateFormat, ImportRefused, csv_errors_refused,
                             detect_date_format, detect_decimal_comma, parse_numbers, read_chunks,
                             skipped_lines, sniff, split_header)
-from engine.ingest.catalogue import CatalogueLayout, detect_catalogue, import_catalogue
+from engine.ingest.remembered import recall_mapping, remember_mapping
+from engine.ingest.catalogue import CatalogueLayout, CatalogueMapping, detect_catalogue, import_catalogue
 from engine import contacts
 from engine.db import name_key, transaction
 from engine.jobs import CancelToken, Progress, ProgressCallback, no_progress
@@ -51,7 +52,7 @@ class FilePreview:
     kind: str                 # 'orders', 'reviews' or 'catalogue'
     profile: str | None       # the detected layout's key, None when the owner must map columns
     profile_label: str
-    mapping: ColumnMapping | None
+    mapping: ColumnMapping | CatalogueMapping | None
 
 
 def _open(path: Path, profile: str | None, fmt: CsvFormat | None = None
@@ -69,11 +70,14 @@ def _open(path: Path, profile: str | None, fmt: CsvFormat | None = None
     return fmt, layout, header
 
 
-def inspect_file(path: str | Path) -> FilePreview:
-    """What the import wizard shows before importing: format, layout in words, the first rows."""
+def inspect_file(path: str | Path, db: sqlite_utils.Database | None = None) -> FilePreview:
+    """What the import wizard shows before importing: format, layout in words, the first rows.
+
+    With the shop's `db`, a file of a layout the owner mapped before comes with that mapping.
+    """
     path = Path(path)
     with csv_errors_refused(path):
-        return _inspect(path)
+        return _inspect(path, db)
 
 
 def _recognise(path: Path, fmt: CsvFormat) -> tuple[Layout | None, list[str], CatalogueLayout | None]:
@@ -83,20 +87,35 @@ def _recognise(path: Path, fmt: CsvFormat) -> tuple[Layout | None, list[str], Ca
     return layout, header, None if layout else detect_catalogue(header)
 
 
-def _inspect(path: Path) -> FilePreview:
+def _remembered(db, header: list[str]) -> tuple[str, ColumnMapping | CatalogueMapping] | None:
+    """(kind, mapping) the owner chose before for a file with exactly this header, if any."""
+    if db is None:
+        return None
+    for kind, mapping_class in (("catalogue", CatalogueMapping), ("orders", ColumnMapping)):
+        mapping = recall_mapping(db, kind, header, mapping_class)
+        if mapping is not None:
+            return kind, mapping
+    return None
+
+
+def _inspect(path: Path, db) -> FilePreview:
     fmt = sniff(path)
     layout, header, catalogue = _recognise(path, fmt)
+    again = None if layout or catalogue else _remembered(db, header)
     has_header = layout.has_header if layout else True
     first = next(iter(read_chunks(path, fmt, header=has_header,
                                   names=None if has_header else header, chunksize=PREVIEW_ROWS)),
                  pd.DataFrame(columns=header))
     if catalogue:
         kind, key, label, mapping = "catalogue", catalogue.key, catalogue.label, None
+    elif again:
+        kind, mapping = again
+        key, label = None, "your own layout, with the columns you chose last time"
     elif layout:
         kind, key, label, mapping = layout.kind, layout.key, layout.label, layout.mapping_for(header)
     else:
         kind, key, label, mapping = "orders", None, GENERIC.label, ColumnMapping()
-    decimal = "," if mapping and uses_decimal_comma(fmt, mapping, first) else "."
+    decimal = "," if isinstance(mapping, ColumnMapping) and uses_decimal_comma(fmt, mapping, first) else "."
     return FilePreview(path, fmt.encoding, fmt.delimiter, decimal, header,
                        first.head(PREVIEW_ROWS).values.tolist(), kind, key, label, mapping)
 
@@ -120,14 +139,16 @@ def import_file(db: sqlite_utils.Database, path: str | Path, *, kind: str | None
     path = Path(path)
     fmt = sniff(path)
     if kind is None:
-        if mapping is not None or profile not in (None, "catalogue"):
-            kind = "orders"
-        elif profile == "catalogue":
+        if isinstance(mapping, CatalogueMapping) or profile == "catalogue":
             kind = "catalogue"
+        elif mapping is not None or profile is not None:
+            kind = "orders"
         else:
-            kind = "catalogue" if _recognise(path, fmt)[2] else "orders"
+            layout, header, catalogue = _recognise(path, fmt)
+            again = None if layout or catalogue else _remembered(db, header)
+            kind = "catalogue" if catalogue else again[0] if again else "orders"
     if kind == "catalogue":
-        return import_catalogue(db, path, fmt=fmt, progress=progress, cancel=cancel)
+        return import_catalogue(db, path, fmt=fmt, mapping=mapping, progress=progress, cancel=cancel)
     return import_orders(db, path, profile=profile, mapping=mapping, fmt=fmt, progress=progress, cancel=cancel)
 
 
@@ -137,11 +158,13 @@ def import_orders(db: sqlite_utils.Database, path: str | Path, *, profile: str |
     """Import an order export into the shop (`fmt`: the file as `sniff` read it, when already read)."""
     path = Path(path)
     fmt, layout, header = _open(path, "generic" if mapping else profile, fmt)
+    if layout is None and mapping is None:
+        mapping = recall_mapping(db, "orders", header, ColumnMapping)
     if layout is None:
         if mapping is None:
-            raise ImportRefused("The columns of this file are not a layout Shopwise knows. "
-                                "Choose which column holds what (profile 'generic' with a mapping).",
-                                file=path.name)
+            raise ImportRefused("The columns of this file are not a layout Shopwise knows. Choose which "
+                                "column holds what: for orders the order date and the product at least, "
+                                "for a product list the product name.", file=path.name)
         layout = GENERIC
     else:
         mapping = layout.mapping_for(header)
@@ -156,6 +179,8 @@ def import_orders(db: sqlite_utils.Database, path: str | Path, *, profile: str |
     job = _OrderImport(db, path, fmt, layout, mapping, header, report)
     with transaction(db), csv_errors_refused(path):
         job.run(progress, cancel or CancelToken())
+        if layout is GENERIC:
+            remember_mapping(db, "orders", header, mapping)
     return report
 
 
