@@ -32,7 +32,7 @@ NOT_IN_FILE = "— not in this file —"
 DATE_ORDERS = [("auto", "Work it out from the dates"), ("dmy", "Day / month / year (31/12/2024)"),
                ("mdy", "Month / day / year (12/31/2024)"), ("ymd", "Year-month-day (2024-12-31)")]
 DELIMITER_WORDS = {",": "commas", ";": "semicolons", "\t": "tabs", "|": "vertical bars"}
-FILE_FILTER = "Spreadsheet files (*.csv *.tsv *.txt);;All files (*)"
+FILE_FILTER = "Spreadsheet files (*.csv *.tsv *.txt *.xlsx);;All files (*)"
 
 
 def cell_text(value) -> str:
@@ -92,6 +92,7 @@ class ImportWizard(QDialog):
         self.shop = shop
         self.runner = runner
         self.path: Path | None = None
+        self.sheet: str | None = None   # an Excel workbook's sheet the owner chose; None: the first
         self.preview = None
         self.report = None
         self.job: Job | None = None
@@ -159,6 +160,14 @@ class ImportWizard(QDialog):
         self.recognised.setWordWrap(True)
         self.recognised.setTextFormat(Qt.TextFormat.RichText)
         lay.addWidget(self.recognised)
+        sheet_row = QHBoxLayout()
+        self.sheet_label = QLabel("Sheet of the workbook:")
+        self.sheet_combo = QComboBox()
+        self.sheet_combo.activated.connect(lambda _: self.choose_file(str(self.path), self.sheet_combo.currentText()))
+        sheet_row.addWidget(self.sheet_label)
+        sheet_row.addWidget(self.sheet_combo)
+        sheet_row.addStretch(1)
+        lay.addLayout(sheet_row)
         self.preview_table = QTableWidget()
         self.preview_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.preview_table.setAlternatingRowColors(True)
@@ -268,8 +277,9 @@ class ImportWizard(QDialog):
         if urls and urls[0].isLocalFile():
             self.choose_file(urls[0].toLocalFile())
 
-    def choose_file(self, path: str) -> None:
-        self.path = Path(path)
+    def choose_file(self, path: str, sheet: str | None = None) -> None:
+        """Read the file (an Excel workbook's `sheet`, the first by default) to show what it is."""
+        self.path, self.sheet = Path(path), sheet
         self.choose_error.setText("")
         self.drop.setEnabled(False)
         self.choose_error.setStyleSheet("color: palette(placeholder-text);")
@@ -278,7 +288,7 @@ class ImportWizard(QDialog):
 
         def work(progress, cancel):
             with shop.worker_db() as db:   # a layout the owner mapped before comes with its mapping
-                return ingest.inspect_file(path, db)
+                return ingest.inspect_file(path, db, sheet=sheet)
 
         self.job = Job(work, "reading a file", self)
         self.job.succeeded.connect(self._inspected)
@@ -295,6 +305,12 @@ class ImportWizard(QDialog):
         self.drop.setEnabled(True)
         self.choose_error.setText("")
         self.preview = preview
+        self.sheet_combo.clear()
+        self.sheet_combo.addItems(preview.sheets)
+        if preview.sheets:
+            self.sheet_combo.setCurrentText(self.sheet or preview.sheets[0])
+        for widget in (self.sheet_label, self.sheet_combo):
+            widget.setVisible(bool(preview.sheets))
         kind = preview.kind
         if kind == "catalogue":
             self.kind_catalogue.setChecked(True)
@@ -302,7 +318,8 @@ class ImportWizard(QDialog):
             self.kind_orders.setChecked(True)
         label = preview.profile_label or "a spreadsheet file with its own layout"
         what = {"catalogue": "product catalogue", "reviews": "customer reviews"}.get(kind, "orders")
-        details = (f"{preview.encoding} text, columns separated by "
+        details = (f"Excel workbook, sheet {self.sheet_combo.currentText()}" if preview.sheets else
+                   f"{preview.encoding} text, columns separated by "
                    f"{DELIMITER_WORDS.get(preview.delimiter, repr(preview.delimiter))}, "
                    f"decimal {'comma' if preview.decimal == ',' else 'point'}")
         self.recognised.setText(
@@ -402,7 +419,7 @@ class ImportWizard(QDialog):
     def start_import(self) -> None:
         if self.path is None:
             return
-        path, shop = self.path, self.shop
+        path, shop, sheet = self.path, self.shop, self.sheet
         catalogue = self.kind_catalogue.isChecked()
         mapping = self.mapping()
         profile = None if catalogue or mapping is not None else self.preview.profile
@@ -410,7 +427,7 @@ class ImportWizard(QDialog):
         def work(progress, cancel):
             with shop.worker_db() as db:
                 return ingest.import_file(db, path, kind="catalogue" if catalogue else "orders", profile=profile,
-                                          mapping=mapping, progress=progress, cancel=cancel)
+                                          mapping=mapping, sheet=sheet, progress=progress, cancel=cancel)
 
         job = self.runner.run(work, f"Importing {path.name}", shop=shop, changes=Changes(orders=True),
                               caller_tells_outcome=True)

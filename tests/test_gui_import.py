@@ -176,3 +176,21 @@ def test_unreadable_file_says_so(make_window, tmp_path, qtbot):
     if wizard.pages.currentIndex() == wizard.CHOOSE:
         assert wizard.choose_error.text() and "Traceback" not in wizard.choose_error.text()
         assert wizard.drop.isEnabled()
+
+
+def test_excel_workbook_sheet_chosen_in_the_wizard(make_window, tmp_path, qtbot):
+    from test_mailing import uci_workbook
+    xlsx, _ = uci_workbook(tmp_path, rows=60)
+    w, wizard = open_wizard(make_window, tmp_path)
+    inspect(qtbot, wizard, xlsx)
+    assert wizard.pages.currentIndex() == wizard.CHECK
+    assert wizard.sheet_combo.isVisibleTo(wizard) and wizard.sheet_combo.currentText() == "Notes"
+    assert wizard.mapping_box.isVisible()          # the notes sheet is no layout Shopwise knows
+    wizard.sheet_combo.setCurrentText("Invoices")
+    wizard.sheet_combo.activated.emit(1)
+    qtbot.waitUntil(lambda: "sheet Invoices" in wizard.recognised.text(), timeout=15000)
+    assert "Online Retail invoices" in wizard.recognised.text() and wizard.mapping_box.isHidden()
+    run_import(qtbot, wizard)
+    assert wizard.result_title.text() == "Import finished", wizard.summary.text()
+    assert w.shop.db.execute("SELECT file_name FROM imports").fetchone()[0] == "Online Retail.xlsx"
+    assert count(w, "order_lines") > 0

@@ -270,3 +270,59 @@ def test_unknown_map_field_is_one_sentence(tmp_path, capsys, argument, words):
                ["import", str(ORDERS), "--db", str(tmp_path / "s.shopwise"), "--map", argument])
     err = capsys.readouterr().err
     assert code == 1 and words in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+def uci_workbook(tmp_path, rows=300):
+    """The first rows of the UCI Online Retail sample as Excel saves them: typed numbers and dates,
+    on the second sheet (a notes sheet first), plus the same rows as CSV."""
+    import datetime as dt
+
+    import openpyxl
+    lines = list(csv.reader(open(SHARED_DATA / "online-retail-uci-sample" / "online_retail_sample.csv",
+                                 newline="", encoding="utf-8")))[:rows + 1]
+    book = openpyxl.Workbook()
+    book.active.title = "Notes"
+    book.active.append(["Exported from the till"])
+    sheet = book.create_sheet("Invoices")
+    sheet.append(lines[0])
+    for line in lines[1:]:
+        invoice, code, description, qty, when, price, customer, country = line
+        sheet.append([invoice, code, description, int(qty), dt.datetime.strptime(when, "%Y-%m-%d %H:%M:%S")
+                      if "-" in when else when, float(price), float(customer) if customer != "NA" else "NA",
+                      country])
+    book.save(tmp_path / "Online Retail.xlsx")
+    with open(tmp_path / "online_retail.csv", "w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows(lines)
+    return tmp_path / "Online Retail.xlsx", tmp_path / "online_retail.csv"
+
+
+def test_excel_workbook_imports_like_its_csv(tmp_path):
+    xlsx, as_csv = uci_workbook(tmp_path)
+    from engine.ingest import inspect_file
+    preview = inspect_file(xlsx, sheet="Invoices")
+    assert preview.sheets == ["Notes", "Invoices"] and preview.profile == "uci_retail"
+    book_db, csv_db = open_shop(tmp_path / "book.shopwise"), open_shop(tmp_path / "csv.shopwise")
+    from engine.ingest.csvfile import ImportRefused
+    with pytest.raises(ImportRefused, match="not a layout Shopwise knows"):
+        import_file(book_db, xlsx)   # the first sheet holds notes, not orders
+    with pytest.raises(ImportRefused, match="no sheet 'Orders'. Its sheets: Notes, Invoices"):
+        import_file(book_db, xlsx, sheet="Orders")
+    from_book = import_file(book_db, xlsx, sheet="Invoices")
+    from_csv = import_file(csv_db, as_csv)
+    assert from_book.file_name == "Online Retail.xlsx"
+    assert dict(from_book.counts) == dict(from_csv.counts)
+    query = ("SELECT o.external_id, o.ordered_at, c.external_key, p.sku, l.quantity, l.unit_price"
+             " FROM order_lines l JOIN orders o ON o.id = l.order_id JOIN products p ON p.id = l.product_id"
+             " LEFT JOIN customers c ON c.id = o.customer_id ORDER BY l.id")
+    assert book_db.execute(query).fetchall() == csv_db.execute(query).fetchall()
+    assert import_file(book_db, xlsx, sheet="Invoices").already_imported
+    book_db.conn.close()
+    csv_db.conn.close()
+
+
+def test_old_excel_files_are_refused_in_a_sentence(tmp_path, capsys):
+    old = tmp_path / "orders.xls"
+    old.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
+    assert cli(["import", str(old), "--db", str(tmp_path / "s.shopwise")]) == 1
+    err = capsys.readouterr().err
+    assert "old Excel workbook (.xls)" in err and "save it as .xlsx or CSV" in err

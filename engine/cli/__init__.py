@@ -19,7 +19,8 @@ def cmd_import(args) -> int:
     reports = []
     try:
         for path in args.files:
-            report = import_file(db, path, profile=args.profile, mapping=mapping, progress=print_progress)
+            report = import_file(db, path, profile=args.profile, mapping=mapping, sheet=args.sheet,
+                                 progress=print_progress)
             reports.append(report)
             if sys.stderr.isatty():
                 print(file=sys.stderr)
@@ -75,7 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
                              "(import, recommend, train a tiny model, reasons, export); exit 0 if it works")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    p = commands.add_parser("import", help="import order or product (catalogue) CSV files")
+    p = commands.add_parser("import", help="import order or product (catalogue) CSV files or Excel workbooks")
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("--profile", help="layout: shopify, uci_retail, groceries, till, woocommerce, "
                                      "amazon_reviews, generic, catalogue (default: detected)")
@@ -86,6 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "with the same columns")
     p.add_argument("--date-order", default="auto", choices=["auto", "dmy", "mdy", "ymd"],
                    help="date order when the file cannot tell (default: detected)")
+    p.add_argument("--sheet", help="Excel workbooks (.xlsx): the sheet to import (default: the first)")
     p.add_argument("--report", metavar="CSV", help="save every skipped or flagged row to this CSV")
     add_db_argument(p)
     p.set_defaults(handler=cmd_import)

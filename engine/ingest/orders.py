@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -26,6 +26,7 @@ from engine.ingest.csvfile import (AmbiguousDates, CsvFormat, DateFormat, Import
                             detect_date_format, detect_decimal_comma, parse_numbers, read_chunks,
                             skipped_lines, sniff, split_header)
 from engine.ingest.remembered import recall_mapping, remember_mapping
+from engine.ingest.workbook import is_workbook, sheet_as_csv, sheet_names
 from engine.ingest.catalogue import CatalogueLayout, CatalogueMapping, detect_catalogue, import_catalogue
 from engine import contacts
 from engine.db import name_key, transaction
@@ -53,6 +54,7 @@ class FilePreview:
     profile: str | None       # the detected layout's key, None when the owner must map columns
     profile_label: str
     mapping: ColumnMapping | CatalogueMapping | None
+    sheets: list[str] = field(default_factory=list)   # a workbook's sheets (the first is read by default)
 
 
 def _open(path: Path, profile: str | None, fmt: CsvFormat | None = None
@@ -70,14 +72,29 @@ def _open(path: Path, profile: str | None, fmt: CsvFormat | None = None
     return fmt, layout, header
 
 
-def inspect_file(path: str | Path, db: sqlite_utils.Database | None = None) -> FilePreview:
+@contextlib.contextmanager
+def _as_csv(path: Path, sheet: str | None):
+    """The file to read as CSV: the file itself, or an Excel workbook's sheet written out as CSV."""
+    if is_workbook(path):
+        with sheet_as_csv(path, sheet) as csv_path:
+            yield csv_path
+    else:
+        yield path
+
+
+def inspect_file(path: str | Path, db: sqlite_utils.Database | None = None,
+                 sheet: str | None = None) -> FilePreview:
     """What the import wizard shows before importing: format, layout in words, the first rows.
 
     With the shop's `db`, a file of a layout the owner mapped before comes with that mapping.
+    An Excel workbook is read from `sheet` (the first by default); `sheets` lists them all.
     """
     path = Path(path)
-    with csv_errors_refused(path):
-        return _inspect(path, db)
+    with _as_csv(path, sheet) as readable, csv_errors_refused(path):
+        preview = _inspect(readable, db)
+        if readable != path:
+            preview.path, preview.sheets = path, sheet_names(path)
+        return preview
 
 
 def _recognise(path: Path, fmt: CsvFormat) -> tuple[Layout | None, list[str], CatalogueLayout | None]:
@@ -129,14 +146,21 @@ def uses_decimal_comma(fmt: CsvFormat, mapping: ColumnMapping, sample: pd.DataFr
 
 
 def import_file(db: sqlite_utils.Database, path: str | Path, *, kind: str | None = None,
-                profile: str | None = None, mapping: ColumnMapping | None = None,
-                progress: ProgressCallback = no_progress, cancel: CancelToken | None = None) -> ImportReport:
+                profile: str | None = None, mapping: ColumnMapping | CatalogueMapping | None = None,
+                sheet: str | None = None, progress: ProgressCallback = no_progress,
+                cancel: CancelToken | None = None) -> ImportReport:
     """Import an order, review or catalogue export. Raises ImportRefused (nothing changed) or Cancelled.
 
-    `kind` "catalogue" or "orders" is the owner's choice; None: a profile or a mapping means orders
-    (profile "catalogue": a catalogue), else the file says. The file is read and hashed once.
+    `kind` "catalogue" or "orders" is the owner's choice; None: a catalogue mapping or profile
+    "catalogue" means a catalogue, another mapping or profile orders, else the file says. The file is
+    read and hashed once. An Excel workbook (.xlsx) is imported from `sheet` (the first by default).
     """
     path = Path(path)
+    with _as_csv(path, sheet) as readable:
+        return _import_csv(db, readable, kind, profile, mapping, progress, cancel)
+
+
+def _import_csv(db, path: Path, kind, profile, mapping, progress, cancel) -> ImportReport:
     fmt = sniff(path)
     if kind is None:
         if isinstance(mapping, CatalogueMapping) or profile == "catalogue":
