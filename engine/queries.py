@@ -8,6 +8,7 @@ and tests use the same queries. Nothing here writes.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import sqlite_utils
@@ -197,6 +198,51 @@ def purchase_history(db: Database, customer_id: int, limit: int = 1000) -> list[
          WHERE o.customer_id = ?
          ORDER BY o.ordered_at DESC, o.id DESC, l.id
          LIMIT ?""", [customer_id, limit])
+
+
+CURRENCY_SETTING = "shop.currency"
+_CURRENCY_SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$", "JPY": "¥", "INR": "₹", "CNY": "¥", "KRW": "₩",
+                     "AUD": "A$", "CAD": "C$", "NZD": "NZ$", "ZAR": "R"}
+
+
+def shop_currency(db: Database) -> str:
+    """The shop's currency code (EUR, GBP...): the one the owner set, else the one most of its latest
+    1,000 orders name; '' when neither says (a till export without a currency column).
+
+    The latest orders, not all: the screens ask on their own thread, and counting a million orders
+    would pause the window."""
+    row = db.execute("SELECT value FROM settings WHERE key = ?", [CURRENCY_SETTING]).fetchone()
+    if row and row[0]:
+        return row[0]
+    row = db.execute("SELECT upper(currency) FROM (SELECT currency FROM orders ORDER BY id DESC LIMIT 1000)"
+                     " WHERE currency IS NOT NULL AND currency != ''"
+                     " GROUP BY upper(currency) ORDER BY count(*) DESC LIMIT 1").fetchone()
+    return row[0] if row else ""
+
+
+def set_shop_currency(db: Database, code: str) -> str:
+    """The owner says which currency the shop's prices are in (a three-letter code); returns it."""
+    code = (code or "").strip().upper()
+    if code and not re.fullmatch(r"[A-Z]{3}", code):
+        raise ValueError(f"'{code}' is not a currency code; write it like EUR, GBP or USD.")
+    db["settings"].upsert({"key": CURRENCY_SETTING, "value": code}, pk="key")
+    return code
+
+
+def with_currency(number: str, currency: str = "") -> str:
+    """A written amount (its sign first) with its currency: £1,234.50, -€9.90, 1,234.50 CHF."""
+    sign, number = ("-", number[1:]) if number.startswith("-") else ("", number)
+    symbol = _CURRENCY_SYMBOLS.get(currency)
+    if symbol:
+        return f"{sign}{symbol}{number}"
+    return f"{sign}{number} {currency}" if currency else f"{sign}{number}"
+
+
+def money_text(value: float | None, currency: str = "", decimals: int = 2) -> str:
+    """An amount with its currency as people write it: £1,234.50, €9.90, 1,234.50 CHF; '' for none."""
+    if value is None:
+        return ""
+    return with_currency(f"{value:,.{decimals}f}", currency)
 
 
 def latest_run_id(db: Database) -> int | None:

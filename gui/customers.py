@@ -66,6 +66,7 @@ class CustomersModel(QAbstractTableModel):
         self.sorting = False
         self._rank_job: Job | None = None
         self._generation = 0
+        self.currency = queries.shop_currency(shop.db)
         self.reload()
 
     def reload(self) -> None:
@@ -163,7 +164,7 @@ class CustomersModel(QAbstractTableModel):
             if key == "last_order":
                 return (value or "")[:10]
             if key == "spent":
-                return f"{value:,.2f}"
+                return queries.money_text(value, self.currency)
             return value
         if role == Qt.ItemDataRole.TextAlignmentRole and key in ("orders", "spent"):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -185,6 +186,7 @@ class CustomerDetail(QWidget):
     def __init__(self, shop: Shop, runner: JobRunner) -> None:
         super().__init__()
         self.shop = shop
+        self.currency = queries.shop_currency(shop.db)
         self.runner = runner
         self.customer_id: int | None = None
         lay = QVBoxLayout(self)
@@ -368,7 +370,7 @@ class CustomerDetail(QWidget):
             qty = h["quantity"]
             item = QTreeWidgetItem([h["date"], h["order_id"], h["product"],
                                     f"{qty:g}" + (" (returned)" if h["is_return"] else ""),
-                                    "" if h["unit_price"] is None else f"{h['unit_price']:,.2f}"])
+                                    queries.money_text(h["unit_price"], self.currency)])
             item.setTextAlignment(3, Qt.AlignmentFlag.AlignRight)
             item.setTextAlignment(4, Qt.AlignmentFlag.AlignRight)
             self.history.addTopLevelItem(item)
@@ -587,6 +589,7 @@ class CustomersView(QWidget):
     def _shop_changed(self, changes: Changes) -> None:
         if changes.orders:   # the list itself: new customers, orders, totals
             self._keep_customer = self.detail.customer_id
+            self.model.currency = self.detail.currency = queries.shop_currency(self.shop.db)
             self.model.reload()
         elif changes.recommendations or changes.reasons:
             self.detail.refresh()

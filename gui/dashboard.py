@@ -134,7 +134,7 @@ class DashboardView(QWidget):
     def _read(self) -> dict:
         with self.shop.worker_db() as db:
             return {"dash": queries.dashboard(db), "months": queries.sales_per_month(db),
-                    "top": queries.top_products(db, 10)}
+                    "top": queries.top_products(db, 10), "currency": queries.shop_currency(db)}
 
     def _show(self, result: dict) -> None:
         d = result["dash"]
@@ -178,7 +178,7 @@ class DashboardView(QWidget):
             words += "Uses the built-in writer (not trained on your shop yet)."
         self.reason_label.setText(words)
         self._update_steps(d)
-        self.sales_chart.set_data([(m["month"], m["revenue"]) for m in result["months"]])
+        self.sales_chart.set_data([(m["month"], m["revenue"]) for m in result["months"]], result["currency"])
         self.top_chart.set_data([(t["name"], t["quantity"]) for t in result["top"]])
         self.loaded.emit()
 

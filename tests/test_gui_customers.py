@@ -145,3 +145,18 @@ def test_opening_a_big_shop_keeps_the_window_painting(make_window, big_shop, qtb
     ticks.stop()
     print(f"open: {ticks.max_gap:.2f} s")
     assert ticks.max_gap < 0.3, ticks.report()
+
+
+def test_money_is_shown_with_the_shops_currency(make_window, tmp_path, qtbot):
+    db = fill_shop(tmp_path / "s.shopwise", customers=5)
+    db.execute("UPDATE orders SET currency = 'EUR'")
+    db.conn.close()
+    w, view = open_customers(make_window, tmp_path / "s.shopwise")
+    spent = view.model.index(0, [k for k, _ in queries.CUSTOMER_COLUMNS].index("spent")).data()
+    assert spent.startswith("€") and spent[1].isdigit()
+    prices = [view.detail.history.topLevelItem(i).text(4) for i in range(view.detail.history.topLevelItemCount())]
+    assert prices and all(p.startswith("€") for p in prices)
+    dash = w.views["dashboard"]
+    w.show_view("dashboard")
+    qtbot.waitUntil(lambda: dash.data is not None, timeout=10000)
+    assert dash.sales_chart.currency == "EUR" and "€" in dash.sales_chart.toolTip()

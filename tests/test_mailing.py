@@ -326,3 +326,23 @@ def test_old_excel_files_are_refused_in_a_sentence(tmp_path, capsys):
     assert cli(["import", str(old), "--db", str(tmp_path / "s.shopwise")]) == 1
     err = capsys.readouterr().err
     assert "old Excel workbook (.xls)" in err and "save it as .xlsx or CSV" in err
+
+
+def test_money_with_its_currency_and_shop_settings(tmp_path, capsys):
+    from engine.queries import money_text, shop_currency
+    assert money_text(1234.5, "GBP") == "£1,234.50" and money_text(-9.9, "EUR") == "-€9.90"
+    assert money_text(1234.5, "CHF") == "1,234.50 CHF" and money_text(3, "") == "3.00"
+    assert money_text(None, "EUR") == ""
+    db_path = tmp_path / "s.shopwise"
+    db = open_shop(db_path)
+    import_file(db, SHARED_DATA / "online-retail-uci-sample" / "online_retail_sample.csv")
+    assert shop_currency(db) == ""       # no currency column in the file
+    db.conn.close()
+    assert cli(["shop-settings", "--db", str(db_path), "--currency", "gbp", "--url", "shop.example"]) == 0
+    out = capsys.readouterr().out
+    assert "Currency:    GBP" in out and "Web address: https://shop.example" in out
+    assert cli(["shop-settings", "--db", str(db_path), "--currency", "pounds"]) == 1
+    assert "not a currency code" in capsys.readouterr().err
+    db = open_shop(db_path)
+    assert shop_currency(db) == "GBP"
+    db.conn.close()

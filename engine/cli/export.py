@@ -1,4 +1,4 @@
-"""The `export` and `shop-url` subcommands: suggestions to a CSV for a mailing tool or a spreadsheet.
+"""The `export` and `shop-settings` subcommands: suggestions to a CSV for a mailing tool or a spreadsheet.
 
 engine/cli/__init__.py registers them with `add_commands(commands)`.
 """
@@ -32,10 +32,12 @@ def add_commands(subparsers) -> None:
     add_db_argument(p)
     p.set_defaults(handler=cmd_export)
 
-    p = subparsers.add_parser("shop-url", help="show or set the shop's web address (for product links)")
-    p.add_argument("url", nargs="?", help="e.g. https://myshop.com; product links become URL/products/HANDLE")
+    p = subparsers.add_parser("shop-settings",
+                              help="show or set the shop's web address (product links) and currency")
+    p.add_argument("--url", help="e.g. https://myshop.com; product links become URL/products/HANDLE")
+    p.add_argument("--currency", help="e.g. EUR, GBP, USD (default: the one the orders name)")
     add_db_argument(p)
-    p.set_defaults(handler=cmd_shop_url)
+    p.set_defaults(handler=cmd_shop_settings)
 
 
 def cmd_export(args) -> int:
@@ -63,13 +65,17 @@ def cmd_export(args) -> int:
     return OK
 
 
-def cmd_shop_url(args) -> int:
+def cmd_shop_settings(args) -> int:
     from engine.products import base_url, set_base_url
+    from engine.queries import set_shop_currency, shop_currency
     db = open_shop(args.db, create=False)
-    if args.url is not None:
-        try:
+    try:
+        if args.url is not None:
             set_base_url(db, args.url)
-        except ValueError as exc:
-            raise Refused(str(exc)) from exc
-    print(base_url(db) or "No web address set: `shop-url https://myshop.com` sets it.")
+        if args.currency is not None:
+            set_shop_currency(db, args.currency)
+    except ValueError as exc:
+        raise Refused(str(exc)) from exc
+    print(f"Web address: {base_url(db) or 'not set (--url https://myshop.com sets it)'}")
+    print(f"Currency:    {shop_currency(db) or 'not known (--currency EUR sets it)'}")
     return OK
