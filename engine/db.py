@@ -142,14 +142,16 @@ def _migration_2(db: sqlite_utils.Database) -> None:
 
     Every customer keeps e-mail, phone, first and last name and marketing consent ('yes', 'no',
     'unknown', with the column and file it came from), whatever their key is. Products keep their
-    handle, page URL and image URL. `exports` and `exported_suggestions` record which suggestion
+    handle, page URL, image URL, status and stock (archived, draft or sold-out products are never
+    suggested). `exports` and `exported_suggestions` record which suggestion
     (customer and product) went out in which mailing export, so the next one can leave it out.
     """
     for column in ("email", "phone", "first_name", "last_name", "consent_source"):
         db.execute(f"ALTER TABLE customers ADD COLUMN {column} TEXT")
     db.execute("ALTER TABLE customers ADD COLUMN marketing_consent TEXT NOT NULL DEFAULT 'unknown'")
-    for column in ("handle", "url", "image_url"):
+    for column in ("handle", "url", "image_url", "status"):   # status: 'active', 'draft', 'archived'
         db.execute(f"ALTER TABLE products ADD COLUMN {column} TEXT")
+    db.execute("ALTER TABLE products ADD COLUMN stock REAL")   # units in stock, NULL when not tracked
     # What the old schema knew: a key that is an e-mail or phone is one, a full name splits.
     db.execute("UPDATE customers SET email = external_key WHERE key_kind = 'email'")
     db.execute("UPDATE customers SET phone = external_key WHERE key_kind = 'phone'")

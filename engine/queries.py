@@ -258,17 +258,18 @@ NEWEST_REASON = "s.id = (SELECT max(id) FROM reasons WHERE recommendation_id = r
 
 def suggestion_counts(db: Database, run_id: int | None = None) -> dict[str, int]:
     """The latest run's (or `run_id`'s) counts, as every screen shows them: recommendations, the
-    customers they are for, how many have a reason, and how many an approved one (what an export of
-    approved reasons holds)."""
+    customers they are for, how many have a reason, how many an approved one (what an export of
+    approved reasons holds), and how many the owner reviewed (approved, edited or rejected)."""
     run_id = run_id or latest_run_id(db)
     if run_id is None:
-        return {"recommendations": 0, "customers": 0, "with_reason": 0, "approved": 0}
+        return {"recommendations": 0, "customers": 0, "with_reason": 0, "approved": 0, "reviewed": 0}
     row = db.execute(f"""
         SELECT count(*), count(DISTINCT r.customer_id), count(s.id),
-               coalesce(sum(s.status IN {APPROVED_STATUSES}), 0)
+               coalesce(sum(s.status IN {APPROVED_STATUSES}), 0),
+               coalesce(sum(s.status IN {APPROVED_STATUSES + ('rejected',)}), 0)
           FROM recommendations r LEFT JOIN reasons s ON {NEWEST_REASON}
          WHERE r.run_id = ?""", [run_id]).fetchone()
-    return dict(zip(["recommendations", "customers", "with_reason", "approved"], row))
+    return dict(zip(["recommendations", "customers", "with_reason", "approved", "reviewed"], row))
 
 
 def customer_recommendations(db: Database, customer_id: int, run_id: int | None = None) -> list[dict]:
@@ -355,7 +356,7 @@ def dashboard(db: Database) -> dict:
     data["last_run"] = run[0] if run else None
     counts = suggestion_counts(db, run[0]["id"] if run else None)
     data.update(recommendations=counts["recommendations"], with_reason=counts["with_reason"],
-                reasons_approved=counts["approved"])
+                reasons_approved=counts["approved"], reviewed=counts["reviewed"])
     imp = _rows(db, """SELECT id, kind, file_name, finished_at, started_at, status, counts
                          FROM imports ORDER BY id DESC LIMIT 1""")
     data["last_import"] = imp[0] if imp else None

@@ -27,6 +27,8 @@ def test_overview_counts_status_and_charts(make_window, tmp_path, qtbot):
     assert "orders.csv" in dash.import_label.text()
     assert "120 suggestions" in dash.model_label.text()
     assert "built-in writer" in dash.reason_label.text()
+    assert dash.review_label.text() == "40 of 120 suggestions reviewed (approved, edited or rejected)."
+    assert dash.never_label.text() == "No product is left out of suggestions."
     assert len(dash.sales_chart.points) == 12 and dash.sales_chart.points[0][0] == "2023-01"
     assert len(dash.top_chart.items) == 10
     image = dash.grab()
@@ -174,3 +176,14 @@ def test_mailing_export_screen_respects_consent_and_leaves_out_what_was_sent(mak
     view.include_sent.setChecked(True)
     qtbot.waitUntil(lambda: not view._loader.running and view.plan.rows == 8, timeout=10000)
     assert view.export_button.isEnabled()
+
+
+def test_overview_shows_what_is_never_suggested(make_window, tmp_path, qtbot):
+    db = fill_shop(tmp_path / "s.shopwise", customers=5)
+    db.execute("UPDATE products SET name = 'Gift card 20' WHERE id = 1")
+    db.execute("UPDATE products SET status = 'archived' WHERE id IN (2, 3)")
+    db.conn.close()
+    w, dash = open_view(make_window, tmp_path / "s.shopwise", "dashboard")
+    qtbot.waitUntil(lambda: dash.data is not None, timeout=10000)
+    text = dash.never_label.text()
+    assert text.startswith("3 products never suggested (2 archived; 1 name contains 'gift card')"), text

@@ -346,3 +346,45 @@ def test_money_with_its_currency_and_shop_settings(tmp_path, capsys):
     db = open_shop(db_path)
     assert shop_currency(db) == "GBP"
     db.conn.close()
+
+
+def test_never_suggest_rules_catalogue_status_and_stock(tmp_path, capsys):
+    from engine import exclusions
+    lines = ["Name,Email,Created at,Lineitem name,Lineitem sku,Lineitem quantity,Lineitem price"]
+    items = [("Gift Card R500", "GC-500"), ("Tip for the team", "TIP"), ("Wooden tea set", "TEA"),
+             ("Cot sheet", "COT"), ("Teething ring", "RING"), ("Stripy socks", "SOCK"), ("Tipi tent", "TIPI")]
+    for n in range(40):
+        for name, sku in (items[n % 7], items[(n + 3) % 7]):
+            lines.append(f"#{n},c{n % 9}@example.com,2024-0{1 + n % 9}-1{n % 10} 10:00:00 +0000,{name},{sku},1,20")
+    (tmp_path / "orders.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (tmp_path / "products.csv").write_text(
+        "Handle,Title,Variant SKU,Variant Price,Status,Variant Inventory Qty\n"
+        "cot-sheet,Cot sheet,COT,20,archived,4\n"
+        "teething-ring,Teething ring,RING,20,active,0\n"
+        "stripy-socks,Stripy socks,SOCK,20,active,12\n", encoding="utf-8")
+    db_path = tmp_path / "s.shopwise"
+    db = open_shop(db_path)
+    import_file(db, tmp_path / "orders.csv")
+    import_file(db, tmp_path / "products.csv")
+    never = {db.execute("SELECT sku FROM products WHERE id = ?", [pid]).fetchone()[0]: why
+             for pid, why in exclusions.excluded_products(db).items()}
+    assert never == {"GC-500": "name contains 'gift card'", "TIP": "name contains 'tip'",
+                     "COT": "archived", "RING": "out of stock"}      # the tipi tent is no tip
+    run = run_recommendations(db, limit=5)
+    suggested = {s for (s,) in db.execute("SELECT DISTINCT p.sku FROM recommendations r JOIN products p"
+                                          " ON p.id = r.product_id WHERE r.run_id = ?", [run])}
+    assert suggested and not suggested & set(never)
+    db.conn.close()
+
+    assert cli(["never-suggest", "add", "tag", "sample*", "--db", str(db_path)]) == 0
+    assert cli(["never-suggest", "remove", "name", "tip", "--db", str(db_path)]) == 0
+    out = capsys.readouterr().out
+    assert "tag            sample*" in out and "3 products are never suggested" in out
+    with pytest.raises(SystemExit) as usage:   # argparse names the kinds itself
+        cli(["never-suggest", "add", "colour", "red", "--db", str(db_path)])
+    assert usage.value.code == 2 and "choose from 'sku', 'name', 'tag', 'vendor'" in capsys.readouterr().err
+    assert cli(["never-suggest", "remove", "sku", "NOPE", "--db", str(db_path)]) == 1
+    assert "There is no rule sku 'NOPE'" in capsys.readouterr().err
+    db = open_shop(db_path)
+    assert ("tag", "sample*") in exclusions.rules(db) and ("name", "tip") not in exclusions.rules(db)
+    db.conn.close()

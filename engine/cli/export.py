@@ -1,4 +1,4 @@
-"""The `export` and `shop-settings` subcommands: suggestions to a CSV for a mailing tool or a spreadsheet.
+"""The `export`, `shop-settings` and `never-suggest` subcommands: what goes into a mailing, and how.
 
 engine/cli/__init__.py registers them with `add_commands(commands)`.
 """
@@ -38,6 +38,7 @@ def add_commands(subparsers) -> None:
     p.add_argument("--currency", help="e.g. EUR, GBP, USD (default: the one the orders name)")
     add_db_argument(p)
     p.set_defaults(handler=cmd_shop_settings)
+    add_never_suggest_command(subparsers)
 
 
 def cmd_export(args) -> int:
@@ -78,4 +79,41 @@ def cmd_shop_settings(args) -> int:
         raise Refused(str(exc)) from exc
     print(f"Web address: {base_url(db) or 'not set (--url https://myshop.com sets it)'}")
     print(f"Currency:    {shop_currency(db) or 'not known (--currency EUR sets it)'}")
+    return OK
+
+
+def add_never_suggest_command(subparsers) -> None:
+    from engine.exclusions import RULE_KINDS
+    p = subparsers.add_parser("never-suggest", help="products never to suggest: list, add or remove rules")
+    p.add_argument("action", nargs="?", choices=["list", "add", "remove", "reset"], default="list")
+    p.add_argument("kind", nargs="?", choices=list(RULE_KINDS), help="what the rule looks at")
+    p.add_argument("pattern", nargs="?", help="the SKU, words of the name, tag or vendor; * for any text")
+    add_db_argument(p)
+    p.set_defaults(handler=cmd_never_suggest)
+
+
+def cmd_never_suggest(args) -> int:
+    from engine import exclusions
+    db = open_shop(args.db, create=False)
+    current = exclusions.rules(db)
+    try:
+        if args.action in ("add", "remove"):
+            if not args.kind or not args.pattern:
+                raise Refused(f"never-suggest {args.action} needs a kind and a pattern, e.g. "
+                              f"never-suggest {args.action} name \"gift card\".")
+            rule = (args.kind, args.pattern.strip())
+            if args.action == "add":
+                exclusions.set_rules(db, current + [rule])
+            elif rule not in current:
+                raise Refused(f"There is no rule {args.kind} '{args.pattern}'.")
+            else:
+                exclusions.set_rules(db, [r for r in current if r != rule])
+        elif args.action == "reset":
+            exclusions.set_rules(db, exclusions.DEFAULT_RULES)
+    except ValueError as exc:
+        raise Refused(str(exc)) from exc
+    for kind, pattern in exclusions.rules(db):
+        print(f"{exclusions.RULE_KINDS[kind]:<15}{pattern}")
+    excluded = exclusions.excluded_products(db)
+    print(f"{len(excluded):,} products are never suggested (from the next \"recommend\" run on).")
     return OK

@@ -33,11 +33,12 @@ class CatalogueLayout:
 
 SHOPIFY_PRODUCTS = CatalogueLayout("shopify_products", "Shopify products export",
                                    ("Handle", "Title", "Variant SKU"),
-                                   ("Body (HTML)", "Vendor", "Type", "Tags", "Variant Price", "Image Src"))
+                                   ("Body (HTML)", "Vendor", "Type", "Tags", "Variant Price", "Image Src",
+                                    "Status", "Variant Inventory Qty"))
 WOO_PRODUCTS = CatalogueLayout("woocommerce_products", "WooCommerce products export",
                                ("Type", "SKU", "Name", "Regular price"),
                                ("ID", "Sale price", "Description", "Short description", "Categories", "Tags",
-                                "Images"))
+                                "Images", "Published", "In stock?", "Stock"))
 
 
 CATALOGUE_FIELDS = [
@@ -52,6 +53,8 @@ CATALOGUE_FIELDS = [
     ("handle", "Handle (the product's web address name)", False),
     ("url", "Product page address (URL)", False),
     ("image_url", "Image address (URL)", False),
+    ("status", "Status (active, draft, archived)", False),
+    ("stock", "Stock (units on hand)", False),
 ]
 MAPPED = CatalogueLayout("catalogue_mapped", "Product list in your own layout (columns chosen by you)", (), ())
 
@@ -69,6 +72,8 @@ class CatalogueMapping:
     handle: str | None = None
     url: str | None = None
     image_url: str | None = None
+    status: str | None = None
+    stock: str | None = None
 
     def used_columns(self) -> dict[str, str]:
         return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name)}
@@ -96,7 +101,20 @@ def _mapped_rows(df: pd.DataFrame, m: CatalogueMapping, fmt: CsvFormat) -> pd.Da
         "description": column("description").map(strip_html), "vendor": column("vendor"),
         "category": column("category"), "tags": column("tags"), "price": parse_numbers(price, decimal_comma),
         "handle": column("handle"), "url": column("url"), "image_url": column("image_url"),
+        "status": column("status").map(product_status), "stock": parse_numbers(column("stock"), decimal_comma),
     })
+
+
+def product_status(value: str) -> str:
+    """'active', 'draft' or 'archived' as shop systems write a product's status; '' when unsaid."""
+    text = (value or "").strip().casefold()
+    if text in ("active", "publish", "published", "1", "yes", "true"):
+        return "active"
+    if text in ("draft", "pending", "private", "unpublished", "0", "-1", "no", "false"):
+        return "draft"
+    if text in ("archived", "archive", "deleted", "trash", "discontinued"):
+        return "archived"
+    return ""
 
 
 def detect_catalogue(header: list[str]) -> CatalogueLayout | None:
@@ -115,7 +133,7 @@ def _shopify_rows(df: pd.DataFrame, report: ImportReport) -> pd.DataFrame:
     one SKU: such a product is named by the options its variants share ("TOP - BLACK").
     """
     category = "Product Category" if "Product Category" in df else "Type"
-    product_cols = list(dict.fromkeys(["Title", "Body (HTML)", "Vendor", "Type", "Tags", category]))
+    product_cols = list(dict.fromkeys(["Title", "Body (HTML)", "Vendor", "Type", "Tags", "Status", category]))
     filled = df[product_cols].replace("", pd.NA).groupby(df["Handle"]).ffill().fillna("")
     df = df.assign(**{c: filled[c] for c in product_cols})
     # A product's first image is on its first line with one, often a line that holds only images.
@@ -137,10 +155,13 @@ def _shopify_rows(df: pd.DataFrame, report: ImportReport) -> pd.DataFrame:
             "category": first[category] or first["Type"], "tags": first["Tags"],
             "price": parse_numbers(variants["Variant Price"], False).min(),
             "handle": first["Handle"], "image_url": images.get(first["Handle"], ""),
+            "status": product_status(first["Status"]),
+            # Stock of all the variants sharing this SKU; unknown when the export does not track it.
+            "stock": parse_numbers(variants["Variant Inventory Qty"], False).sum(min_count=1),
         })
     report.counts["variant_rows"] += len(df)
     return pd.DataFrame(products, columns=["row", "sku", "name", "description", "vendor", "category",
-                                           "tags", "price", "handle", "image_url"])
+                                           "tags", "price", "handle", "image_url", "status", "stock"])
 
 
 def _woo_rows(df: pd.DataFrame, report: ImportReport) -> pd.DataFrame:
@@ -169,6 +190,9 @@ def _woo_rows(df: pd.DataFrame, report: ImportReport) -> pd.DataFrame:
         "tags": inherit("Tags"), "price": parse_numbers(price, False),
         # WooCommerce lists a product's images comma-separated; a variation may have none of its own.
         "handle": "", "image_url": inherit("Images").str.split(",").str[0].fillna("").str.strip(),
+        # Published 1 / 0 (private) / -1 (draft); "In stock?" 0 means sold out whatever "Stock" says.
+        "status": df["Published"].map({"1": "active", "0": "draft", "-1": "draft"}).fillna(""),
+        "stock": parse_numbers(df["Stock"], False).where(df["In stock?"] != "0", 0.0),
     })
 
 
@@ -211,7 +235,7 @@ def import_catalogue(db: sqlite_utils.Database, path: str | Path, *, fmt: CsvFor
     report.counts["rows"] = len(df) + len(skipped)
     rows = (_mapped_rows(df, mapping, fmt) if layout is MAPPED else
             _shopify_rows(df, report) if layout is SHOPIFY_PRODUCTS else _woo_rows(df, report))
-    rows = rows.assign(**{c: "" for c in ("handle", "url", "image_url") if c not in rows})
+    rows = rows.assign(**{c: "" for c in ("handle", "url", "image_url", "status") if c not in rows})
     missing = rows["name"].str.strip() == ""
     if missing.any():
         name_column = mapping.name if layout is MAPPED else "Title" if layout is SHOPIFY_PRODUCTS else "Name"
@@ -232,17 +256,19 @@ def import_catalogue(db: sqlite_utils.Database, path: str | Path, *, fmt: CsvFor
                                      " (sku IS NULL OR ? IS NULL)", [key, sku]).fetchone()
             values = [r.description or None, r.vendor or None, r.category or None, r.tags or None,
                       None if pd.isna(r.price) else float(r.price), r.handle or None, r.url or None,
-                      r.image_url or None, report.import_id]
+                      r.image_url or None, r.status or None, None if pd.isna(r.stock) else float(r.stock),
+                      report.import_id]
             if found:
                 conn.execute("UPDATE products SET description = ?, vendor = ?, category = ?, tags = ?,"
-                             " price = ?, handle = ?, url = ?, image_url = ?, catalogue_import_id = ?,"
+                             " price = ?, handle = ?, url = ?, image_url = ?, status = ?, stock = ?,"
+                             " catalogue_import_id = ?,"
                              " sku = coalesce(sku, ?) WHERE id = ?",
                              values + [sku, found[0]])
                 report.counts["products_updated"] += 1
             else:
                 conn.execute("INSERT INTO products (sku, name, name_key, description, vendor, category,"
-                             " tags, price, handle, url, image_url, catalogue_import_id)"
-                             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                             " tags, price, handle, url, image_url, status, stock, catalogue_import_id)"
+                             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                              [sku, r.name, key] + values)
                 report.counts["products_new"] += 1
             if i % 500 == 0:

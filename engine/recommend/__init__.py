@@ -19,6 +19,7 @@ import numpy as np
 from .. import evidence
 from ..clock import now
 from ..db import transaction
+from ..exclusions import excluded_products
 from ..interests import interest_tags
 from ..jobs import Progress, Refused, no_progress
 from ..products import load_products
@@ -112,8 +113,11 @@ def run_recommendations(db, limit: int = 10, progress=None, cancel=None) -> int:
     user_of = {int(c): u for u, c in enumerate(data.user_ids)}
     customers = [r[0] for r in db.execute("SELECT id FROM customers ORDER BY id")]
     users = np.arange(data.n_users)
-    items, scores = rank(model, data, users, limit, choice["min_repeat_share"])
-    pop_items = np.argsort(-model.popularity, kind="stable")[:limit]
+    excluded = excluded_products(db)
+    never = np.flatnonzero(np.isin(data.item_ids, np.fromiter(excluded, dtype=np.int64, count=len(excluded))))
+    items, scores = rank(model, data, users, limit, choice["min_repeat_share"], never=never)
+    by_popularity = np.argsort(-model.popularity, kind="stable")
+    pop_items = by_popularity[~np.isin(by_popularity, never)][:limit]
     counts = data.counts()
     rows = []
     for n, cid in enumerate(customers):
@@ -137,7 +141,7 @@ def run_recommendations(db, limit: int = 10, progress=None, cancel=None) -> int:
             "model": choice["model"], "created_at": now(),
             "params": json.dumps({"params": choice["params"], "limit": limit,
                                   "min_repeat_share": choice["min_repeat_share"],
-                                  "as_of": D.day_iso(as_of)}),
+                                  "as_of": D.day_iso(as_of), "never_suggested": len(excluded)}),
             "scores": json.dumps({k: v for k, v in choice.items() if k != "fingerprint"}),
         }).last_pk
         for a in range(0, len(rows), 5000):
