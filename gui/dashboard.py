@@ -202,7 +202,7 @@ class DashboardView(QWidget):
             self.never_label.setText("No product is left out of suggestions.")
             return
         reasons = Counter(never.values()).most_common()
-        words = "; ".join(f"{n:,} {why}" for n, why in reasons[:4]) + ("; …" if len(reasons) > 4 else "")
+        words = "; ".join(f"{n:,} {why}" for why, n in reasons[:4]) + ("; …" if len(reasons) > 4 else "")
         self.never_label.setText(f"{count_words(len(never), 'product')} never suggested ({words}). "
                                  "Change the rules with `never-suggest` on the command line.")
 
