@@ -45,9 +45,9 @@ class _Chart(QWidget):
     def sizeHint(self) -> QSize:
         return QSize(420, 240)
 
-    def _empty(self, p: QPainter) -> None:
+    def _empty(self, p: QPainter, text: str | None = None) -> None:
         p.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
-        p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self.empty_text)
+        p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, text or self.empty_text)
 
     def _bar_color(self) -> QColor:
         return self.palette().color(QPalette.ColorRole.Highlight)
@@ -81,6 +81,9 @@ class MonthChart(_Chart):
         bottom = fm.height() + 8
         area = QRectF(left, 8, self.width() - left - 8, self.height() - bottom - 12)
         top = max(max(v for _, v in self.points), 1.0)
+        if max(v for _, v in self.points) <= 0:   # orders without prices: no amounts to draw
+            self._empty(p, "The orders have no prices, so there are no sales amounts to show")
+            return
         # Three grid lines with their values.
         for i in range(4):
             y = area.bottom() - area.height() * i / 3
@@ -127,7 +130,7 @@ class TopChart(_Chart):
         text_color = self.palette().color(QPalette.ColorRole.WindowText)
         row_h = min(28.0, (self.height() - 8) / len(self.items))
         name_w = min(self.width() * 0.45, max(fm.horizontalAdvance(n) for n, _ in self.items) + 12)
-        value_w = fm.horizontalAdvance("00000") + 8
+        value_w = max(fm.horizontalAdvance(f"{v:,.0f}") for _, v in self.items) + 8   # 12,345 fits whole
         bar_area = self.width() - name_w - value_w - 12
         top = max(max(v for _, v in self.items), 1.0)
         for i, (name, value) in enumerate(self.items):
