@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from typing import Any
 
 import sqlite_utils
@@ -81,29 +82,99 @@ def _rows(db: Database, sql: str, params: Any = ()) -> list[dict]:
     return [dict(zip(names, row)) for row in cur.fetchall()]
 
 
-def _search_clause(search: str) -> tuple[str, list]:
-    search = (search or "").strip()
-    if not search:
-        return "", []
-    escaped = search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    like = "%" + escaped + "%"
-    return ("WHERE (c.name LIKE ? ESCAPE '\\' OR c.external_key LIKE ? ESCAPE '\\')",
-            [like, like])
+@dataclass(frozen=True)
+class CustomerFilter:
+    """What the customer list shows: a search and the filter bar's choices (all off: everyone)."""
+    search: str = ""
+    has_email: bool = False
+    consent: str | None = None            # 'yes', 'no' or 'unknown'
+    due_within_days: int | None = None    # a reorder suggestion of the latest run due within N days
+    lapsed_days: int | None = None        # no order in the N days before the shop's last order
+    not_reviewed: bool = False            # a suggestion of the latest run still waits for a review
+    interest: str | None = None           # an interest tag of the latest run's evidence
 
 
-def count_customers(db: Database, search: str = "") -> int:
-    where, params = _search_clause(search)
+def _search_clause(search: "str | CustomerFilter", db: Database | None = None) -> tuple[str, list]:
+    """WHERE clause (or '') and its parameters over customers `c` for a search text or a CustomerFilter.
+
+    The search matches the name as the list shows it ("Customer 12347"), the key, e-mail and phone.
+    Filters on suggestions read the latest run and need `db`.
+    """
+    f = search if isinstance(search, CustomerFilter) else CustomerFilter(search=search or "")
+    parts, params = [], []
+    text = f.search.strip()
+    if text:
+        escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        like = "%" + escaped + "%"
+        parts.append(f"({display_name_sql()} LIKE ? ESCAPE '\\' OR c.external_key LIKE ? ESCAPE '\\'"
+                     " OR c.email LIKE ? ESCAPE '\\' OR c.phone LIKE ? ESCAPE '\\')")
+        params += [like] * 4
+    if f.has_email:
+        parts.append("coalesce(c.email, '') != ''")
+    if f.consent:
+        parts.append("c.marketing_consent = ?")
+        params.append(f.consent)
+    if f.lapsed_days is not None and db is not None:
+        last = db.execute("SELECT max(ordered_at) FROM orders").fetchone()[0]
+        parts.append("(SELECT max(o.ordered_at) FROM orders o WHERE o.customer_id = c.id) < date(?, ?)")
+        params += [last or "", f"-{int(f.lapsed_days)} days"]
+    run = latest_run_id(db) if db is not None and (f.due_within_days is not None or f.not_reviewed
+                                                    or f.interest) else None
+    if f.due_within_days is not None:
+        parts.append(f"""EXISTS (SELECT 1 FROM recommendations r WHERE r.run_id = ? AND r.customer_id = c.id
+                         AND r.kind = 'reorder'
+                         AND {evidence.sql_value('r.evidence', 'reorder.due_in_days')} <= ?)""")
+        params += [run, f.due_within_days]
+    if f.not_reviewed:
+        parts.append(f"""EXISTS (SELECT 1 FROM recommendations r LEFT JOIN reasons s ON {NEWEST_REASON}
+                         WHERE r.run_id = ? AND r.customer_id = c.id AND coalesce(s.status, 'draft') = 'draft')""")
+        params.append(run)
+    if f.interest:
+        parts.append(f"""EXISTS (SELECT 1 FROM recommendations r, {evidence.sql_items('r.evidence', 'customer_tags')} t
+                         WHERE r.run_id = ? AND r.customer_id = c.id AND t.value = ?)""")
+        params += [run, f.interest]
+    return ("WHERE " + " AND ".join(parts) if parts else ""), params
+
+
+def interest_tags(db: Database, limit: int = 60) -> list[tuple[str, int]]:
+    """The interest tags of the latest run's customers, with how many customers have each, most first."""
+    run = latest_run_id(db)
+    if run is None:
+        return []
+    return db.execute(f"""
+        SELECT t.value, count(DISTINCT r.customer_id) AS n
+          FROM recommendations r, {evidence.sql_items('r.evidence', 'customer_tags')} t
+         WHERE r.run_id = ? AND r.rank = 1
+         GROUP BY t.value ORDER BY n DESC, t.value LIMIT ?""", [run, limit]).fetchall()
+
+
+def draft_reason_ids(db: Database, search: "str | CustomerFilter" = "") -> list[int]:
+    """The newest reasons, still drafts, of the latest run's suggestions for the customers the list shows:
+    what "Approve all shown" approves."""
+    run = latest_run_id(db)
+    if run is None:
+        return []
+    where, params = _search_clause(search, db)
+    return [r[0] for r in db.execute(f"""
+        SELECT s.id FROM customers c JOIN recommendations r ON r.customer_id = c.id AND r.run_id = ?
+          JOIN reasons s ON {NEWEST_REASON}
+          {where + ' AND' if where else 'WHERE'} s.status = 'draft'
+         ORDER BY s.id""", [run, *params])]
+
+
+def count_customers(db: Database, search: "str | CustomerFilter" = "") -> int:
+    where, params = _search_clause(search, db)
     return db.execute(f"SELECT count(*) FROM customers c {where}", params).fetchone()[0]
 
 
-def customers_page(db: Database, search: str = "", sort: str = "name", descending: bool = False,
+def customers_page(db: Database, search: "str | CustomerFilter" = "", sort: str = "name", descending: bool = False,
                    offset: int = 0, limit: int = 200) -> list[dict]:
     """One page of the customer list: id, name, key, key_kind, orders, last_order, spent.
 
     Sorting by name or key reads only the page's own orders (fast on 100,000
     customers); sorting by orders, last order or spent ranks all customers.
     """
-    where, params = _search_clause(search)
+    where, params = _search_clause(search, db)
     order = CUSTOMER_SORTS.get(sort, CUSTOMER_SORTS["name"])
     direction = "DESC" if descending else "ASC"
     stats = """
@@ -141,14 +212,14 @@ _RANK_VALUES = {
 AGGREGATE_SORTS = tuple(_RANK_VALUES)
 
 
-def customer_ids_ranked(db: Database, search: str = "", sort: str = "spent",
+def customer_ids_ranked(db: Database, search: "str | CustomerFilter" = "", sort: str = "spent",
                         descending: bool = True) -> list[int]:
     """Every (matching) customer's id, ranked by orders, last order or spent.
 
     This reads all orders (seconds on a large shop): run it on a worker thread,
     then page through the ids with `customers_by_ids`.
     """
-    where, params = _search_clause(search)
+    where, params = _search_clause(search, db)
     direction = "DESC" if descending else "ASC"
     empty = "''" if sort == "last_order" else "0"
     sql = f"""SELECT c.id FROM customers c LEFT JOIN ({_RANK_VALUES[sort]}) s ON s.cid = c.id {where}
@@ -186,6 +257,12 @@ def customer(db: Database, customer_id: int) -> dict | None:
     row = rows[0]
     row["key_kind_words"] = key_kind_words(row["key_kind"])
     return row
+
+
+def purchase_line_count(db: Database, customer_id: int) -> int:
+    """How many order lines the customer has (the history shows them a page at a time)."""
+    return db.execute("SELECT count(*) FROM orders o JOIN order_lines l ON l.order_id = o.id"
+                      " WHERE o.customer_id = ?", [customer_id]).fetchone()[0]
 
 
 def purchase_history(db: Database, customer_id: int, limit: int = 1000) -> list[dict]:

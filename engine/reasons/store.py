@@ -85,6 +85,30 @@ def ids_with_reason(db) -> set[int]:
     return {r[0] for r in db.execute("SELECT DISTINCT recommendation_id FROM reasons").fetchall()}
 
 
+def reason_states(db, reason_ids: list[int]) -> list[tuple[int, str, str]]:
+    """(id, text, status) of these reasons: what an undo puts back."""
+    marks = ",".join(str(int(i)) for i in reason_ids) or "NULL"
+    return [tuple(r) for r in db.execute(f"SELECT id, text, status FROM reasons WHERE id IN ({marks})")]
+
+
+def restore_reasons(db, states: list[tuple[int, str, str]]) -> None:
+    """Put reasons back as `reason_states` read them (the owner's undo), all together."""
+    t = now()
+    with transaction(db):
+        db.conn.executemany("UPDATE reasons SET text = ?, status = ?, updated_at = ? WHERE id = ?",
+                            [(text, status, t, rid) for rid, text, status in states])
+
+
+def approve_reasons(db, reason_ids: list[int]) -> list[tuple[int, str, str]]:
+    """Approve many reasons at once ("Approve all shown"); returns their states before, for an undo."""
+    before = reason_states(db, reason_ids)
+    t = now()
+    with transaction(db):
+        db.conn.executemany("UPDATE reasons SET status = 'approved', updated_at = ? WHERE id = ?",
+                            [(t, rid) for rid, _, _ in before])
+    return before
+
+
 def set_reason(db, reason_id: int, text: str | None = None, status: str | None = None) -> None:
     """The owner edits, approves or rejects a reason (editing the text makes it 'edited')."""
     if status is not None and status not in STATUSES:
