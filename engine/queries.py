@@ -247,7 +247,7 @@ def customers_by_ids(db: Database, ids: list[int]) -> list[dict]:
 def customer(db: Database, customer_id: int) -> dict | None:
     rows = _rows(db, f"""
         SELECT c.id, {display_name_sql()} AS name, c.key_kind,
-               c.external_key AS key,
+               c.external_key AS key, c.email, c.phone, c.marketing_consent, c.consent_source,
                (SELECT count(*) FROM orders o WHERE o.customer_id = c.id) AS orders,
                (SELECT min(o.ordered_at) FROM orders o WHERE o.customer_id = c.id) AS first_order,
                (SELECT max(o.ordered_at) FROM orders o WHERE o.customer_id = c.id) AS last_order

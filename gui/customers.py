@@ -33,6 +33,8 @@ log = logging.getLogger("shopwise.gui")
 PAGE = 200
 HISTORY_PAGE = 1000   # order lines of one customer shown at a time
 KIND_TITLES = {"reorder": "Time to reorder", "discover": "New for them"}
+CONSENT_WORDS = {"yes": "accepts marketing e-mails", "no": "said no to marketing e-mails",
+                 "unknown": "consent to marketing unknown"}
 STATUS_WORDS = {"draft": "to review", "approved": "approved", "rejected": "rejected",
                 "edited": "written by you",
                 None: "no reason yet", "": "no reason yet"}
@@ -341,6 +343,9 @@ class CustomerDetail(QWidget):
             return
         self.name.setText(c["name"])
         facts = f"{c['key_kind_words']}: {c['key']}"
+        facts += "".join(f"  ·  {v}" for v in (c["email"] if c["email"] != c["key"] else None,
+                                                 c["phone"] if c["phone"] != c["key"] else None) if v)
+        facts += f"  ·  {CONSENT_WORDS[c['marketing_consent']]}"
         if c["orders"]:
             facts += (f"  ·  {c['orders']} order{'s' if c['orders'] != 1 else ''} "
                       f"from {c['first_order'][:10]} to {c['last_order'][:10]}")
@@ -645,10 +650,13 @@ class CustomersView(QWidget):
         self.due_days.setRange(0, 365)
         self.due_days.setValue(14)
         self.due_days.setSuffix(" days")
-        self.lapsed = QCheckBox("Lapsed (no order for 6 months)")
+        self.lapsed = QCheckBox("Lapsed")
+        self.lapsed.setToolTip("No order in the 6 months before the shop's last order")
         self.not_reviewed = QCheckBox("Not yet reviewed")
         self.interest = QComboBox()
         self.interest.addItem("Any interest", None)
+        for combo in (self.consent, self.interest):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.interest.setToolTip("Customers whose purchases show this interest (from the latest suggestions)")
         self.approve_shown = QPushButton("Approve all shown…")
         self.approve_shown.setToolTip("Approve every reason still to review of the customers the list shows")
