@@ -15,7 +15,7 @@ import logging
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QComboBox, QGroupBox, QHBoxLayout, QHeaderView, QInputDialog, QLabel,
+    QAbstractItemView, QCheckBox, QComboBox, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
     QLineEdit, QMessageBox, QPushButton, QSpinBox, QSplitter, QTableView, QTabWidget, QTreeWidget,
     QTreeWidgetItem, QVBoxLayout, QWidget,
 )
@@ -27,6 +27,7 @@ from engine.interests import customer_tags
 from gui.errors import plain_message
 from gui.jobs import Job, JobRunner, ViewLoader
 from gui.shop import Changes, Shop
+from gui.widgets import edit_text
 
 log = logging.getLogger("shopwise.gui")
 
@@ -523,8 +524,7 @@ class CustomerDetail(QWidget):
         r = self.selected()
         if not r or not r.get("reason_id"):
             return
-        text, ok = QInputDialog.getMultiLineText(
-            self, "Edit reason", f"Reason for suggesting {r['product']}:", r["reason"] or "")
+        text, ok = edit_text(self, "Edit reason", f"Reason for suggesting {r['product']}:", r["reason"] or "")
         if ok and text.strip() and text.strip() != (r["reason"] or ""):
             self._set_reason(r["reason_id"], text=text.strip())
 

@@ -4,8 +4,8 @@ import time
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QInputDialog
 
+import gui.customers as customers
 from engine import queries
 from gui_data import TickRecorder, fill_shop, make_window  # noqa: F401
 
@@ -102,7 +102,7 @@ def test_approve_reject_and_edit_a_reason(make_window, tmp_path, qtbot, monkeypa
     detail.reject_button.click()
     assert status()[0] == "rejected"
 
-    monkeypatch.setattr(QInputDialog, "getMultiLineText",
+    monkeypatch.setattr(customers, "edit_text",
                         lambda *a, **k: ("Your paper chains ran out in May: here is the new kit.", True))
     detail.edit_button.click()
     assert status()[1] == "Your paper chains ran out in May: here is the new kit."
@@ -255,3 +255,15 @@ def test_purchase_history_says_when_it_shows_only_the_newest_lines(make_window, 
     assert detail.history_note.text() == "The newest 4 of 6 order lines." and not detail.more_history.isHidden()
     detail.more_history.click()
     assert detail.history.topLevelItemCount() == 6 and detail.more_history.isHidden()
+
+
+
+def test_the_edit_dialog_wraps_a_long_reason(make_window, tmp_path, qtbot):
+    from PySide6.QtWidgets import QPlainTextEdit
+
+    from gui.widgets import text_dialog
+    w = make_window()
+    dialog = text_dialog(w, "Edit reason", "Reason:", "A long reason about paper chains. " * 12)
+    box = dialog.findChild(QPlainTextEdit)
+    assert box.lineWrapMode() == QPlainTextEdit.LineWrapMode.WidgetWidth and dialog.width() >= 560
+    assert dialog.textValue().startswith("A long reason")
