@@ -41,6 +41,26 @@ def set_rules(db, new_rules: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return clean
 
 
+def rules_in_words(current: list[tuple[str, str]]) -> str:
+    """The rules as the owner edits them: one a line, "name: gift card", "sku: POST", "tag: sample"."""
+    return "\n".join(f"{kind}: {pattern}" for kind, pattern in current)
+
+
+def rules_from_words(text: str) -> list[tuple[str, str]]:
+    """The owner's lines back as rules (blank lines skipped); ValueError naming a line that is not one."""
+    out = []
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        kind, sep, pattern = line.partition(":")
+        kind = kind.strip().casefold()
+        if not sep or kind not in RULE_KINDS or not pattern.strip():
+            raise ValueError(f"Line {n} (\"{line.strip()}\") is not a rule: write it like \"name: gift card\", "
+                             f"starting with one of {', '.join(RULE_KINDS)}.")
+        out.append((kind, pattern.strip()))
+    return out
+
+
 def _matcher(kind: str, pattern: str):
     """A test of one text for the rule: names match whole words or phrases, the rest whole values."""
     body = ".*".join(re.escape(part) for part in pattern.casefold().split("*"))

@@ -17,7 +17,7 @@ from gui.charts import MonthChart, TopChart
 from gui.jobs import JobRunner, ViewLoader
 from gui.shop import Changes, Shop
 from gui.times import local_time
-from gui.widgets import heading
+from gui.widgets import edit_text, heading
 
 
 def count_words(n: int, one: str, many: str | None = None) -> str:
@@ -99,6 +99,10 @@ class DashboardView(QWidget):
         grid.addWidget(self.review_label, 3, 1)
         grid.addWidget(QLabel("<b>Never suggested</b>"), 4, 0, Qt.AlignmentFlag.AlignTop)
         grid.addWidget(self.never_label, 4, 1)
+        self.never_button = QPushButton("Change…")
+        self.never_button.setToolTip("Which products are never suggested (by SKU, name, tag or vendor)")
+        self.never_button.clicked.connect(self.edit_never_suggest)
+        grid.addWidget(self.never_button, 4, 2, Qt.AlignmentFlag.AlignTop)
         grid.setColumnStretch(1, 1)
         lay.addWidget(status)
 
@@ -203,8 +207,27 @@ class DashboardView(QWidget):
             return
         reasons = Counter(never.values()).most_common()
         words = "; ".join(f"{n:,} {why}" for why, n in reasons[:4]) + ("; …" if len(reasons) > 4 else "")
-        self.never_label.setText(f"{count_words(len(never), 'product')} never suggested ({words}). "
-                                 "Change the rules with `never-suggest` on the command line.")
+        self.never_label.setText(f"{count_words(len(never), 'product')} never suggested ({words}), "
+                                 "from the next “Make suggestions” on.")
+
+    def edit_never_suggest(self) -> None:
+        """The owner edits the rules, one a line; a line that is not a rule is said and nothing changes."""
+        db = self.shop.db
+        text = exclusions.rules_in_words(exclusions.rules(db))
+        while True:
+            text, ok = edit_text(self, "Never suggest",
+                                 "Products never suggested, one rule a line: “name: gift card” (words in the name), "
+                                 "“sku: POST”, “tag: sample”, “vendor: Acme”; * stands for any text. Archived, "
+                                 "draft and sold-out products are never suggested either.", text)
+            if not ok:
+                return
+            try:
+                exclusions.set_rules(db, exclusions.rules_from_words(text))   # one setting: plain SQL
+            except ValueError as exc:
+                self.runner.show_error(str(exc), title="Never suggest")
+                continue
+            self.reload()
+            return
 
     def _update_steps(self, d: dict) -> None:
         busy = self.runner.busy

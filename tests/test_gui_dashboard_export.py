@@ -187,3 +187,27 @@ def test_overview_shows_what_is_never_suggested(make_window, tmp_path, qtbot):
     qtbot.waitUntil(lambda: dash.data is not None, timeout=10000)
     text = dash.never_label.text()
     assert text.startswith("3 products never suggested (2 archived; 1 name contains 'gift card')"), text
+
+
+def test_overview_edits_the_never_suggest_rules(make_window, tmp_path, qtbot, monkeypatch):
+    import gui.dashboard as dashboard
+    from engine import exclusions
+    db = fill_shop(tmp_path / "s.shopwise", customers=5)
+    sku = db.execute("SELECT sku FROM products WHERE id = 4").fetchone()[0]
+    db.conn.close()
+    w, dash = open_view(make_window, tmp_path / "s.shopwise", "dashboard")
+    qtbot.waitUntil(lambda: dash.data is not None, timeout=10000)
+    shown = []
+    monkeypatch.setattr(dashboard, "edit_text",
+                        lambda parent, title, label, text: shown.append(text) or (f"name: gift card\nsku: {sku}\n", True))
+    dash.never_button.click()
+    assert shown[0].splitlines()[0] == "name: gift card"          # the defaults, one a line
+    assert exclusions.rules(w.shop.db) == [("name", "gift card"), ("sku", sku)]
+    qtbot.waitUntil(lambda: "1 product never suggested (1 SKU" in dash.never_label.text(), timeout=10000)
+
+
+def test_never_suggest_lines_that_are_not_rules_are_named():
+    from engine.exclusions import rules_from_words
+    assert rules_from_words("name: gift card\n\n TAG : sample* ") == [("name", "gift card"), ("tag", "sample*")]
+    with pytest.raises(ValueError, match='Line 2 \\("colour: red"\\) is not a rule'):
+        rules_from_words("name: tip\ncolour: red")
