@@ -440,12 +440,12 @@ class _OrderImport:
             ("customer_email", "email", lambda s: s.str.lower()),
             ("customer_phone", "phone", lambda s: s.str.replace(r"[^\d+]", "", regex=True)),
         ]
-        for field, field_kind, normalise in candidates:
-            if field in c:
-                value = per_distinct(field, normalise)
+        for name, name_kind, normalise in candidates:
+            if name in c:
+                value = per_distinct(name, normalise)
                 use = (key == "") & (value != "")
                 key = key.where(~use, value)
-                kind = kind.where(~use, field_kind)
+                kind = kind.where(~use, name_kind)
         return kind, key
 
     def _order_status(self, c: pd.DataFrame, per_distinct) -> pd.Series:
