@@ -572,14 +572,17 @@ class _OrderImport:
         A value the file leaves empty keeps what the shop knew; consent 'unknown' never overwrites
         a 'yes' or 'no', and a known one records the column and file it came from.
         """
+        contact_fields = ("customer_name", "customer_first_name", "customer_last_name", "customer_email",
+                          "customer_phone", "marketing_consent")
         known = customer_ids.notna()
-        if not known.any():
-            return
+        if not known.any() or not any(getattr(self.mapping, f) for f in contact_fields):
+            return   # a file that only numbers its customers (tills, member lists) has nothing to add
         cols = ["first_name", "last_name", "email", "phone"]
         rows = f.loc[known, cols + ["consent", "when"]].assign(customer=customer_ids[known])
         rows = rows.assign(consent=rows["consent"].replace("unknown", ""))
         newest = (rows.sort_values("when", kind="stable").replace("", np.nan)
                   .groupby("customer", sort=False)[cols + ["consent"]].last())
+        newest = newest[newest.notna().any(axis=1)]
         newest = newest.astype(object).where(newest.notna(), None)
         source = f"{self.mapping.marketing_consent} ({self.path.name})" if self.mapping.marketing_consent else None
         self.db.conn.executemany(
