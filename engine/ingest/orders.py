@@ -579,9 +579,10 @@ class _OrderImport:
             return   # a file that only numbers its customers (tills, member lists) has nothing to add
         cols = ["first_name", "last_name", "email", "phone"]
         rows = f.loc[known, cols + ["consent", "when"]].assign(customer=customer_ids[known])
+        # A customer's lines mostly repeat the same details: one row per distinct set, newest last.
+        rows = rows.sort_values("when", kind="stable").drop_duplicates(["customer", *cols, "consent"], keep="last")
         rows = rows.assign(consent=rows["consent"].replace("unknown", ""))
-        newest = (rows.sort_values("when", kind="stable").replace("", np.nan)
-                  .groupby("customer", sort=False)[cols + ["consent"]].last())
+        newest = rows.replace("", np.nan).groupby("customer", sort=False)[cols + ["consent"]].last()
         newest = newest[newest.notna().any(axis=1)]
         newest = newest.astype(object).where(newest.notna(), None)
         source = f"{self.mapping.marketing_consent} ({self.path.name})" if self.mapping.marketing_consent else None
