@@ -306,6 +306,8 @@ def export_mailing(db, path: str | Path, preset: str, *, only_approved: bool = T
                 progress(Progress(i, plan.rows, "Writing contacts"))
 
     def record() -> None:
+        if not plan.contacts:
+            return   # an empty file sent nothing
         export_id = db["exports"].insert({"created_at": now(), "preset": preset, "file_name": path.name,
                                           "rows": plan.rows}).last_pk
         db.conn.executemany(

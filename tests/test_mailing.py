@@ -101,6 +101,7 @@ def test_done_when_kidsliving_to_klaviyo(tmp_path, capsys):
     plan = export_mailing(db, again, "klaviyo")
     assert plan.rows == 0 and plan.already_sent == len(wanted)
     assert len(read_csv(again)) == 0
+    assert db.execute("SELECT count(*), sum(rows) FROM exports").fetchone() == (1, len(expected_emails))
     plan = export_mailing(db, again, "klaviyo", include_sent=True)
     assert plan.suggestions == len(wanted)
     db.conn.close()
