@@ -62,8 +62,6 @@ def main(out: Path) -> None:
     while w.views["training"]._device is None and time.time() < found:   # device and estimates
         spin(0.1)
     shot(w, "6-reason-writer")
-    w.show_view("export")
-    shot(w, "7-export")
     w.open_import("orders")
     wizard = w.wizard
     shot(wizard, "5a-import-choose")
@@ -81,6 +79,59 @@ def main(out: Path) -> None:
         spin(0.1)
     shot(wizard, "5c-import-result")
     wizard.accept()
+    w.close()
+    mailing(app, out)
+
+
+def mailing(app, out: Path) -> None:
+    """The filter bar and the export for a mailing tool, on a Shopify shop with e-mails and consent
+    (the kidsliving orders and a Shopify catalogue from ../shared/data): suggestions, the built-in
+    writer's reasons, a few approved."""
+    from engine.db import open_shop
+    from engine.ingest import import_file
+    from engine.reasons import prompt, silver, store
+    from engine.recommend import run_recommendations
+    from gui.app import MainWindow
+    from tests.conftest import SHARED_DATA
+    data = Path(tempfile.mkdtemp())
+    db = open_shop(data / "Kids living.shopwise")
+    import_file(db, SHARED_DATA / "shopify-orders-kidsliving" / "orders_export.redacted.csv")
+    import_file(db, SHARED_DATA / "shopify-products-bilali" / "products_export.csv")
+    run = run_recommendations(db, limit=3)
+    recs = store.recommendations(db, run)
+    store.save_reasons(db, [{"recommendation_id": r["id"], "provenance": "template",
+                             "text": silver.template_reason(r["evidence"], prompt.main_feature(r["evidence"]))}
+                            for r in recs])
+    for (reason_id,) in db.execute("SELECT id FROM reasons ORDER BY id LIMIT 40").fetchall():
+        store.set_reason(db, reason_id, status="approved")
+    db.conn.close()
+    w = MainWindow(settings=QSettings(str(data / "s.ini"), QSettings.Format.IniFormat), data_dir=data)
+    w.resize(1200, 760)
+    w.show()
+
+    def spin(seconds):
+        end = time.time() + seconds
+        while time.time() < end:
+            app.processEvents()
+            time.sleep(0.02)
+
+    w.open_shop(data / "Kids living.shopwise")
+    spin(1.5)
+    w.show_view("customers")
+    view = w.views["customers"]
+    view.consent.setCurrentIndex(view.consent.findData("yes"))
+    view.not_reviewed.setChecked(True)
+    spin(1.0)
+    w.grab().save(str(out / "4c-customers-filter.png"))
+    print("saved", out / "4c-customers-filter.png")
+    w.show_view("export")
+    export = w.views["export"]
+    export.base_url.setText("https://kidsliving.example")
+    export.save_base_url()
+    export.reload()
+    spin(1.5)
+    w.grab().save(str(out / "7-export.png"))
+    print("saved", out / "7-export.png")
     w.close()
 
 

@@ -15,9 +15,10 @@ from pathlib import Path
 
 import sqlite_utils
 
+from engine.contacts import split_name
 from engine.jobs import Refused
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 APPLICATION_ID = 0x53485057  # "SHPW": marks a file as a Shopwise shop
 
 
@@ -136,7 +137,42 @@ def _migration_1(db: sqlite_utils.Database) -> None:
     db["settings"].create({"key": str, "value": str}, pk="key")
 
 
-MIGRATIONS = [_migration_1]  # MIGRATIONS[n] brings a file from version n to n + 1
+def _migration_2(db: sqlite_utils.Database) -> None:
+    """Contacts, product links and what was sent: what a mailing needs.
+
+    Every customer keeps e-mail, phone, first and last name and marketing consent ('yes', 'no',
+    'unknown', with the column and file it came from), whatever their key is. Products keep their
+    handle, page URL, image URL, status and stock (archived, draft or sold-out products are never
+    suggested). `exports` and `exported_suggestions` record which suggestion
+    (customer and product) went out in which mailing export, so the next one can leave it out.
+    """
+    for column in ("email", "phone", "first_name", "last_name", "consent_source"):
+        db.execute(f"ALTER TABLE customers ADD COLUMN {column} TEXT")
+    db.execute("ALTER TABLE customers ADD COLUMN marketing_consent TEXT NOT NULL DEFAULT 'unknown'")
+    for column in ("handle", "url", "image_url", "status"):   # status: 'active', 'draft', 'archived'
+        db.execute(f"ALTER TABLE products ADD COLUMN {column} TEXT")
+    db.execute("ALTER TABLE products ADD COLUMN stock REAL")   # units in stock, NULL when not tracked
+    # What the old schema knew: a key that is an e-mail or phone is one, a full name splits.
+    db.execute("UPDATE customers SET email = external_key WHERE key_kind = 'email'")
+    db.execute("UPDATE customers SET phone = external_key WHERE key_kind = 'phone'")
+    named = db.execute("SELECT id, name FROM customers WHERE name IS NOT NULL AND name != ''").fetchall()
+    db.conn.executemany("UPDATE customers SET first_name = nullif(?, ''), last_name = nullif(?, '')"
+                        " WHERE id = ?", [(*split_name(name), cid) for cid, name in named])
+    db.execute("CREATE INDEX idx_customers_email ON customers(email)")
+    db["exports"].create(
+        {"id": int, "created_at": str, "preset": str, "file_name": str, "rows": int},
+        pk="id", not_null={"created_at", "preset", "file_name"},
+    )
+    db["exported_suggestions"].create(
+        {"id": int, "export_id": int, "customer_id": int, "product_id": int, "recommendation_id": int},
+        pk="id", not_null={"export_id", "customer_id", "product_id"},
+        foreign_keys=[("export_id", "exports", "id"), ("customer_id", "customers", "id"),
+                      ("product_id", "products", "id")],
+    )
+    db["exported_suggestions"].create_index(["customer_id", "product_id"])
+
+
+MIGRATIONS = [_migration_1, _migration_2]  # MIGRATIONS[n] brings a file from version n to n + 1
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
 

@@ -85,6 +85,17 @@ class Evidence(TypedDict, total=False):
     note: str                 # only when it applies, e.g. "no purchases by this customer yet: best sellers"
 
 
+def sql_value(column: str, path: str) -> str:
+    """SQL reading one field of stored evidence (`path` like 'reorder.due_in_days'), for the filters
+    that must run inside the database (a customer list of 100,000); everything else uses `decode`."""
+    return f"json_extract({column}, '$.{path}')"
+
+
+def sql_items(column: str, path: str) -> str:
+    """SQL table of the items of a list in stored evidence (`path` like 'customer_tags'), as `value`."""
+    return f"json_each({column}, '$.{path}')"
+
+
 def encode(evidence: Evidence) -> str:
     """The evidence as stored in `recommendations.evidence`."""
     return json.dumps(evidence)

@@ -54,3 +54,34 @@ def labels(facts: dict) -> list[str]:
     """The category and tags of a product, each once."""
     out = [facts["category"]] if facts.get("category") else []
     return out + [t for t in facts.get("tags", []) if t not in out]
+
+
+BASE_URL_SETTING = "shop.base_url"
+
+
+def base_url(db) -> str:
+    """The shop's web address the owner set once (e.g. https://myshop.com), '' when not set."""
+    row = db.execute("SELECT value FROM settings WHERE key = ?", [BASE_URL_SETTING]).fetchone()
+    return row[0] if row else ""
+
+
+def set_base_url(db, url: str) -> str:
+    """Remember the shop's web address; returns it as stored. Raises ValueError for a non-address."""
+    url = (url or "").strip().rstrip("/")
+    if url and not re.match(r"^https?://[^\s/]+\.[^\s/]+", url, re.IGNORECASE):
+        if re.match(r"^[^\s/:]+\.[^\s/]+", url):
+            url = "https://" + url   # "myshop.com" means the shop's site
+        else:
+            raise ValueError(f"'{url}' is not a web address; write it like https://myshop.com.")
+    db["settings"].upsert({"key": BASE_URL_SETTING, "value": url}, pk="key")
+    return url
+
+
+def product_url(base: str, handle: str | None, url: str | None) -> str:
+    """A product's page: the address the catalogue gave, else the shop's address + /products/handle
+    (how Shopify links products); '' when neither is known."""
+    if url:
+        return url
+    if handle and base:
+        return f"{base}/products/{handle}"
+    return ""

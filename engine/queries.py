@@ -8,6 +8,8 @@ and tests use the same queries. Nothing here writes.
 from __future__ import annotations
 
 import json
+import re
+from dataclasses import dataclass
 from typing import Any
 
 import sqlite_utils
@@ -80,29 +82,99 @@ def _rows(db: Database, sql: str, params: Any = ()) -> list[dict]:
     return [dict(zip(names, row)) for row in cur.fetchall()]
 
 
-def _search_clause(search: str) -> tuple[str, list]:
-    search = (search or "").strip()
-    if not search:
-        return "", []
-    escaped = search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    like = "%" + escaped + "%"
-    return ("WHERE (c.name LIKE ? ESCAPE '\\' OR c.external_key LIKE ? ESCAPE '\\')",
-            [like, like])
+@dataclass(frozen=True)
+class CustomerFilter:
+    """What the customer list shows: a search and the filter bar's choices (all off: everyone)."""
+    search: str = ""
+    has_email: bool = False
+    consent: str | None = None            # 'yes', 'no' or 'unknown'
+    due_within_days: int | None = None    # a reorder suggestion of the latest run due within N days
+    lapsed_days: int | None = None        # no order in the N days before the shop's last order
+    not_reviewed: bool = False            # a suggestion of the latest run still waits for a review
+    interest: str | None = None           # an interest tag of the latest run's evidence
 
 
-def count_customers(db: Database, search: str = "") -> int:
-    where, params = _search_clause(search)
+def _search_clause(search: "str | CustomerFilter", db: Database | None = None) -> tuple[str, list]:
+    """WHERE clause (or '') and its parameters over customers `c` for a search text or a CustomerFilter.
+
+    The search matches the name as the list shows it ("Customer 12347"), the key, e-mail and phone.
+    Filters on suggestions read the latest run and need `db`.
+    """
+    f = search if isinstance(search, CustomerFilter) else CustomerFilter(search=search or "")
+    parts, params = [], []
+    text = f.search.strip()
+    if text:
+        escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        like = "%" + escaped + "%"
+        parts.append(f"({display_name_sql()} LIKE ? ESCAPE '\\' OR c.external_key LIKE ? ESCAPE '\\'"
+                     " OR c.email LIKE ? ESCAPE '\\' OR c.phone LIKE ? ESCAPE '\\')")
+        params += [like] * 4
+    if f.has_email:
+        parts.append("coalesce(c.email, '') != ''")
+    if f.consent:
+        parts.append("c.marketing_consent = ?")
+        params.append(f.consent)
+    if f.lapsed_days is not None and db is not None:
+        last = db.execute("SELECT max(ordered_at) FROM orders").fetchone()[0]
+        parts.append("(SELECT max(o.ordered_at) FROM orders o WHERE o.customer_id = c.id) < date(?, ?)")
+        params += [last or "", f"-{int(f.lapsed_days)} days"]
+    run = latest_run_id(db) if db is not None and (f.due_within_days is not None or f.not_reviewed
+                                                    or f.interest) else None
+    if f.due_within_days is not None:
+        parts.append(f"""EXISTS (SELECT 1 FROM recommendations r WHERE r.run_id = ? AND r.customer_id = c.id
+                         AND r.kind = 'reorder'
+                         AND {evidence.sql_value('r.evidence', 'reorder.due_in_days')} <= ?)""")
+        params += [run, f.due_within_days]
+    if f.not_reviewed:
+        parts.append(f"""EXISTS (SELECT 1 FROM recommendations r LEFT JOIN reasons s ON {NEWEST_REASON}
+                         WHERE r.run_id = ? AND r.customer_id = c.id AND coalesce(s.status, 'draft') = 'draft')""")
+        params.append(run)
+    if f.interest:
+        parts.append(f"""EXISTS (SELECT 1 FROM recommendations r, {evidence.sql_items('r.evidence', 'customer_tags')} t
+                         WHERE r.run_id = ? AND r.customer_id = c.id AND t.value = ?)""")
+        params += [run, f.interest]
+    return ("WHERE " + " AND ".join(parts) if parts else ""), params
+
+
+def interest_tags(db: Database, limit: int = 60) -> list[tuple[str, int]]:
+    """The interest tags of the latest run's customers, with how many customers have each, most first."""
+    run = latest_run_id(db)
+    if run is None:
+        return []
+    return db.execute(f"""
+        SELECT t.value, count(DISTINCT r.customer_id) AS n
+          FROM recommendations r, {evidence.sql_items('r.evidence', 'customer_tags')} t
+         WHERE r.run_id = ? AND r.rank = 1
+         GROUP BY t.value ORDER BY n DESC, t.value LIMIT ?""", [run, limit]).fetchall()
+
+
+def draft_reason_ids(db: Database, search: "str | CustomerFilter" = "") -> list[int]:
+    """The newest reasons, still drafts, of the latest run's suggestions for the customers the list shows:
+    what "Approve all shown" approves."""
+    run = latest_run_id(db)
+    if run is None:
+        return []
+    where, params = _search_clause(search, db)
+    return [r[0] for r in db.execute(f"""
+        SELECT s.id FROM customers c JOIN recommendations r ON r.customer_id = c.id AND r.run_id = ?
+          JOIN reasons s ON {NEWEST_REASON}
+          {where + ' AND' if where else 'WHERE'} s.status = 'draft'
+         ORDER BY s.id""", [run, *params])]
+
+
+def count_customers(db: Database, search: "str | CustomerFilter" = "") -> int:
+    where, params = _search_clause(search, db)
     return db.execute(f"SELECT count(*) FROM customers c {where}", params).fetchone()[0]
 
 
-def customers_page(db: Database, search: str = "", sort: str = "name", descending: bool = False,
+def customers_page(db: Database, search: "str | CustomerFilter" = "", sort: str = "name", descending: bool = False,
                    offset: int = 0, limit: int = 200) -> list[dict]:
     """One page of the customer list: id, name, key, key_kind, orders, last_order, spent.
 
     Sorting by name or key reads only the page's own orders (fast on 100,000
     customers); sorting by orders, last order or spent ranks all customers.
     """
-    where, params = _search_clause(search)
+    where, params = _search_clause(search, db)
     order = CUSTOMER_SORTS.get(sort, CUSTOMER_SORTS["name"])
     direction = "DESC" if descending else "ASC"
     stats = """
@@ -140,14 +212,14 @@ _RANK_VALUES = {
 AGGREGATE_SORTS = tuple(_RANK_VALUES)
 
 
-def customer_ids_ranked(db: Database, search: str = "", sort: str = "spent",
+def customer_ids_ranked(db: Database, search: "str | CustomerFilter" = "", sort: str = "spent",
                         descending: bool = True) -> list[int]:
     """Every (matching) customer's id, ranked by orders, last order or spent.
 
     This reads all orders (seconds on a large shop): run it on a worker thread,
     then page through the ids with `customers_by_ids`.
     """
-    where, params = _search_clause(search)
+    where, params = _search_clause(search, db)
     direction = "DESC" if descending else "ASC"
     empty = "''" if sort == "last_order" else "0"
     sql = f"""SELECT c.id FROM customers c LEFT JOIN ({_RANK_VALUES[sort]}) s ON s.cid = c.id {where}
@@ -175,7 +247,7 @@ def customers_by_ids(db: Database, ids: list[int]) -> list[dict]:
 def customer(db: Database, customer_id: int) -> dict | None:
     rows = _rows(db, f"""
         SELECT c.id, {display_name_sql()} AS name, c.key_kind,
-               c.external_key AS key,
+               c.external_key AS key, c.email, c.phone, c.marketing_consent, c.consent_source,
                (SELECT count(*) FROM orders o WHERE o.customer_id = c.id) AS orders,
                (SELECT min(o.ordered_at) FROM orders o WHERE o.customer_id = c.id) AS first_order,
                (SELECT max(o.ordered_at) FROM orders o WHERE o.customer_id = c.id) AS last_order
@@ -185,6 +257,12 @@ def customer(db: Database, customer_id: int) -> dict | None:
     row = rows[0]
     row["key_kind_words"] = key_kind_words(row["key_kind"])
     return row
+
+
+def purchase_line_count(db: Database, customer_id: int) -> int:
+    """How many order lines the customer has (the history shows them a page at a time)."""
+    return db.execute("SELECT count(*) FROM orders o JOIN order_lines l ON l.order_id = o.id"
+                      " WHERE o.customer_id = ?", [customer_id]).fetchone()[0]
 
 
 def purchase_history(db: Database, customer_id: int, limit: int = 1000) -> list[dict]:
@@ -197,6 +275,51 @@ def purchase_history(db: Database, customer_id: int, limit: int = 1000) -> list[
          WHERE o.customer_id = ?
          ORDER BY o.ordered_at DESC, o.id DESC, l.id
          LIMIT ?""", [customer_id, limit])
+
+
+CURRENCY_SETTING = "shop.currency"
+_CURRENCY_SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$", "JPY": "¥", "INR": "₹", "CNY": "¥", "KRW": "₩",
+                     "AUD": "A$", "CAD": "C$", "NZD": "NZ$", "ZAR": "R"}
+
+
+def shop_currency(db: Database) -> str:
+    """The shop's currency code (EUR, GBP...): the one the owner set, else the one most of its latest
+    1,000 orders name; '' when neither says (a till export without a currency column).
+
+    The latest orders, not all: the screens ask on their own thread, and counting a million orders
+    would pause the window."""
+    row = db.execute("SELECT value FROM settings WHERE key = ?", [CURRENCY_SETTING]).fetchone()
+    if row and row[0]:
+        return row[0]
+    row = db.execute("SELECT upper(currency) FROM (SELECT currency FROM orders ORDER BY id DESC LIMIT 1000)"
+                     " WHERE currency IS NOT NULL AND currency != ''"
+                     " GROUP BY upper(currency) ORDER BY count(*) DESC LIMIT 1").fetchone()
+    return row[0] if row else ""
+
+
+def set_shop_currency(db: Database, code: str) -> str:
+    """The owner says which currency the shop's prices are in (a three-letter code); returns it."""
+    code = (code or "").strip().upper()
+    if code and not re.fullmatch(r"[A-Z]{3}", code):
+        raise ValueError(f"'{code}' is not a currency code; write it like EUR, GBP or USD.")
+    db["settings"].upsert({"key": CURRENCY_SETTING, "value": code}, pk="key")
+    return code
+
+
+def with_currency(number: str, currency: str = "") -> str:
+    """A written amount (its sign first) with its currency: £1,234.50, -€9.90, 1,234.50 CHF."""
+    sign, number = ("-", number[1:]) if number.startswith("-") else ("", number)
+    symbol = _CURRENCY_SYMBOLS.get(currency)
+    if symbol:
+        return f"{sign}{symbol}{number}"
+    return f"{sign}{number} {currency}" if currency else f"{sign}{number}"
+
+
+def money_text(value: float | None, currency: str = "", decimals: int = 2) -> str:
+    """An amount with its currency as people write it: £1,234.50, €9.90, 1,234.50 CHF; '' for none."""
+    if value is None:
+        return ""
+    return with_currency(f"{value:,.{decimals}f}", currency)
 
 
 def latest_run_id(db: Database) -> int | None:
@@ -212,17 +335,18 @@ NEWEST_REASON = "s.id = (SELECT max(id) FROM reasons WHERE recommendation_id = r
 
 def suggestion_counts(db: Database, run_id: int | None = None) -> dict[str, int]:
     """The latest run's (or `run_id`'s) counts, as every screen shows them: recommendations, the
-    customers they are for, how many have a reason, and how many an approved one (what an export of
-    approved reasons holds)."""
+    customers they are for, how many have a reason, how many an approved one (what an export of
+    approved reasons holds), and how many the owner reviewed (approved, edited or rejected)."""
     run_id = run_id or latest_run_id(db)
     if run_id is None:
-        return {"recommendations": 0, "customers": 0, "with_reason": 0, "approved": 0}
+        return {"recommendations": 0, "customers": 0, "with_reason": 0, "approved": 0, "reviewed": 0}
     row = db.execute(f"""
         SELECT count(*), count(DISTINCT r.customer_id), count(s.id),
-               coalesce(sum(s.status IN {APPROVED_STATUSES}), 0)
+               coalesce(sum(s.status IN {APPROVED_STATUSES}), 0),
+               coalesce(sum(s.status IN {APPROVED_STATUSES + ('rejected',)}), 0)
           FROM recommendations r LEFT JOIN reasons s ON {NEWEST_REASON}
          WHERE r.run_id = ?""", [run_id]).fetchone()
-    return dict(zip(["recommendations", "customers", "with_reason", "approved"], row))
+    return dict(zip(["recommendations", "customers", "with_reason", "approved", "reviewed"], row))
 
 
 def customer_recommendations(db: Database, customer_id: int, run_id: int | None = None) -> list[dict]:
@@ -309,7 +433,7 @@ def dashboard(db: Database) -> dict:
     data["last_run"] = run[0] if run else None
     counts = suggestion_counts(db, run[0]["id"] if run else None)
     data.update(recommendations=counts["recommendations"], with_reason=counts["with_reason"],
-                reasons_approved=counts["approved"])
+                reasons_approved=counts["approved"], reviewed=counts["reviewed"])
     imp = _rows(db, """SELECT id, kind, file_name, finished_at, started_at, status, counts
                          FROM imports ORDER BY id DESC LIMIT 1""")
     data["last_import"] = imp[0] if imp else None

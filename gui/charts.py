@@ -6,15 +6,20 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPainterPath, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from engine.queries import money_text, with_currency
 
-def money(value: float) -> str:
+
+def money(value: float, currency: str = "") -> str:
+    """A chart's short amount with its currency: £1.2k, €35k, 120 CHF."""
     if abs(value) >= 1_000_000:
-        return f"{value / 1_000_000:.1f}M"
-    if abs(value) >= 10_000:
-        return f"{value / 1000:.0f}k"
-    if abs(value) >= 1000:
-        return f"{value / 1000:.1f}k"
-    return f"{value:.0f}"
+        short = f"{value / 1_000_000:.1f}M"
+    elif abs(value) >= 10_000:
+        short = f"{value / 1000:.0f}k"
+    elif abs(value) >= 1000:
+        short = f"{value / 1000:.1f}k"
+    else:
+        short = f"{value:.0f}"
+    return with_currency(short, currency)
 
 
 _MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
@@ -40,9 +45,9 @@ class _Chart(QWidget):
     def sizeHint(self) -> QSize:
         return QSize(420, 240)
 
-    def _empty(self, p: QPainter) -> None:
+    def _empty(self, p: QPainter, text: str | None = None) -> None:
         p.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
-        p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self.empty_text)
+        p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, text or self.empty_text)
 
     def _bar_color(self) -> QColor:
         return self.palette().color(QPalette.ColorRole.Highlight)
@@ -56,10 +61,11 @@ class MonthChart(_Chart):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.points: list[tuple[str, float]] = []
+        self.currency = ""
 
-    def set_data(self, points: list[tuple[str, float]]) -> None:
-        self.points = points
-        self.setToolTip("\n".join(f"{month_words(m)}: {money(v)}" for m, v in points[-24:]))
+    def set_data(self, points: list[tuple[str, float]], currency: str = "") -> None:
+        self.points, self.currency = points, currency
+        self.setToolTip("\n".join(f"{month_words(m)}: {money_text(v, currency, 0)}" for m, v in points[-24:]))
         self.update()
 
     def paintEvent(self, _event) -> None:
@@ -71,10 +77,13 @@ class MonthChart(_Chart):
         fm = QFontMetrics(self.font())
         text_color = self.palette().color(QPalette.ColorRole.WindowText)
         grid = self.palette().color(QPalette.ColorRole.Mid)
-        left = fm.horizontalAdvance("000.0k") + 10
+        left = fm.horizontalAdvance(money(-999_000, self.currency)) + 10
         bottom = fm.height() + 8
         area = QRectF(left, 8, self.width() - left - 8, self.height() - bottom - 12)
         top = max(max(v for _, v in self.points), 1.0)
+        if max(v for _, v in self.points) <= 0:   # orders without prices: no amounts to draw
+            self._empty(p, "The orders have no prices, so there are no sales amounts to show")
+            return
         # Three grid lines with their values.
         for i in range(4):
             y = area.bottom() - area.height() * i / 3
@@ -82,7 +91,7 @@ class MonthChart(_Chart):
             p.drawLine(QPointF(area.left(), y), QPointF(area.right(), y))
             p.setPen(text_color)
             p.drawText(QRectF(0, y - fm.height() / 2, left - 6, fm.height()),
-                       Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, money(top * i / 3))
+                       Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, money(top * i / 3, self.currency))
         n = len(self.points)
         slot = area.width() / n
         bar_w = max(2.0, slot * 0.7)
@@ -121,7 +130,7 @@ class TopChart(_Chart):
         text_color = self.palette().color(QPalette.ColorRole.WindowText)
         row_h = min(28.0, (self.height() - 8) / len(self.items))
         name_w = min(self.width() * 0.45, max(fm.horizontalAdvance(n) for n, _ in self.items) + 12)
-        value_w = fm.horizontalAdvance("00000") + 8
+        value_w = max(fm.horizontalAdvance(f"{v:,.0f}") for _, v in self.items) + 8   # 12,345 fits whole
         bar_area = self.width() - name_w - value_w - 12
         top = max(max(v for _, v in self.items), 1.0)
         for i, (name, value) in enumerate(self.items):

@@ -8,14 +8,16 @@ or written again.
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import logging
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView, QGroupBox, QHBoxLayout, QHeaderView, QInputDialog, QLabel, QLineEdit, QPushButton,
-    QSplitter, QTableView, QTabWidget, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
+    QAbstractItemView, QCheckBox, QComboBox, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
+    QLineEdit, QMessageBox, QPushButton, QSpinBox, QSplitter, QTableView, QTabWidget, QTreeWidget,
+    QTreeWidgetItem, QVBoxLayout, QWidget,
 )
 
 import engine.reasons as reasons
@@ -23,13 +25,17 @@ from engine import queries
 from engine.interests import customer_tags
 
 from gui.errors import plain_message
-from gui.jobs import Job, JobRunner
+from gui.jobs import Job, JobRunner, ViewLoader
 from gui.shop import Changes, Shop
+from gui.widgets import edit_text
 
 log = logging.getLogger("shopwise.gui")
 
 PAGE = 200
+HISTORY_PAGE = 1000   # order lines of one customer shown at a time
 KIND_TITLES = {"reorder": "Time to reorder", "discover": "New for them"}
+CONSENT_WORDS = {"yes": "accepts marketing e-mails", "no": "said no to marketing e-mails",
+                 "unknown": "consent to marketing unknown"}
 STATUS_WORDS = {"draft": "to review", "approved": "approved", "rejected": "rejected",
                 "edited": "written by you",
                 None: "no reason yet", "": "no reason yet"}
@@ -57,7 +63,7 @@ class CustomersModel(QAbstractTableModel):
     def __init__(self, shop: Shop, parent=None) -> None:
         super().__init__(parent)
         self.shop = shop
-        self.search = ""
+        self.filter = queries.CustomerFilter()   # the search and the filter bar's choices
         self.sort_key = "name"
         self.descending = False
         self.rows: list[dict] = []
@@ -66,6 +72,7 @@ class CustomersModel(QAbstractTableModel):
         self.sorting = False
         self._rank_job: Job | None = None
         self._generation = 0
+        self.currency = queries.shop_currency(shop.db)
         self.reload()
 
     def reload(self) -> None:
@@ -74,14 +81,14 @@ class CustomersModel(QAbstractTableModel):
             return
         self.beginResetModel()
         self.ranked = None
-        self.total = queries.count_customers(self.shop.db, self.search)
-        self.rows = queries.customers_page(self.shop.db, self.search, self.sort_key, self.descending, 0, PAGE)
+        self.total = queries.count_customers(self.shop.db, self.filter)
+        self.rows = queries.customers_page(self.shop.db, self.filter, self.sort_key, self.descending, 0, PAGE)
         self.endResetModel()
 
     def _rank(self) -> None:
         self._generation += 1
         generation = self._generation
-        shop, search, sort, desc = self.shop, self.search, self.sort_key, self.descending
+        shop, search, sort, desc = self.shop, self.filter, self.sort_key, self.descending
 
         def work(progress, cancel):
             with shop.worker_db() as db:
@@ -117,9 +124,21 @@ class CustomersModel(QAbstractTableModel):
         if self._rank_job is not None:
             self._rank_job.wait()
 
+    @property
+    def search(self) -> str:
+        return self.filter.search
+
+    @property
+    def filtered(self) -> bool:
+        """Whether the list shows only some customers (a search or a filter is on)."""
+        return self.filter != queries.CustomerFilter()
+
     def set_search(self, text: str) -> None:
-        if text != self.search:
-            self.search = text
+        self.set_filter(dataclasses.replace(self.filter, search=text))
+
+    def set_filter(self, new: queries.CustomerFilter) -> None:
+        if new != self.filter:
+            self.filter = new
             self.reload()
 
     # Qt model interface -------------------------------------------------------------------
@@ -139,7 +158,7 @@ class CustomersModel(QAbstractTableModel):
         if self.ranked is not None:
             more = queries.customers_by_ids(self.shop.db, self.ranked[start:start + PAGE])
         else:
-            more = queries.customers_page(self.shop.db, self.search, self.sort_key, self.descending,
+            more = queries.customers_page(self.shop.db, self.filter, self.sort_key, self.descending,
                                           start, PAGE)
         if not more:
             self.total = start
@@ -163,7 +182,7 @@ class CustomersModel(QAbstractTableModel):
             if key == "last_order":
                 return (value or "")[:10]
             if key == "spent":
-                return f"{value:,.2f}"
+                return queries.money_text(value, self.currency)
             return value
         if role == Qt.ItemDataRole.TextAlignmentRole and key in ("orders", "spent"):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -182,11 +201,15 @@ class CustomersModel(QAbstractTableModel):
 class CustomerDetail(QWidget):
     """One customer: summary, tags, suggestions with reasons, purchase history."""
 
+    reviewed = Signal(object)   # the reasons' states before an edit, approve or reject: for Ctrl+Z
+
     def __init__(self, shop: Shop, runner: JobRunner) -> None:
         super().__init__()
         self.shop = shop
+        self.currency = queries.shop_currency(shop.db)
         self.runner = runner
         self.customer_id: int | None = None
+        self._select_next: int | None = None   # where an approve or reject moves the selection
         lay = QVBoxLayout(self)
         lay.setContentsMargins(12, 0, 0, 0)
         self.name = QLabel("Choose a customer on the left")
@@ -275,16 +298,31 @@ class CustomerDetail(QWidget):
             sc.activated.connect(slot)
         self.tabs.addTab(rec_page, "Suggestions")
 
+        history_page = QWidget()
+        hl = QVBoxLayout(history_page)
+        hl.setContentsMargins(0, 0, 0, 0)
         self.history = QTreeWidget()
         self.history.setHeaderLabels(["Date", "Order", "Product", "Quantity", "Price"])
         self.history.setRootIsDecorated(False)
         self.history.setAlternatingRowColors(True)
         self.history.header().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.history.header().setStretchLastSection(False)
-        self.tabs.addTab(self.history, "Purchase history")
+        more = QHBoxLayout()
+        self.history_note = QLabel()
+        self.history_note.setStyleSheet("color: palette(placeholder-text);")
+        self.more_history = QPushButton(f"Show {HISTORY_PAGE:,} more")
+        self.more_history.clicked.connect(self._show_more_history)
+        more.addWidget(self.history_note, 1)
+        more.addWidget(self.more_history)
+        hl.addWidget(self.history, 1)
+        hl.addLayout(more)
+        self.history_limit = HISTORY_PAGE
+        self.tabs.addTab(history_page, "Purchase history")
         self.show_customer(None)
 
     def show_customer(self, customer_id: int | None) -> None:
+        if customer_id != self.customer_id:
+            self.history_limit = HISTORY_PAGE
         self.customer_id = customer_id
         self.recs.clear()
         self.history.clear()
@@ -294,6 +332,8 @@ class CustomerDetail(QWidget):
             self.tags.setText("")
             self.tabs.setEnabled(False)
             self.recs_empty.hide()
+            self.history_note.hide()
+            self.more_history.hide()
             self._update_buttons()
             return
         self.tabs.setEnabled(True)
@@ -304,6 +344,9 @@ class CustomerDetail(QWidget):
             return
         self.name.setText(c["name"])
         facts = f"{c['key_kind_words']}: {c['key']}"
+        facts += "".join(f"  ·  {v}" for v in (c["email"] if c["email"] != c["key"] else None,
+                                                 c["phone"] if c["phone"] != c["key"] else None) if v)
+        facts += f"  ·  {CONSENT_WORDS[c['marketing_consent']]}"
         if c["orders"]:
             facts += (f"  ·  {c['orders']} order{'s' if c['orders'] != 1 else ''} "
                       f"from {c['first_order'][:10]} to {c['last_order'][:10]}")
@@ -364,17 +407,33 @@ class CustomerDetail(QWidget):
             self.recs_empty.show()
             self.recs.hide()
 
-        for h in queries.purchase_history(db, customer_id, limit=1000):
+        self._fill_history()
+        self._update_buttons()
+
+    def _show_more_history(self) -> None:
+        self.history_limit += HISTORY_PAGE
+        self._fill_history()
+
+    def _fill_history(self) -> None:
+        """The newest order lines up to `history_limit`, and a note saying how many there are in all."""
+        db, customer_id = self.shop.db, self.customer_id
+        self.history.clear()
+        lines = queries.purchase_history(db, customer_id, limit=self.history_limit)
+        total = len(lines) if len(lines) < self.history_limit else queries.purchase_line_count(db, customer_id)
+        self.history_note.setText(f"The newest {len(lines):,} of {total:,} order lines." if total > len(lines)
+                                  else "")
+        self.history_note.setVisible(total > len(lines))
+        self.more_history.setVisible(total > len(lines))
+        for h in lines:
             qty = h["quantity"]
             item = QTreeWidgetItem([h["date"], h["order_id"], h["product"],
                                     f"{qty:g}" + (" (returned)" if h["is_return"] else ""),
-                                    "" if h["unit_price"] is None else f"{h['unit_price']:,.2f}"])
+                                    queries.money_text(h["unit_price"], self.currency)])
             item.setTextAlignment(3, Qt.AlignmentFlag.AlignRight)
             item.setTextAlignment(4, Qt.AlignmentFlag.AlignRight)
             self.history.addTopLevelItem(item)
         for col in (0, 1, 3, 4):
             self.history.resizeColumnToContents(col)
-        self._update_buttons()
 
     def _tags(self, customer_id: int) -> list[str]:
         return [t["label"] for t in customer_tags(self.shop.db, customer_id)]
@@ -418,7 +477,9 @@ class CustomerDetail(QWidget):
 
     def _set_reason(self, reason_id: int, **kw) -> None:
         try:
+            before = reasons.reason_states(self.shop.db, [reason_id])
             reasons.set_reason(self.shop.db, reason_id, **kw)   # plain SQL
+            self.reviewed.emit(before)
         except Exception as exc:  # noqa: BLE001
             log.exception("set_reason failed")
             self.runner.show_error(plain_message(exc))
@@ -426,9 +487,11 @@ class CustomerDetail(QWidget):
         self.shop.changed.emit(Changes(reasons=True))
 
     def refresh(self) -> None:
-        """Read the shown customer again; the suggestion the owner had selected stays selected."""
+        """Read the shown customer again; the suggestion the owner had selected stays selected (or the
+        one an approve or reject moved on to)."""
         r = self.selected()
-        rec_id = r["id"] if r else None
+        rec_id = self._select_next if self._select_next is not None else r["id"] if r else None
+        self._select_next = None
         self.show_customer(self.customer_id)
         if rec_id is None:
             return
@@ -442,16 +505,26 @@ class CustomerDetail(QWidget):
                     return
 
     def set_status(self, status: str) -> None:
+        """Approve or reject the selected reason, then move on to the next suggestion (A / R in a row)."""
         r = self.selected()
         if r and r.get("reason_id"):
+            self._select_next = self._next_suggestion_id()
             self._set_reason(r["reason_id"], status=status)
+
+    def _next_suggestion_id(self) -> int | None:
+        """The suggestion after the selected one, across the reorder and discover groups; None at the end."""
+        ids = [self.recs.topLevelItem(i).child(j).data(0, Qt.ItemDataRole.UserRole)["id"]
+               for i in range(self.recs.topLevelItemCount())
+               for j in range(self.recs.topLevelItem(i).childCount())]
+        current = self.selected()
+        at = ids.index(current["id"]) if current and current["id"] in ids else -1
+        return ids[at + 1] if 0 <= at < len(ids) - 1 else None
 
     def edit_reason(self) -> None:
         r = self.selected()
         if not r or not r.get("reason_id"):
             return
-        text, ok = QInputDialog.getMultiLineText(
-            self, "Edit reason", f"Reason for suggesting {r['product']}:", r["reason"] or "")
+        text, ok = edit_text(self, "Edit reason", f"Reason for suggesting {r['product']}:", r["reason"] or "")
         if ok and text.strip() and text.strip() != (r["reason"] or ""):
             self._set_reason(r["reason_id"], text=text.strip())
 
@@ -501,6 +574,11 @@ class CustomersView(QWidget):
         top.addWidget(self.count_label)
         lay.addLayout(top)
         QShortcut(QKeySequence.StandardKey.Find, self, activated=self._focus_search)
+        lay.addLayout(self._filter_bar())
+        self.runner = runner
+        self.undo_stack: list[list[tuple[int, str, str]]] = []   # reasons' states before each review action
+        undo = QShortcut(QKeySequence.StandardKey.Undo, self, activated=self.undo)
+        undo.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
 
         self.model = CustomersModel(shop, self)
         self.table = QTableView()
@@ -522,11 +600,14 @@ class CustomersView(QWidget):
             hh.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
             hh.resizeSection(col, fm.horizontalAdvance(sample) + 20)
         hh.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        # Orders, last order and spent: the first click shows the most first (the owner's question).
+        hh.sectionPressed.connect(self._most_first)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         self.model.modelReset.connect(self._after_reset)
         self.model.sorting_changed.connect(self._sorting)
 
         self.detail = CustomerDetail(shop, runner)
+        self.detail.reviewed.connect(self.undo_stack.append)
         split = QSplitter()
         split.addWidget(self.table)
         split.addWidget(self.detail)
@@ -557,9 +638,104 @@ class CustomersView(QWidget):
         else:
             self.table.unsetCursor()
 
+    def _filter_bar(self) -> QHBoxLayout:
+        bar = QHBoxLayout()
+        self.has_email = QCheckBox("Has e-mail")
+        self.consent = QComboBox()
+        for words, value in (("Any consent", None), ("Accepts marketing", "yes"), ("Said no", "no"),
+                             ("Consent unknown", "unknown")):
+            self.consent.addItem(words, value)
+        self.due = QCheckBox("Reorder due within")
+        self.due_days = QSpinBox()
+        self.due_days.setRange(0, 365)
+        self.due_days.setValue(14)
+        self.due_days.setSuffix(" days")
+        self.lapsed = QCheckBox("Lapsed")
+        self.lapsed.setToolTip("No order in the 6 months before the shop's last order")
+        self.not_reviewed = QCheckBox("Not yet reviewed")
+        self.interest = QComboBox()
+        self.interest.addItem("Any interest", None)
+        for combo in (self.consent, self.interest):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.interest.setToolTip("Customers whose purchases show this interest (from the latest suggestions)")
+        self.approve_shown = QPushButton("Approve all shown…")
+        self.approve_shown.setToolTip("Approve every reason still to review of the customers the list shows")
+        self.approve_shown.clicked.connect(self.approve_all_shown)
+        for w in (self.has_email, self.consent, self.due, self.due_days, self.lapsed, self.not_reviewed,
+                  self.interest):
+            bar.addWidget(w)
+            signal = w.toggled if isinstance(w, QCheckBox) else (
+                w.valueChanged if isinstance(w, QSpinBox) else w.currentIndexChanged)
+            signal.connect(self._apply_filters)
+        bar.addStretch(1)
+        bar.addWidget(self.approve_shown)
+        self._tags_loader = ViewLoader("interest tags", self._read_tags, self._show_tags)
+        self._tags_loader.request()
+        return bar
+
+    def _read_tags(self) -> list[tuple[str, int]]:
+        with self.shop.worker_db() as db:   # reads every customer's evidence: not on the window's thread
+            return queries.interest_tags(db)
+
+    def _show_tags(self, tags: list[tuple[str, int]]) -> None:
+        current = self.interest.currentData()
+        self.interest.blockSignals(True)
+        self.interest.clear()
+        self.interest.addItem("Any interest", None)
+        for tag, n in tags:
+            self.interest.addItem(f"{tag} ({n:,})", tag)
+        self.interest.setCurrentIndex(max(0, self.interest.findData(current)))
+        self.interest.blockSignals(False)
+
+    def current_filter(self) -> queries.CustomerFilter:
+        return queries.CustomerFilter(
+            search=self.search.text(), has_email=self.has_email.isChecked(), consent=self.consent.currentData(),
+            due_within_days=self.due_days.value() if self.due.isChecked() else None,
+            lapsed_days=182 if self.lapsed.isChecked() else None, not_reviewed=self.not_reviewed.isChecked(),
+            interest=self.interest.currentData())
+
+    def _apply_filters(self) -> None:
+        self.model.set_filter(self.current_filter())
+
+    def _most_first(self, section: int) -> None:
+        hh = self.table.horizontalHeader()
+        key = queries.CUSTOMER_COLUMNS[section][0]
+        if section != hh.sortIndicatorSection() and key in queries.AGGREGATE_SORTS:
+            hh.blockSignals(True)   # the click then flips this to "most first"
+            hh.setSortIndicator(section, Qt.SortOrder.AscendingOrder)
+            hh.blockSignals(False)
+
+    def approve_all_shown(self) -> None:
+        db = self.shop.db
+        ids = queries.draft_reason_ids(db, self.model.filter)
+        if not ids:
+            self.runner.show_message("Every reason of the customers shown is already reviewed.", 8000)
+            return
+        customers = self.model.total
+        answer = QMessageBox.question(
+            self, "Approve all shown",
+            f"Approve {len(ids):,} reasons still to review, for the {customers:,} customers shown?\n\n"
+            "Ctrl+Z undoes it.")
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        self.undo_stack.append(reasons.approve_reasons(db, ids))   # plain SQL, one transaction
+        self.runner.show_message(f"Approved {len(ids):,} reasons. Ctrl+Z undoes it.", 8000)
+        self.shop.changed.emit(Changes(reasons=True))
+        self.model.reload()
+
+    def undo(self) -> None:
+        """Put back the reasons of the last review action (edit, approve, reject, approve all shown)."""
+        if not self.undo_stack:
+            self.runner.show_message("Nothing to undo.", 4000)
+            return
+        states = self.undo_stack.pop()
+        reasons.restore_reasons(self.shop.db, states)
+        self.runner.show_message(f"Undone: {len(states):,} reason{'s' if len(states) != 1 else ''} as before.", 6000)
+        self.shop.changed.emit(Changes(reasons=True))
+
     def _after_reset(self) -> None:
         total = self.model.total
-        if self.model.search:
+        if self.model.filtered:
             self.count_label.setText(f"{total:,} found")
         else:
             self.count_label.setText(f"{total:,} customers")
@@ -569,7 +745,7 @@ class CustomersView(QWidget):
                 self.table.selectRow(0)
         else:
             self.detail.show_customer(None)
-            if not self.model.search:
+            if not self.model.filtered:
                 self.detail.name.setText("No customers yet")
                 self.detail.facts.setText("Import your orders to see your customers here.")
 
@@ -587,6 +763,10 @@ class CustomersView(QWidget):
     def _shop_changed(self, changes: Changes) -> None:
         if changes.orders:   # the list itself: new customers, orders, totals
             self._keep_customer = self.detail.customer_id
+            self.model.currency = self.detail.currency = queries.shop_currency(self.shop.db)
             self.model.reload()
         elif changes.recommendations or changes.reasons:
             self.detail.refresh()
+        if changes.recommendations:
+            self.undo_stack.clear()   # the reasons undone would belong to the old suggestions
+            self._tags_loader.request()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -10,13 +11,13 @@ from PySide6.QtWidgets import (
 )
 
 import engine.reasons as reasons
-from engine import queries
+from engine import exclusions, queries
 
 from gui.charts import MonthChart, TopChart
 from gui.jobs import JobRunner, ViewLoader
 from gui.shop import Changes, Shop
 from gui.times import local_time
-from gui.widgets import heading
+from gui.widgets import edit_text, heading
 
 
 def count_words(n: int, one: str, many: str | None = None) -> str:
@@ -90,6 +91,18 @@ class DashboardView(QWidget):
         grid.addWidget(self.model_label, 1, 1)
         grid.addWidget(QLabel("<b>Reason writer</b>"), 2, 0, Qt.AlignmentFlag.AlignTop)
         grid.addWidget(self.reason_label, 2, 1)
+        self.review_label = QLabel()
+        self.never_label = QLabel()
+        for lbl in (self.review_label, self.never_label):
+            lbl.setWordWrap(True)
+        grid.addWidget(QLabel("<b>Your review</b>"), 3, 0, Qt.AlignmentFlag.AlignTop)
+        grid.addWidget(self.review_label, 3, 1)
+        grid.addWidget(QLabel("<b>Never suggested</b>"), 4, 0, Qt.AlignmentFlag.AlignTop)
+        grid.addWidget(self.never_label, 4, 1)
+        self.never_button = QPushButton("Change…")
+        self.never_button.setToolTip("Which products are never suggested (by SKU, name, tag or vendor)")
+        self.never_button.clicked.connect(self.edit_never_suggest)
+        grid.addWidget(self.never_button, 4, 2, Qt.AlignmentFlag.AlignTop)
         grid.setColumnStretch(1, 1)
         lay.addWidget(status)
 
@@ -134,7 +147,8 @@ class DashboardView(QWidget):
     def _read(self) -> dict:
         with self.shop.worker_db() as db:
             return {"dash": queries.dashboard(db), "months": queries.sales_per_month(db),
-                    "top": queries.top_products(db, 10)}
+                    "top": queries.top_products(db, 10), "currency": queries.shop_currency(db),
+                    "never": exclusions.excluded_products(db)}
 
     def _show(self, result: dict) -> None:
         d = result["dash"]
@@ -177,10 +191,43 @@ class DashboardView(QWidget):
         else:
             words += "Uses the built-in writer (not trained on your shop yet)."
         self.reason_label.setText(words)
+        self.review_label.setText(
+            f"{d['reviewed']:,} of {count_words(d['recommendations'], 'suggestion')} reviewed "
+            f"(approved, edited or rejected)." if d["recommendations"] else "Nothing to review yet.")
+        self._show_never(result["never"])
         self._update_steps(d)
-        self.sales_chart.set_data([(m["month"], m["revenue"]) for m in result["months"]])
+        self.sales_chart.set_data([(m["month"], m["revenue"]) for m in result["months"]], result["currency"])
         self.top_chart.set_data([(t["name"], t["quantity"]) for t in result["top"]])
         self.loaded.emit()
+
+    def _show_never(self, never: dict[int, str]) -> None:
+        """How many products are never suggested and why, most common reason first."""
+        if not never:
+            self.never_label.setText("No product is left out of suggestions.")
+            return
+        reasons = Counter(never.values()).most_common()
+        words = "; ".join(f"{n:,} {why}" for why, n in reasons[:4]) + ("; …" if len(reasons) > 4 else "")
+        self.never_label.setText(f"{count_words(len(never), 'product')} never suggested ({words}), "
+                                 "from the next “Make suggestions” on.")
+
+    def edit_never_suggest(self) -> None:
+        """The owner edits the rules, one a line; a line that is not a rule is said and nothing changes."""
+        db = self.shop.db
+        text = exclusions.rules_in_words(exclusions.rules(db))
+        while True:
+            text, ok = edit_text(self, "Never suggest",
+                                 "Products never suggested, one rule a line: “name: gift card” (words in the name), "
+                                 "“sku: POST”, “tag: sample”, “vendor: Acme”; * stands for any text. Archived, "
+                                 "draft and sold-out products are never suggested either.", text)
+            if not ok:
+                return
+            try:
+                exclusions.set_rules(db, exclusions.rules_from_words(text))   # one setting: plain SQL
+            except ValueError as exc:
+                self.runner.show_error(str(exc), title="Never suggest")
+                continue
+            self.reload()
+            return
 
     def _update_steps(self, d: dict) -> None:
         busy = self.runner.busy

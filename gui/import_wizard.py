@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from engine import ingest
 from engine.jobs import Progress
+from engine.ingest.catalogue import CATALOGUE_FIELDS, CatalogueMapping
 from engine.ingest.layouts import MAPPING_FIELDS, ColumnMapping
 
 from gui.jobs import Job, JobRunner, eta_text
@@ -31,7 +32,7 @@ NOT_IN_FILE = "— not in this file —"
 DATE_ORDERS = [("auto", "Work it out from the dates"), ("dmy", "Day / month / year (31/12/2024)"),
                ("mdy", "Month / day / year (12/31/2024)"), ("ymd", "Year-month-day (2024-12-31)")]
 DELIMITER_WORDS = {",": "commas", ";": "semicolons", "\t": "tabs", "|": "vertical bars"}
-FILE_FILTER = "Spreadsheet files (*.csv *.tsv *.txt);;All files (*)"
+FILE_FILTER = "Spreadsheet files (*.csv *.tsv *.txt *.xlsx);;All files (*)"
 
 
 def cell_text(value) -> str:
@@ -91,6 +92,7 @@ class ImportWizard(QDialog):
         self.shop = shop
         self.runner = runner
         self.path: Path | None = None
+        self.sheet: str | None = None   # an Excel workbook's sheet the owner chose; None: the first
         self.preview = None
         self.report = None
         self.job: Job | None = None
@@ -158,6 +160,14 @@ class ImportWizard(QDialog):
         self.recognised.setWordWrap(True)
         self.recognised.setTextFormat(Qt.TextFormat.RichText)
         lay.addWidget(self.recognised)
+        sheet_row = QHBoxLayout()
+        self.sheet_label = QLabel("Sheet of the workbook:")
+        self.sheet_combo = QComboBox()
+        self.sheet_combo.activated.connect(lambda _: self.choose_file(str(self.path), self.sheet_combo.currentText()))
+        sheet_row.addWidget(self.sheet_label)
+        sheet_row.addWidget(self.sheet_combo)
+        sheet_row.addStretch(1)
+        lay.addLayout(sheet_row)
         self.preview_table = QTableWidget()
         self.preview_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.preview_table.setAlternatingRowColors(True)
@@ -267,16 +277,18 @@ class ImportWizard(QDialog):
         if urls and urls[0].isLocalFile():
             self.choose_file(urls[0].toLocalFile())
 
-    def choose_file(self, path: str) -> None:
-        self.path = Path(path)
+    def choose_file(self, path: str, sheet: str | None = None) -> None:
+        """Read the file (an Excel workbook's `sheet`, the first by default) to show what it is."""
+        self.path, self.sheet = Path(path), sheet
         self.choose_error.setText("")
         self.drop.setEnabled(False)
         self.choose_error.setStyleSheet("color: palette(placeholder-text);")
         self.choose_error.setText(f"Reading {self.path.name}…")
-        path = self.path
+        path, shop = self.path, self.shop
 
         def work(progress, cancel):
-            return ingest.inspect_file(path)
+            with shop.worker_db() as db:   # a layout the owner mapped before comes with its mapping
+                return ingest.inspect_file(path, db, sheet=sheet)
 
         self.job = Job(work, "reading a file", self)
         self.job.succeeded.connect(self._inspected)
@@ -293,6 +305,12 @@ class ImportWizard(QDialog):
         self.drop.setEnabled(True)
         self.choose_error.setText("")
         self.preview = preview
+        self.sheet_combo.clear()
+        self.sheet_combo.addItems(preview.sheets)
+        if preview.sheets:
+            self.sheet_combo.setCurrentText(self.sheet or preview.sheets[0])
+        for widget in (self.sheet_label, self.sheet_combo):
+            widget.setVisible(bool(preview.sheets))
         kind = preview.kind
         if kind == "catalogue":
             self.kind_catalogue.setChecked(True)
@@ -300,7 +318,8 @@ class ImportWizard(QDialog):
             self.kind_orders.setChecked(True)
         label = preview.profile_label or "a spreadsheet file with its own layout"
         what = {"catalogue": "product catalogue", "reviews": "customer reviews"}.get(kind, "orders")
-        details = (f"{preview.encoding} text, columns separated by "
+        details = (f"Excel workbook, sheet {self.sheet_combo.currentText()}" if preview.sheets else
+                   f"{preview.encoding} text, columns separated by "
                    f"{DELIMITER_WORDS.get(preview.delimiter, repr(preview.delimiter))}, "
                    f"decimal {'comma' if preview.decimal == ',' else 'point'}")
         self.recognised.setText(
@@ -331,14 +350,15 @@ class ImportWizard(QDialog):
             self.mapping_form.removeRow(0)
         self.combos = {}
         orders = self.kind_orders.isChecked()
-        if not orders:
+        if not orders and preview.kind == "catalogue" and preview.profile is not None:   # a known product export
             self.mapping_box.hide()
             self.change_mapping.hide()
             self.check_error.setText("")
             self.next_button.setEnabled(True)
             return
-        mapping = preview.mapping
-        for field, label, required in MAPPING_FIELDS:
+        mapping = preview.mapping if isinstance(preview.mapping, ColumnMapping if orders else CatalogueMapping) \
+            else None
+        for field, label, required in (MAPPING_FIELDS if orders else CATALOGUE_FIELDS):
             combo = QComboBox()
             combo.addItem(NOT_IN_FILE, None)
             for h in preview.header:
@@ -355,7 +375,8 @@ class ImportWizard(QDialog):
         current = getattr(mapping, "date_order", "auto") if mapping is not None else "auto"
         self.date_combo.setCurrentIndex(max(0, [k for k, _ in DATE_ORDERS].index(current)
                                             if current in dict(DATE_ORDERS) else 0))
-        self.mapping_form.addRow("How dates are written", self.date_combo)
+        if orders:
+            self.mapping_form.addRow("How dates are written", self.date_combo)
         detected = preview.profile is not None and mapping is not None
         if detected:
             self.mapping_hint.setText("Filled in from the recognised layout. Change a column only if it is wrong: "
@@ -380,6 +401,8 @@ class ImportWizard(QDialog):
         if not self.combos:
             return None
         values = {f: c.currentData() for f, c in self.combos.items()}
+        if self.kind_catalogue.isChecked():
+            return CatalogueMapping(**values)
         date_order = self.date_combo.currentData()
         detected = self.preview.mapping
         if detected is not None:
@@ -396,15 +419,15 @@ class ImportWizard(QDialog):
     def start_import(self) -> None:
         if self.path is None:
             return
-        path, shop = self.path, self.shop
+        path, shop, sheet = self.path, self.shop, self.sheet
         catalogue = self.kind_catalogue.isChecked()
-        mapping = None if catalogue else self.mapping()
+        mapping = self.mapping()
         profile = None if catalogue or mapping is not None else self.preview.profile
 
         def work(progress, cancel):
             with shop.worker_db() as db:
                 return ingest.import_file(db, path, kind="catalogue" if catalogue else "orders", profile=profile,
-                                          mapping=mapping, progress=progress, cancel=cancel)
+                                          mapping=mapping, sheet=sheet, progress=progress, cancel=cancel)
 
         job = self.runner.run(work, f"Importing {path.name}", shop=shop, changes=Changes(orders=True),
                               caller_tells_outcome=True)

@@ -27,6 +27,7 @@ def fill_shop(path, customers: int = 50, orders_per: int = 3, seed: int = 1, rec
               "category": ["Home", "Bags", "Party"][i % 3], "price": 2.5 + i} for i, n in enumerate(PRODUCTS)])
         db["customers"].insert_all(
             [{"id": c, "key_kind": "email", "external_key": f"customer{c:06d}@example.com",
+              "email": f"customer{c:06d}@example.com",
               "name": f"Customer {c:06d}" if c % 7 else None, "import_id": 1}
              for c in range(1, customers + 1)], batch_size=5000)
         orders, lines = [], []

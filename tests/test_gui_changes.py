@@ -23,7 +23,8 @@ def test_approving_a_reason_updates_the_overview_count_and_the_export_button(mak
     exporter = w.views["export"]
     qtbot.waitUntil(lambda: exporter.counts is not None, timeout=10000)   # counted on a worker
     assert dash.cards["reasons_approved"].value.text() == "0"
-    assert not exporter.export_button.isEnabled() and "No reason is approved yet" in exporter.result.text()
+    exporter.for_spreadsheet.setChecked(True)   # a mailing also needs consent: see test_gui_dashboard_export
+    assert not exporter.export_button.isEnabled() and "No reason is approved yet" in exporter.hint.text()
 
     w.show_view("customers")
     detail = w.views["customers"].detail
@@ -31,7 +32,8 @@ def test_approving_a_reason_updates_the_overview_count_and_the_export_button(mak
 
     qtbot.waitUntil(lambda: dash.cards["reasons_approved"].value.text() == "1", timeout=10000)
     qtbot.waitUntil(lambda: exporter.counts["approved"] == 1, timeout=10000)
-    assert exporter.export_button.isEnabled() and exporter.result.text() == ""
+    qtbot.waitUntil(lambda: not exporter._loader.running, timeout=10000)
+    assert exporter.export_button.isEnabled() and exporter.hint.text() == ""
     assert "1 with an approved reason" in exporter.summary.text()
 
 

@@ -3,9 +3,9 @@
 import time
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QInputDialog
+from PySide6.QtCore import QPoint, Qt
 
+import gui.customers as customers
 from engine import queries
 from gui_data import TickRecorder, fill_shop, make_window  # noqa: F401
 
@@ -102,7 +102,7 @@ def test_approve_reject_and_edit_a_reason(make_window, tmp_path, qtbot, monkeypa
     detail.reject_button.click()
     assert status()[0] == "rejected"
 
-    monkeypatch.setattr(QInputDialog, "getMultiLineText",
+    monkeypatch.setattr(customers, "edit_text",
                         lambda *a, **k: ("Your paper chains ran out in May: here is the new kit.", True))
     detail.edit_button.click()
     assert status()[1] == "Your paper chains ran out in May: here is the new kit."
@@ -145,3 +145,125 @@ def test_opening_a_big_shop_keeps_the_window_painting(make_window, big_shop, qtb
     ticks.stop()
     print(f"open: {ticks.max_gap:.2f} s")
     assert ticks.max_gap < 0.3, ticks.report()
+
+
+def test_money_is_shown_with_the_shops_currency(make_window, tmp_path, qtbot):
+    db = fill_shop(tmp_path / "s.shopwise", customers=5)
+    db.execute("UPDATE orders SET currency = 'EUR'")
+    db.conn.close()
+    w, view = open_customers(make_window, tmp_path / "s.shopwise")
+    spent = view.model.index(0, [k for k, _ in queries.CUSTOMER_COLUMNS].index("spent")).data()
+    assert spent.startswith("€") and spent[1].isdigit()
+    prices = [view.detail.history.topLevelItem(i).text(4) for i in range(view.detail.history.topLevelItemCount())]
+    assert prices and all(p.startswith("€") for p in prices)
+    dash = w.views["dashboard"]
+    w.show_view("dashboard")
+    qtbot.waitUntil(lambda: dash.data is not None, timeout=10000)
+    assert dash.sales_chart.currency == "EUR" and "€" in dash.sales_chart.toolTip()
+
+
+def test_search_finds_the_name_the_list_shows(shop, tmp_path):
+    db = fill_shop(tmp_path / "s.shopwise", customers=30)
+    db.execute("UPDATE customers SET key_kind = 'customer_id', external_key = '123' || id, name = NULL WHERE id = 5")
+    assert queries.count_customers(db, "Customer 1235") == 1
+    assert queries.customers_page(db, "customer 1235")[0]["name"] == "Customer 1235"
+    db.conn.close()
+
+
+def test_filter_bar_approve_all_shown_and_undo(make_window, tmp_path, qtbot, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+    db = fill_shop(tmp_path / "s.shopwise", customers=12)
+    db.execute("UPDATE customers SET marketing_consent = CASE WHEN id <= 4 THEN 'yes' ELSE 'unknown' END")
+    db.execute("UPDATE customers SET email = NULL WHERE id = 1")
+    db.conn.close()
+    w, view = open_customers(make_window, tmp_path / "s.shopwise")
+    view.consent.setCurrentIndex(view.consent.findData("yes"))
+    assert view.model.total == 4 and view.count_label.text() == "4 found"
+    view.has_email.setChecked(True)
+    assert view.model.total == 3
+    view.due.setChecked(True)                 # fill_shop's reorders are 10 days overdue
+    assert view.model.total == 3
+    view.due_days.setValue(0)
+    assert view.model.total == 3
+    view.not_reviewed.setChecked(True)
+    shown = {r["id"] for r in view.model.rows}
+    drafts = lambda: w.shop.db.execute(  # noqa: E731
+        "SELECT count(*) FROM reasons s JOIN recommendations r ON r.id = s.recommendation_id"
+        " WHERE s.status = 'draft' AND r.customer_id IN (2, 3, 4)").fetchone()[0]
+    before, all_drafts = drafts(), w.shop.db.execute("SELECT count(*) FROM reasons WHERE status = 'draft'").fetchone()[0]
+    assert before == 6 and shown == {2, 3, 4}
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *a, **k: asked.append(a[2]) or QMessageBox.StandardButton.Yes)
+    view.approve_shown.click()
+    assert "Approve 6 reasons still to review, for the 3 customers shown" in asked[0]
+    assert drafts() == 0
+    assert w.shop.db.execute("SELECT count(*) FROM reasons WHERE status = 'draft'").fetchone()[0] == all_drafts - 6
+    assert view.model.total == 0               # nothing left to review among them
+    view.undo()
+    assert drafts() == 6
+
+    for box in (view.has_email, view.due, view.not_reviewed):
+        box.setChecked(False)
+    view.consent.setCurrentIndex(0)
+    assert view.model.total == 12 and view.count_label.text() == "12 customers"
+
+
+def test_a_and_r_move_to_the_next_suggestion_and_ctrl_z_undoes(make_window, tmp_path, qtbot):
+    from PySide6.QtTest import QTest
+    fill_shop(tmp_path / "s.shopwise", customers=5).conn.close()
+    w, view = open_customers(make_window, tmp_path / "s.shopwise")
+    detail = view.detail
+    first = detail.selected()
+    detail.recs.setFocus()
+    QTest.keyClick(detail.recs, Qt.Key.Key_R)
+    second = detail.selected()
+    assert second["id"] != first["id"]
+    QTest.keyClick(detail.recs, Qt.Key.Key_A)
+    third = detail.selected()
+    assert third["id"] not in (first["id"], second["id"])
+    status = lambda rec: w.shop.db.execute(  # noqa: E731
+        "SELECT status FROM reasons WHERE recommendation_id = ? ORDER BY id DESC", [rec["id"]]).fetchone()[0]
+    assert (status(first), status(second)) == ("rejected", "approved")
+    QTest.keyClick(detail.recs, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    QTest.keyClick(detail.recs, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert (status(first), status(second)) == (first["reason_status"], second["reason_status"])
+
+
+def test_most_first_on_the_first_click_of_spent(make_window, tmp_path, qtbot):
+    from PySide6.QtTest import QTest
+    fill_shop(tmp_path / "s.shopwise", customers=30).conn.close()
+    w, view = open_customers(make_window, tmp_path / "s.shopwise")
+    hh = view.table.horizontalHeader()
+    spent = [k for k, _ in queries.CUSTOMER_COLUMNS].index("spent")
+    x = hh.sectionViewportPosition(spent) + hh.sectionSize(spent) // 2
+    QTest.mouseClick(hh.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, hh.height() // 2))
+    view.model.wait()
+    qtbot.waitUntil(lambda: not view.model.sorting, timeout=10000)
+    values = [r["spent"] for r in view.model.rows]
+    assert view.model.descending and values == sorted(values, reverse=True)
+
+
+def test_purchase_history_says_when_it_shows_only_the_newest_lines(make_window, tmp_path, qtbot, monkeypatch):
+    import gui.customers as customers
+    monkeypatch.setattr(customers, "HISTORY_PAGE", 4)
+    fill_shop(tmp_path / "s.shopwise", customers=3).conn.close()
+    w, view = open_customers(make_window, tmp_path / "s.shopwise")
+    detail = view.detail
+    detail.show_customer(2)
+    assert detail.history.topLevelItemCount() == 4
+    assert detail.history_note.text() == "The newest 4 of 6 order lines." and not detail.more_history.isHidden()
+    detail.more_history.click()
+    assert detail.history.topLevelItemCount() == 6 and detail.more_history.isHidden()
+
+
+
+def test_the_edit_dialog_wraps_a_long_reason(make_window, tmp_path, qtbot):
+    from PySide6.QtWidgets import QPlainTextEdit
+
+    from gui.widgets import text_dialog
+    w = make_window()
+    dialog = text_dialog(w, "Edit reason", "Reason:", "A long reason about paper chains. " * 12)
+    box = dialog.findChild(QPlainTextEdit)
+    assert box.lineWrapMode() == QPlainTextEdit.LineWrapMode.WidgetWidth and dialog.width() >= 560
+    assert dialog.textValue().startswith("A long reason")

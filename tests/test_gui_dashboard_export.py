@@ -27,6 +27,8 @@ def test_overview_counts_status_and_charts(make_window, tmp_path, qtbot):
     assert "orders.csv" in dash.import_label.text()
     assert "120 suggestions" in dash.model_label.text()
     assert "built-in writer" in dash.reason_label.text()
+    assert dash.review_label.text() == "40 of 120 suggestions reviewed (approved, edited or rejected)."
+    assert dash.never_label.text() == "No product is left out of suggestions."
     assert len(dash.sales_chart.points) == 12 and dash.sales_chart.points[0][0] == "2023-01"
     assert len(dash.top_chart.items) == 10
     image = dash.grab()
@@ -62,12 +64,14 @@ def test_export_per_recommendation_only_approved(tmp_path):
     rows = read_csv(out)
     approved = db.execute("SELECT count(*) FROM reasons WHERE status IN ('approved', 'edited')").fetchone()[0]
     assert n == approved == len(rows) - 1
-    assert rows[0] == [label for _, label, on in EXPORT_COLUMNS if on]
-    assert all(r[2] in ("Time to reorder", "New for them") for r in rows[1:])
+    assert rows[0] == [key for key, _, on in EXPORT_COLUMNS if on]   # snake_case, for machines
+    assert rows[0][:2] == ["customer", "email"]
+    assert all(r[1].endswith("@example.com") for r in rows[1:])
+    assert all(r[2] in ("reorder", "discover") for r in rows[1:])
 
     n_all = export_recommendations(db, out, columns=["customer", "product", "reason", "score"])
     rows = read_csv(out)
-    assert n_all == 30 and rows[0] == ["Customer", "Product", "Reason", "Score"]
+    assert n_all == 30 and rows[0] == ["customer", "product", "reason", "score"]
     cells = [c for r in rows for c in r]
     assert "'=HYPERLINK(\"http://x\")" in cells                  # product name neutralised
     assert "'=cmd|' /C calc'!A0 time to restock" in cells        # reason neutralised
@@ -78,11 +82,10 @@ def test_export_per_recommendation_only_approved(tmp_path):
 def test_export_per_customer(tmp_path):
     db = fill_shop(tmp_path / "s.shopwise", customers=10)
     out = tmp_path / "out.csv"
-    n = export_recommendations(db, out, columns=["customer_key", "product", "reason"], per="customer")
+    n = export_recommendations(db, out, columns=["email", "product", "reason"], per="customer")
     rows = read_csv(out)
     assert n == 10 and len(rows) == 11
-    assert rows[0] == ["E-mail / phone / customer number", "Product 1", "Reason 1", "Product 2", "Reason 2",
-                       "Product 3", "Reason 3"]
+    assert rows[0] == ["email", "product_1", "reason_1", "product_2", "reason_2", "product_3", "reason_3"]
     db.conn.close()
 
 
@@ -99,6 +102,8 @@ def test_export_screen_writes_the_chosen_file(make_window, tmp_path, qtbot):
     w, view = open_view(make_window, tmp_path / "s.shopwise", "export")
     qtbot.waitUntil(lambda: view.counts is not None, timeout=10000)   # counted on a worker
     assert "30 suggestions for 10 customers" in view.summary.text()
+    view.for_spreadsheet.setChecked(True)
+    assert view.columns_box.isVisibleTo(view) and not view.mailing_box.isVisibleTo(view)
     view.all_recs.setChecked(True)
     view.per_customer.setChecked(True)
     view.column_boxes["score"].setChecked(True)
@@ -106,7 +111,7 @@ def test_export_screen_writes_the_chosen_file(make_window, tmp_path, qtbot):
     wait_job(qtbot, job)
     out = tmp_path / "mailing.csv"
     rows = read_csv(out)
-    assert len(rows) == 11 and "Score 1" in rows[0]
+    assert len(rows) == 11 and "score_1" in rows[0]
     assert str(out) in view.result.text()
 
 
@@ -117,8 +122,10 @@ def test_export_screen_explains_when_nothing_is_approved(make_window, tmp_path, 
     w, view = open_view(make_window, tmp_path / "s.shopwise", "export")
     qtbot.waitUntil(lambda: view.counts is not None, timeout=10000)
     assert not view.export_button.isEnabled()
-    assert "approve reasons under Customers" in view.result.text()
+    assert "approve reasons under Customers" in view.hint.text()
+    view.for_spreadsheet.setChecked(True)
     view.all_recs.setChecked(True)
+    qtbot.waitUntil(lambda: not view._loader.running, timeout=10000)
     assert view.export_button.isEnabled()
 
 
@@ -139,3 +146,68 @@ def test_export_screen_counts_on_a_worker(make_window, tmp_path, qtbot, monkeypa
     w.views["customers"].detail.approve_button.click()
     qtbot.waitUntil(lambda: len(threads) >= 2, timeout=10000)
     assert threads and not any(threads)
+
+
+def test_mailing_export_screen_respects_consent_and_leaves_out_what_was_sent(make_window, tmp_path, qtbot):
+    db = fill_shop(tmp_path / "s.shopwise", customers=10)
+    db.execute("UPDATE customers SET first_name = 'Ann',"
+               " marketing_consent = CASE WHEN id <= 6 THEN 'yes' WHEN id <= 8 THEN 'no' ELSE 'unknown' END")
+    db.execute("UPDATE reasons SET status = 'rejected' WHERE recommendation_id = 1")
+    db.conn.close()
+    w, view = open_view(make_window, tmp_path / "s.shopwise", "export")
+    qtbot.waitUntil(lambda: view.plan is not None, timeout=10000)
+    assert view.for_mailing.isChecked() and view.mailing_box.isVisibleTo(view)
+    view.all_recs.setChecked(True)
+    qtbot.waitUntil(lambda: not view._loader.running and view.plan.rows == 6, timeout=10000)
+    text = view.plan_label.text()
+    assert "6 customers with 17 suggestions" in text   # customer 1's rejected suggestion is not among them
+    assert "2 said no to marketing" in text and "2 never said whether" in text
+    view.include_unknown.setChecked(True)
+    qtbot.waitUntil(lambda: not view._loader.running and view.plan.rows == 8, timeout=10000)
+    view.preset.setCurrentIndex(view.preset.findData("klaviyo"))
+    wait_job(qtbot, view.export_to(tmp_path / "klaviyo"))
+    rows = read_csv(tmp_path / "klaviyo.csv")
+    assert rows[0][:5] == ["Email", "First Name", "Last Name", "Phone Number", "Product 1"]
+    assert len(rows) == 9 and {r[1] for r in rows[1:]} == {"Ann"}
+    assert "The next export leaves these suggestions out" in view.result.text()
+    qtbot.waitUntil(lambda: not view._loader.running and view.plan.rows == 0, timeout=10000)
+    assert "sent in an earlier export are left out" in view.plan_label.text()
+    assert not view.export_button.isEnabled()
+    view.include_sent.setChecked(True)
+    qtbot.waitUntil(lambda: not view._loader.running and view.plan.rows == 8, timeout=10000)
+    assert view.export_button.isEnabled()
+
+
+def test_overview_shows_what_is_never_suggested(make_window, tmp_path, qtbot):
+    db = fill_shop(tmp_path / "s.shopwise", customers=5)
+    db.execute("UPDATE products SET name = 'Gift card 20' WHERE id = 1")
+    db.execute("UPDATE products SET status = 'archived' WHERE id IN (2, 3)")
+    db.conn.close()
+    w, dash = open_view(make_window, tmp_path / "s.shopwise", "dashboard")
+    qtbot.waitUntil(lambda: dash.data is not None, timeout=10000)
+    text = dash.never_label.text()
+    assert text.startswith("3 products never suggested (2 archived; 1 name contains 'gift card')"), text
+
+
+def test_overview_edits_the_never_suggest_rules(make_window, tmp_path, qtbot, monkeypatch):
+    import gui.dashboard as dashboard
+    from engine import exclusions
+    db = fill_shop(tmp_path / "s.shopwise", customers=5)
+    sku = db.execute("SELECT sku FROM products WHERE id = 4").fetchone()[0]
+    db.conn.close()
+    w, dash = open_view(make_window, tmp_path / "s.shopwise", "dashboard")
+    qtbot.waitUntil(lambda: dash.data is not None, timeout=10000)
+    shown = []
+    monkeypatch.setattr(dashboard, "edit_text",
+                        lambda parent, title, label, text: shown.append(text) or (f"name: gift card\nsku: {sku}\n", True))
+    dash.never_button.click()
+    assert shown[0].splitlines()[0] == "name: gift card"          # the defaults, one a line
+    assert exclusions.rules(w.shop.db) == [("name", "gift card"), ("sku", sku)]
+    qtbot.waitUntil(lambda: "1 product never suggested (1 SKU" in dash.never_label.text(), timeout=10000)
+
+
+def test_never_suggest_lines_that_are_not_rules_are_named():
+    from engine.exclusions import rules_from_words
+    assert rules_from_words("name: gift card\n\n TAG : sample* ") == [("name", "gift card"), ("tag", "sample*")]
+    with pytest.raises(ValueError, match='Line 2 \\("colour: red"\\) is not a rule'):
+        rules_from_words("name: tip\ncolour: red")

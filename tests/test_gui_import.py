@@ -104,15 +104,45 @@ def test_own_layout_asks_which_column_holds_what(make_window, tmp_path, qtbot):
     assert w.shop.db.execute("SELECT min(ordered_at) FROM orders").fetchone()[0].startswith("2024-02-03")
 
 
-def test_refused_file_is_explained_and_changes_nothing(make_window, tmp_path, qtbot):
+def test_an_unknown_product_list_asks_which_column_holds_what(make_window, tmp_path, qtbot):
     w, wizard = open_wizard(make_window, tmp_path, kind="catalogue")
     inspect(qtbot, wizard, DEMO_CSV)
     wizard.kind_catalogue.setChecked(True)   # the owner insists it is a catalogue
-    run_import(qtbot, wizard)
-    assert wizard.result_title.text() == "The file was not imported"
-    text = wizard.summary.text()
-    assert "not a product export" in text and "unchanged" in text and "Traceback" not in text
+    assert wizard.mapping_box.isVisible() and not wizard.next_button.isEnabled()
+    assert "product name" in wizard.check_error.text()
     assert count(w, "products") == 0 and count(w, "imports") == 0
+
+
+VEND = ("id,handle,name,sku,supplier_name,tags,price\n"
+        "0a1b,sophie-top,Sophie top,SOP-1,Bilali,\"swimwear, top\",49.00\n"
+        "0a1c,gia-bottom,Gia bottom,,Bilali,swimwear,39.50\n")
+
+
+def test_vend_catalogue_mapped_once_then_remembered(make_window, tmp_path, qtbot):
+    path = tmp_path / "vend.csv"
+    path.write_text(VEND, encoding="utf-8")
+    w, wizard = open_wizard(make_window, tmp_path, kind="catalogue")
+    inspect(qtbot, wizard, path)
+    wizard.kind_catalogue.setChecked(True)
+    assert wizard.mapping_box.isVisible() and not wizard.next_button.isEnabled()
+    for field, header in (("name", "name"), ("sku", "sku"), ("vendor", "supplier_name"), ("tags", "tags"),
+                          ("price", "price"), ("handle", "handle")):
+        wizard.combos[field].setCurrentIndex(wizard.combos[field].findData(header))
+    assert wizard.check_error.text() == ""
+    run_import(qtbot, wizard)
+    assert wizard.result_title.text() == "Import finished", wizard.summary.text()
+    assert w.shop.db.execute("SELECT name, sku, vendor, price, handle FROM products ORDER BY id").fetchall() == [
+        ("Sophie top", "SOP-1", "Bilali", 49.0, "sophie-top"), ("Gia bottom", None, "Bilali", 39.5, "gia-bottom")]
+
+    again = tmp_path / "vend-next-week.csv"
+    again.write_text(VEND + "0a1d,towel,Beach towel,TWL,Towel Co,beach,12\n", encoding="utf-8")
+    w.open_import("orders")
+    wizard = w.wizard
+    inspect(qtbot, wizard, again)
+    assert wizard.kind_catalogue.isChecked() and "last time" in wizard.recognised.text()
+    assert wizard.combos["vendor"].currentData() == "supplier_name"
+    run_import(qtbot, wizard)   # no column chosen this time
+    assert count(w, "products") == 3
 
 
 def test_cancel_keeps_nothing(make_window, tmp_path, qtbot):
@@ -146,3 +176,21 @@ def test_unreadable_file_says_so(make_window, tmp_path, qtbot):
     if wizard.pages.currentIndex() == wizard.CHOOSE:
         assert wizard.choose_error.text() and "Traceback" not in wizard.choose_error.text()
         assert wizard.drop.isEnabled()
+
+
+def test_excel_workbook_sheet_chosen_in_the_wizard(make_window, tmp_path, qtbot):
+    from test_mailing import uci_workbook
+    xlsx, _ = uci_workbook(tmp_path, rows=60)
+    w, wizard = open_wizard(make_window, tmp_path)
+    inspect(qtbot, wizard, xlsx)
+    assert wizard.pages.currentIndex() == wizard.CHECK
+    assert wizard.sheet_combo.isVisibleTo(wizard) and wizard.sheet_combo.currentText() == "Notes"
+    assert wizard.mapping_box.isVisible()          # the notes sheet is no layout Shopwise knows
+    wizard.sheet_combo.setCurrentText("Invoices")
+    wizard.sheet_combo.activated.emit(1)
+    qtbot.waitUntil(lambda: "sheet Invoices" in wizard.recognised.text(), timeout=15000)
+    assert "Online Retail invoices" in wizard.recognised.text() and wizard.mapping_box.isHidden()
+    run_import(qtbot, wizard)
+    assert wizard.result_title.text() == "Import finished", wizard.summary.text()
+    assert w.shop.db.execute("SELECT file_name FROM imports").fetchone()[0] == "Online Retail.xlsx"
+    assert count(w, "order_lines") > 0

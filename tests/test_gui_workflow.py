@@ -3,7 +3,9 @@
 
 import csv
 
-from PySide6.QtWidgets import QFileDialog, QInputDialog
+from PySide6.QtWidgets import QFileDialog
+
+import gui.customers as customers
 
 from gui_data import DEMO_CSV, TickRecorder, make_window, wait_job  # noqa: F401
 
@@ -101,7 +103,7 @@ def test_whole_workflow(make_window, tmp_path, qtbot, monkeypatch, tiny_model):
 
     ids = [it.data(0, 256)["id"] for it in suggestion_items() if it.data(0, 256).get("reason_id")]
     assert len(ids) >= 2
-    monkeypatch.setattr(QInputDialog, "getMultiLineText",
+    monkeypatch.setattr(customers, "edit_text",
                         lambda *a, **k: ("=Owner's own words: you will love this one.", True))
     select(ids[0])
     view.detail.edit_button.click()
@@ -115,12 +117,13 @@ def test_whole_workflow(make_window, tmp_path, qtbot, monkeypatch, tiny_model):
     w.show_view("export")
     export = w.views["export"]
     export.reload()
+    export.for_spreadsheet.setChecked(True)
     export.only_approved.setChecked(True)
     job = export.export_to(tmp_path / "mailing.csv")
     wait_job(qtbot, job)
     with open(tmp_path / "mailing.csv", newline="", encoding="utf-8-sig") as f:
         rows = list(csv.reader(f))
-    assert rows[0] == ["Customer", "E-mail / phone / customer number", "Kind (reorder or new)", "Product", "Reason"]
+    assert rows[0] == ["customer", "email", "kind", "product", "reason"]
     assert len(rows) == 3
     reasons_out = [r[4] for r in rows[1:]]
     assert "'=Owner's own words: you will love this one." in reasons_out    # neutralised, never a formula

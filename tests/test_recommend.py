@@ -311,7 +311,7 @@ def test_runs_and_evaluations_are_stored(tmp_path):
                       [run_id]).fetchone()[0] == n_customers
 
 
-@pytest.mark.parametrize("stage", ["Comparing", "Writing"])
+@pytest.mark.parametrize("stage", ["Trying suggestion method", "Writing"])
 def test_cancel_leaves_the_database_unchanged(tmp_path, stage):
     db = synthetic(tmp_path / "s.db", personal=True)
     R.run_recommendations(db)          # an earlier run exists

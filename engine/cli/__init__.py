@@ -12,22 +12,50 @@ from engine.jobs import Cancelled, Refused
 
 def cmd_import(args) -> int:
     from engine.ingest import import_file
-    from engine.ingest.layouts import ColumnMapping
+    from engine.ingest.report import reports_to_csv
 
     db = open_shop(args.db)
-    mapping = None
-    if args.map:
-        pairs = dict(item.split("=", 1) for item in args.map)
-        mapping = ColumnMapping(**pairs, date_order=args.date_order)
-    for path in args.files:
-        report = import_file(db, path, profile=args.profile, mapping=mapping, progress=print_progress)
-        if sys.stderr.isatty():
-            print(file=sys.stderr)
-        print("\n".join(report.summary_lines()))
-        if args.report:
-            report.to_csv(args.report)
-            print(f"Full report saved to {args.report}.")
+    mapping = mapping_from_arguments(args.map, args.date_order, args.profile) if args.map else None
+    reports = []
+    try:
+        for path in args.files:
+            report = import_file(db, path, profile=args.profile, mapping=mapping, sheet=args.sheet,
+                                 progress=print_progress)
+            reports.append(report)
+            if sys.stderr.isatty():
+                print(file=sys.stderr)
+            print("\n".join(report.summary_lines()))
+    finally:  # the files imported before a refused one are in the shop: their rows belong in the report
+        if args.report and reports:
+            reports_to_csv(reports, args.report)
+            print(f"Full report of {len(reports)} file{'s' if len(reports) != 1 else ''} saved to {args.report}.")
     return OK
+
+
+def mapping_from_arguments(items: list[str], date_order: str, profile: str | None = None):
+    """The owner's `--map FIELD=COLUMN` arguments as an order mapping, or a catalogue mapping when the
+    fields are a catalogue's (or `--profile catalogue`); Refused, naming the valid fields, otherwise."""
+    from engine.ingest.catalogue import CATALOGUE_FIELDS, CatalogueMapping
+    from engine.ingest.layouts import MAPPING_FIELDS, ColumnMapping
+    order_fields = [name for name, _, _ in MAPPING_FIELDS]
+    catalogue_fields = [name for name, _, _ in CATALOGUE_FIELDS]
+    pairs = {}
+    for item in items:
+        field, sep, column = item.partition("=")
+        field, column = field.strip(), column.strip()
+        if not sep or not field or not column:
+            raise Refused(f"--map {item}: write it as FIELD=COLUMN, e.g. --map ordered_at=Date.")
+        pairs[field] = column
+    catalogue = profile == "catalogue" or (set(pairs) <= set(catalogue_fields)
+                                           and not set(pairs) <= set(order_fields))
+    valid = catalogue_fields if catalogue else order_fields
+    unknown = [f for f in pairs if f not in valid]
+    if unknown:
+        raise Refused(f"--map: '{unknown[0]}' is not a field. Valid fields for orders: {', '.join(order_fields)}; "
+                      f"for a product catalogue: {', '.join(catalogue_fields)}.")
+    if catalogue:
+        return CatalogueMapping(**pairs)
+    return ColumnMapping(**pairs, date_order=date_order)
 
 
 def cmd_stats(args) -> int:
@@ -48,15 +76,18 @@ def build_parser() -> argparse.ArgumentParser:
                              "(import, recommend, train a tiny model, reasons, export); exit 0 if it works")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    p = commands.add_parser("import", help="import order or product (catalogue) CSV files")
+    p = commands.add_parser("import", help="import order or product (catalogue) CSV files or Excel workbooks")
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("--profile", help="layout: shopify, uci_retail, groceries, till, woocommerce, "
-                                     "amazon_reviews, generic (default: detected)")
+                                     "amazon_reviews, generic, catalogue (default: detected)")
     p.add_argument("--map", action="append", metavar="FIELD=COLUMN",
                    help="own layout: which column holds a field, e.g. --map ordered_at=Date "
-                        "--map product_name=Item --map customer_id=Member (repeat)")
+                        "--map product_name=Item --map customer_id=Member (repeat); for a product list "
+                        "--map name=name --map sku=sku --map vendor=supplier_name. Remembered for files "
+                        "with the same columns")
     p.add_argument("--date-order", default="auto", choices=["auto", "dmy", "mdy", "ymd"],
                    help="date order when the file cannot tell (default: detected)")
+    p.add_argument("--sheet", help="Excel workbooks (.xlsx): the sheet to import (default: the first)")
     p.add_argument("--report", metavar="CSV", help="save every skipped or flagged row to this CSV")
     add_db_argument(p)
     p.set_defaults(handler=cmd_import)
@@ -65,9 +96,11 @@ def build_parser() -> argparse.ArgumentParser:
     add_db_argument(p)
     p.set_defaults(handler=cmd_stats)
 
+    from engine.cli.export import add_commands as add_export_commands
     from engine.cli.recommend import add_commands as add_recommend_commands
     from engine.reasons_commands import add_commands as add_reason_commands
     add_recommend_commands(commands)
+    add_export_commands(commands)
     add_reason_commands(commands)
     return parser
 

@@ -19,6 +19,9 @@ MAPPING_FIELDS = [
     ("customer_email", "Customer e-mail", False),
     ("customer_phone", "Customer phone", False),
     ("customer_name", "Customer name", False),
+    ("customer_first_name", "Customer first name", False),
+    ("customer_last_name", "Customer last name", False),
+    ("marketing_consent", "Accepts marketing (yes/no)", False),
     ("product_name", "Product name", False),
     ("sku", "Product code (SKU)", False),
     ("quantity", "Quantity", False),
@@ -36,6 +39,9 @@ class ColumnMapping:
     customer_email: str | None = None
     customer_phone: str | None = None
     customer_name: str | None = None
+    customer_first_name: str | None = None
+    customer_last_name: str | None = None
+    marketing_consent: str | None = None
     product_name: str | None = None
     sku: str | None = None
     quantity: str | None = None
@@ -90,6 +96,7 @@ class Layout:
     headerless_names: tuple[str, ...] = ()
     date_column_is_epoch: bool = False
     kind: str = "orders"              # 'orders' or 'reviews'
+    guest_customer_ids: tuple[str, ...] = ()  # customer numbers that mean "no account" (a guest)
 
     def missing_columns(self, mapping: ColumnMapping) -> list[str]:
         """Sentences naming the required columns this file of a known layout lacks."""
@@ -123,6 +130,11 @@ SHOPIFY = Layout(
         "customer_phone": ("Phone", "Customer: Phone", "Billing Phone", "Shipping Phone",
                            "Customer Phone", "Billing: Phone"),
         "customer_name": ("Billing Name", "Customer Name", "Shipping Name"),
+        "customer_first_name": ("Customer: First Name", "Billing First Name", "First Name"),
+        "customer_last_name": ("Customer: Last Name", "Billing Last Name", "Last Name"),
+        # The older admin export says "Accepts Marketing", the newer one "Accepts Email Marketing".
+        "marketing_consent": ("Accepts Email Marketing", "Accepts Marketing",
+                              "Customer: Accepts Email Marketing", "Customer: Accepts Marketing"),
         "product_name": ("Lineitem name", "Line item name", "Lineitem title", "Line Item Name",
                          "Line: Name", "Line: Title"),
         "sku": ("Lineitem sku", "Line item SKU", "Lineitem SKU", "Line: SKU"),
@@ -135,8 +147,8 @@ SHOPIFY = Layout(
     },
     signature=("Name", "Lineitem name|Line item name|Lineitem title|Line Item Name|Line: Name|Line: Title"),
     customer_kind="email",
-    fill_down=("ordered_at", "customer_email", "customer_phone", "customer_name", "status",
-               "cancelled_at", "currency"),
+    fill_down=("ordered_at", "customer_email", "customer_phone", "customer_name", "customer_first_name",
+               "customer_last_name", "marketing_consent", "status", "cancelled_at", "currency"),
     cancelled_statuses=("voided", "refunded"),
 )
 
@@ -186,6 +198,9 @@ WOOCOMMERCE = Layout(
         "customer_email": ("Billing Email", "billing_email", "Customer Email", "Email (Billing)"),
         "customer_phone": ("Billing Phone", "billing_phone", "Phone (Billing)"),
         "customer_name": ("Billing Full Name", "Customer Name", "Billing Name"),
+        "customer_first_name": ("Billing First Name", "billing_first_name", "First Name (Billing)"),
+        "customer_last_name": ("Billing Last Name", "billing_last_name", "Last Name (Billing)"),
+        "marketing_consent": ("Marketing Opt-in", "Newsletter", "Accepts Marketing"),
         "product_name": ("Item Name", "Product Name", "item_name", "Product name"),
         "sku": ("SKU", "Item SKU", "item_sku", "Product SKU"),
         "quantity": ("Quantity", "Qty", "item_quantity", "Quantity (- Refund)"),
@@ -195,6 +210,7 @@ WOOCOMMERCE = Layout(
     },
     signature=("Order Status|status", "Billing Email|billing_email|Billing Phone|billing_phone"),
     customer_kind="email",
+    guest_customer_ids=("0",),   # a guest checkout: keyed by billing e-mail, else kept a guest
     cancelled_statuses=("cancelled", "wc-cancelled", "refunded", "wc-refunded", "failed",
                         "wc-failed", "trash"),
 )

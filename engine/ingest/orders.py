@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -25,7 +25,10 @@ import sqlite_utils
 from engine.ingest.csvfile import (AmbiguousDates, CsvFormat, DateFormat, ImportRefused, csv_errors_refused,
                             detect_date_format, detect_decimal_comma, parse_numbers, read_chunks,
                             skipped_lines, sniff, split_header)
-from engine.ingest.catalogue import CatalogueLayout, detect_catalogue, import_catalogue
+from engine.ingest.remembered import recall_mapping, remember_mapping
+from engine.ingest.workbook import is_workbook, sheet_as_csv, sheet_names
+from engine.ingest.catalogue import CatalogueLayout, CatalogueMapping, detect_catalogue, import_catalogue
+from engine import contacts
 from engine.db import name_key, transaction
 from engine.jobs import CancelToken, Progress, ProgressCallback, no_progress
 from engine.ingest.layouts import (GENERIC, ColumnMapping, Layout, LAYOUTS, detect_headerless,
@@ -50,7 +53,8 @@ class FilePreview:
     kind: str                 # 'orders', 'reviews' or 'catalogue'
     profile: str | None       # the detected layout's key, None when the owner must map columns
     profile_label: str
-    mapping: ColumnMapping | None
+    mapping: ColumnMapping | CatalogueMapping | None
+    sheets: list[str] = field(default_factory=list)   # a workbook's sheets (the first is read by default)
 
 
 def _open(path: Path, profile: str | None, fmt: CsvFormat | None = None
@@ -68,11 +72,29 @@ def _open(path: Path, profile: str | None, fmt: CsvFormat | None = None
     return fmt, layout, header
 
 
-def inspect_file(path: str | Path) -> FilePreview:
-    """What the import wizard shows before importing: format, layout in words, the first rows."""
+@contextlib.contextmanager
+def _as_csv(path: Path, sheet: str | None):
+    """The file to read as CSV: the file itself, or an Excel workbook's sheet written out as CSV."""
+    if is_workbook(path):
+        with sheet_as_csv(path, sheet) as csv_path:
+            yield csv_path
+    else:
+        yield path
+
+
+def inspect_file(path: str | Path, db: sqlite_utils.Database | None = None,
+                 sheet: str | None = None) -> FilePreview:
+    """What the import wizard shows before importing: format, layout in words, the first rows.
+
+    With the shop's `db`, a file of a layout the owner mapped before comes with that mapping.
+    An Excel workbook is read from `sheet` (the first by default); `sheets` lists them all.
+    """
     path = Path(path)
-    with csv_errors_refused(path):
-        return _inspect(path)
+    with _as_csv(path, sheet) as readable, csv_errors_refused(path):
+        preview = _inspect(readable, db)
+        if readable != path:
+            preview.path, preview.sheets = path, sheet_names(path)
+        return preview
 
 
 def _recognise(path: Path, fmt: CsvFormat) -> tuple[Layout | None, list[str], CatalogueLayout | None]:
@@ -82,20 +104,35 @@ def _recognise(path: Path, fmt: CsvFormat) -> tuple[Layout | None, list[str], Ca
     return layout, header, None if layout else detect_catalogue(header)
 
 
-def _inspect(path: Path) -> FilePreview:
+def _remembered(db, header: list[str]) -> tuple[str, ColumnMapping | CatalogueMapping] | None:
+    """(kind, mapping) the owner chose before for a file with exactly this header, if any."""
+    if db is None:
+        return None
+    for kind, mapping_class in (("catalogue", CatalogueMapping), ("orders", ColumnMapping)):
+        mapping = recall_mapping(db, kind, header, mapping_class)
+        if mapping is not None:
+            return kind, mapping
+    return None
+
+
+def _inspect(path: Path, db) -> FilePreview:
     fmt = sniff(path)
     layout, header, catalogue = _recognise(path, fmt)
+    again = None if layout or catalogue else _remembered(db, header)
     has_header = layout.has_header if layout else True
     first = next(iter(read_chunks(path, fmt, header=has_header,
                                   names=None if has_header else header, chunksize=PREVIEW_ROWS)),
                  pd.DataFrame(columns=header))
     if catalogue:
         kind, key, label, mapping = "catalogue", catalogue.key, catalogue.label, None
+    elif again:
+        kind, mapping = again
+        key, label = None, "your own layout, with the columns you chose last time"
     elif layout:
         kind, key, label, mapping = layout.kind, layout.key, layout.label, layout.mapping_for(header)
     else:
         kind, key, label, mapping = "orders", None, GENERIC.label, ColumnMapping()
-    decimal = "," if mapping and uses_decimal_comma(fmt, mapping, first) else "."
+    decimal = "," if isinstance(mapping, ColumnMapping) and uses_decimal_comma(fmt, mapping, first) else "."
     return FilePreview(path, fmt.encoding, fmt.delimiter, decimal, header,
                        first.head(PREVIEW_ROWS).values.tolist(), kind, key, label, mapping)
 
@@ -109,24 +146,33 @@ def uses_decimal_comma(fmt: CsvFormat, mapping: ColumnMapping, sample: pd.DataFr
 
 
 def import_file(db: sqlite_utils.Database, path: str | Path, *, kind: str | None = None,
-                profile: str | None = None, mapping: ColumnMapping | None = None,
-                progress: ProgressCallback = no_progress, cancel: CancelToken | None = None) -> ImportReport:
+                profile: str | None = None, mapping: ColumnMapping | CatalogueMapping | None = None,
+                sheet: str | None = None, progress: ProgressCallback = no_progress,
+                cancel: CancelToken | None = None) -> ImportReport:
     """Import an order, review or catalogue export. Raises ImportRefused (nothing changed) or Cancelled.
 
-    `kind` "catalogue" or "orders" is the owner's choice; None: a profile or a mapping means orders
-    (profile "catalogue": a catalogue), else the file says. The file is read and hashed once.
+    `kind` "catalogue" or "orders" is the owner's choice; None: a catalogue mapping or profile
+    "catalogue" means a catalogue, another mapping or profile orders, else the file says. The file is
+    read and hashed once. An Excel workbook (.xlsx) is imported from `sheet` (the first by default).
     """
     path = Path(path)
+    with _as_csv(path, sheet) as readable:
+        return _import_csv(db, readable, kind, profile, mapping, progress, cancel)
+
+
+def _import_csv(db, path: Path, kind, profile, mapping, progress, cancel) -> ImportReport:
     fmt = sniff(path)
     if kind is None:
-        if mapping is not None or profile not in (None, "catalogue"):
-            kind = "orders"
-        elif profile == "catalogue":
+        if isinstance(mapping, CatalogueMapping) or profile == "catalogue":
             kind = "catalogue"
+        elif mapping is not None or profile is not None:
+            kind = "orders"
         else:
-            kind = "catalogue" if _recognise(path, fmt)[2] else "orders"
+            layout, header, catalogue = _recognise(path, fmt)
+            again = None if layout or catalogue else _remembered(db, header)
+            kind = "catalogue" if catalogue else again[0] if again else "orders"
     if kind == "catalogue":
-        return import_catalogue(db, path, fmt=fmt, progress=progress, cancel=cancel)
+        return import_catalogue(db, path, fmt=fmt, mapping=mapping, progress=progress, cancel=cancel)
     return import_orders(db, path, profile=profile, mapping=mapping, fmt=fmt, progress=progress, cancel=cancel)
 
 
@@ -136,11 +182,13 @@ def import_orders(db: sqlite_utils.Database, path: str | Path, *, profile: str |
     """Import an order export into the shop (`fmt`: the file as `sniff` read it, when already read)."""
     path = Path(path)
     fmt, layout, header = _open(path, "generic" if mapping else profile, fmt)
+    if layout is None and mapping is None:
+        mapping = recall_mapping(db, "orders", header, ColumnMapping)
     if layout is None:
         if mapping is None:
-            raise ImportRefused("The columns of this file are not a layout Shopwise knows. "
-                                "Choose which column holds what (profile 'generic' with a mapping).",
-                                file=path.name)
+            raise ImportRefused("The columns of this file are not a layout Shopwise knows. Choose which "
+                                "column holds what: for orders the order date and the product at least, "
+                                "for a product list the product name.", file=path.name)
         layout = GENERIC
     else:
         mapping = layout.mapping_for(header)
@@ -155,6 +203,8 @@ def import_orders(db: sqlite_utils.Database, path: str | Path, *, profile: str |
     job = _OrderImport(db, path, fmt, layout, mapping, header, report)
     with transaction(db), csv_errors_refused(path):
         job.run(progress, cancel or CancelToken())
+        if layout is GENERIC:
+            remember_mapping(db, "orders", header, mapping)
     return report
 
 
@@ -324,9 +374,9 @@ class _OrderImport:
                     report.flag("formula_like", c.loc[formula, "row"], getattr(m, name), c.loc[formula, name])
 
         status = self._order_status(c, per_distinct)
+        contact = self._contacts(c, per_distinct)
         frame = pd.DataFrame({
-            "row": c["row"], "order_key": order_key, "kind": kind, "key": key,
-            "name": c.get("customer_name", pd.Series("", index=c.index)),
+            "row": c["row"], "order_key": order_key, "kind": kind, "key": key, **contact,
             "sku": sku, "pname": pname, "qty": qty, "price": price,
             "when": when, "status": status, "row_hash": row_hash,
             "currency": c.get("currency", pd.Series("", index=c.index)),
@@ -350,22 +400,52 @@ class _OrderImport:
         self.order_carry = both.iloc[[-1]].set_axis([-1])
         return both.loc[c.index]
 
+    def _contacts(self, c: pd.DataFrame, per_distinct) -> dict[str, pd.Series]:
+        """Each row's contact details: full name, first and last name, e-mail, phone, consent.
+
+        A file with only a full name gives first and last name by splitting it; a file with only
+        first and last names gives the full name by joining them.
+        """
+        empty = pd.Series("", index=c.index)
+        name = c.get("customer_name", empty)
+        def name_part(i: int) -> pd.Series:
+            if "customer_name" not in c:
+                return empty
+            return per_distinct("customer_name", lambda u: [contacts.split_name(v)[i] for v in u])
+
+        first = c.get("customer_first_name", empty)
+        last = c.get("customer_last_name", empty)
+        own = (first != "") | (last != "")
+        first = first.where(own, name_part(0))
+        last = last.where(own, name_part(1))
+        name = name.where(name != "", (first + " " + last).str.strip())
+        return {
+            "name": name, "first_name": first, "last_name": last,
+            "email": per_distinct("customer_email", lambda u: u.map(contacts.normal_email))
+            if "customer_email" in c else empty,
+            "phone": per_distinct("customer_phone", lambda u: u.map(contacts.normal_phone))
+            if "customer_phone" in c else empty,
+            "consent": per_distinct("marketing_consent", lambda u: u.map(contacts.consent))
+            if "marketing_consent" in c else pd.Series("unknown", index=c.index),
+        }
+
     def _customer_keys(self, c: pd.DataFrame, per_distinct) -> tuple[pd.Series, pd.Series]:
         """Customer identity: their number, else e-mail, else phone; empty for guests."""
         kind = pd.Series("", index=c.index)
         key = pd.Series("", index=c.index)
+        no_account = {"NA", *self.layout.guest_customer_ids}
         candidates = [
             ("customer_id", self.layout.customer_kind if self.layout.customer_kind != "email" else "customer_id",
-             lambda s: s.where(s.str.upper() != "NA", "")),
+             lambda s: s.where(~s.str.upper().isin(no_account), "")),
             ("customer_email", "email", lambda s: s.str.lower()),
             ("customer_phone", "phone", lambda s: s.str.replace(r"[^\d+]", "", regex=True)),
         ]
-        for field, field_kind, normalise in candidates:
-            if field in c:
-                value = per_distinct(field, normalise)
+        for name, name_kind, normalise in candidates:
+            if name in c:
+                value = per_distinct(name, normalise)
                 use = (key == "") & (value != "")
                 key = key.where(~use, value)
-                kind = kind.where(~use, field_kind)
+                kind = kind.where(~use, name_kind)
         return kind, key
 
     def _order_status(self, c: pd.DataFrame, per_distinct) -> pd.Series:
@@ -482,7 +562,37 @@ class _OrderImport:
             self.db.conn.executemany("INSERT INTO customers (id, key_kind, external_key, name, import_id)"
                                      " VALUES (?, ?, ?, ?, ?)", new)
             self.report.counts["customers_new"] += len(new)
-        return pd.Series(np.asarray(ids, dtype=object)[codes], index=f.index)
+        customer_ids = pd.Series(np.asarray(ids, dtype=object)[codes], index=f.index)
+        self._update_contacts(f, customer_ids)
+        return customer_ids
+
+    def _update_contacts(self, f: pd.DataFrame, customer_ids: pd.Series) -> None:
+        """Each customer's contact details from their newest order in this chunk that has each one.
+
+        A value the file leaves empty keeps what the shop knew; consent 'unknown' never overwrites
+        a 'yes' or 'no', and a known one records the column and file it came from.
+        """
+        contact_fields = ("customer_name", "customer_first_name", "customer_last_name", "customer_email",
+                          "customer_phone", "marketing_consent")
+        known = customer_ids.notna()
+        if not known.any() or not any(getattr(self.mapping, f) for f in contact_fields):
+            return   # a file that only numbers its customers (tills, member lists) has nothing to add
+        cols = ["first_name", "last_name", "email", "phone"]
+        rows = f.loc[known, cols + ["consent", "when"]].assign(customer=customer_ids[known])
+        # A customer's lines mostly repeat the same details: one row per distinct set, newest last.
+        rows = rows.sort_values("when", kind="stable").drop_duplicates(["customer", *cols, "consent"], keep="last")
+        rows = rows.assign(consent=rows["consent"].replace("unknown", ""))
+        newest = rows.replace("", np.nan).groupby("customer", sort=False)[cols + ["consent"]].last()
+        newest = newest[newest.notna().any(axis=1)]
+        newest = newest.astype(object).where(newest.notna(), None)
+        source = f"{self.mapping.marketing_consent} ({self.path.name})" if self.mapping.marketing_consent else None
+        self.db.conn.executemany(
+            "UPDATE customers SET first_name = coalesce(?, first_name), last_name = coalesce(?, last_name),"
+            " email = coalesce(?, email), phone = coalesce(?, phone),"
+            " marketing_consent = coalesce(?, marketing_consent),"
+            " consent_source = CASE WHEN ? IS NULL THEN consent_source ELSE ? END WHERE id = ?",
+            [(*(r[c] for c in cols), r["consent"], r["consent"], source, int(cid))
+             for cid, r in zip(newest.index, newest.to_dict("records"))])
 
     def _product_ids(self, f: pd.DataFrame) -> pd.Series:
         """Product row ids, by SKU when there is one, else by name; new products are added."""

@@ -127,11 +127,17 @@ class ImportReport:
         })
 
     def to_csv(self, path: str | Path) -> None:
-        with open(path, "w", newline="", encoding="utf-8") as f:
-            out = csv.writer(f)
-            out.writerow(["file", "row", "column", "problem", "value"])
-            for i in self.issues:
-                out.writerow([safe_cell(self.file_name), i.row, safe_cell(i.column or ""),
+        reports_to_csv([self], path)
+
+
+def reports_to_csv(reports: list[ImportReport], path: str | Path) -> None:
+    """Every skipped or flagged row of these imports in one CSV, each row naming its file."""
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        out = csv.writer(f)
+        out.writerow(["file", "row", "column", "problem", "value"])
+        for report in reports:
+            for i in report.issues:
+                out.writerow([safe_cell(report.file_name), i.row, safe_cell(i.column or ""),
                               REASONS.get(i.reason, i.reason), safe_cell(i.value)])
 
 

@@ -9,6 +9,7 @@ The engine API (no Qt here):
     evaluate(db) -> metrics table rows
     list_adapters(db), active_adapter(db), activate_adapter(db, id), rollback_adapter(db)
     set_reason(db, reason_id, text=None, status=...)
+    approve_reasons(db, ids) -> states before; reason_states(db, ids); restore_reasons(db, states)  (undo)
 
 Importing this package is cheap: each name loads its module when first used, so torch and
 transformers (seconds, and they hold Python's lock while they load) come with the first name that
@@ -22,6 +23,7 @@ _MODULE_OF = {
     "activate_adapter": "adapters", "active_adapter": "adapters", "list_adapters": "adapters",
     "rollback_adapter": "adapters", "check": "checker", "DeviceInfo": "device", "detect_device": "device",
     "evaluate": "compare", "generate_reasons": "generate", "ModelMissing": "model", "set_reason": "store",
+    "reason_states": "store", "restore_reasons": "store", "approve_reasons": "store",
     "PRESETS": "presets", "estimate_training_seconds": "presets", "remembered_device": "device",
     "train": "lora",
 }

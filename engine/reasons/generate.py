@@ -197,7 +197,7 @@ def generate_reasons(db, run_id: int | None = None, progress=no_progress, cancel
     recs = [r for r in store.recommendations(db, run_id, ids) if r["id"] not in skip]
     if not recs:
         return {"reasons": 0, "templates": 0}
-    progress(Progress(0, len(recs), "Loading the model"))
+    progress(Progress(0, None, "Loading the model (about half a minute)"))   # no fraction: a busy bar, not an empty one
     gen = generator or load_generator(db, data)
     catalogue = store.catalogue_names(db)
     t0, saved, templates = time.perf_counter(), 0, 0

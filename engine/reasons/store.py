@@ -46,13 +46,66 @@ def save_reasons(db, rows: list[dict]) -> None:
                        [r["recommendation_id"], r["text"], r["provenance"], r.get("adapter_id"), t, t])
 
 
+REVIEWED_STATUSES = ("approved", "edited", "rejected")
+
+
 def reviewed_ids(db) -> set[int]:
+    """Recommendations the owner has decided on: no new reason is written for them (a new draft
+    would hide an approval, an edit or a rejection)."""
     return {r[0] for r in db.execute(
-        "SELECT recommendation_id FROM reasons WHERE status IN ('approved', 'edited')").fetchall()}
+        f"SELECT recommendation_id FROM reasons WHERE status IN {REVIEWED_STATUSES}").fetchall()}
+
+
+def carry_reviews(db, run_id: int) -> int:
+    """Give run `run_id` the owner's decisions of earlier runs; returns how many were carried.
+
+    For each customer and product of the new run, the newest reason an earlier run had for the same
+    customer and product is copied (text, status, provenance and dates) when the owner approved,
+    edited or rejected it. A rejection therefore stays until the owner lifts it (approves or edits
+    that suggestion); a draft is not carried, the reason writer writes a fresh one.
+    Call inside the transaction that writes the run.
+    """
+    cur = db.execute(f"""
+        WITH newest AS (
+            SELECT r.customer_id, r.product_id, max(s.id) AS reason_id
+              FROM reasons s JOIN recommendations r ON r.id = s.recommendation_id
+             WHERE r.run_id != :run
+             GROUP BY r.customer_id, r.product_id)
+        INSERT INTO reasons (recommendation_id, text, provenance, adapter_id, status, created_at, updated_at)
+        SELECT n.id, s.text, s.provenance, s.adapter_id, s.status, s.created_at, s.updated_at
+          FROM recommendations n
+          JOIN newest w ON w.customer_id = n.customer_id AND w.product_id = n.product_id
+          JOIN reasons s ON s.id = w.reason_id
+         WHERE n.run_id = :run AND s.status IN {REVIEWED_STATUSES}""", {"run": run_id})
+    return cur.rowcount
 
 
 def ids_with_reason(db) -> set[int]:
     return {r[0] for r in db.execute("SELECT DISTINCT recommendation_id FROM reasons").fetchall()}
+
+
+def reason_states(db, reason_ids: list[int]) -> list[tuple[int, str, str]]:
+    """(id, text, status) of these reasons: what an undo puts back."""
+    marks = ",".join(str(int(i)) for i in reason_ids) or "NULL"
+    return [tuple(r) for r in db.execute(f"SELECT id, text, status FROM reasons WHERE id IN ({marks})")]
+
+
+def restore_reasons(db, states: list[tuple[int, str, str]]) -> None:
+    """Put reasons back as `reason_states` read them (the owner's undo), all together."""
+    t = now()
+    with transaction(db):
+        db.conn.executemany("UPDATE reasons SET text = ?, status = ?, updated_at = ? WHERE id = ?",
+                            [(text, status, t, rid) for rid, text, status in states])
+
+
+def approve_reasons(db, reason_ids: list[int]) -> list[tuple[int, str, str]]:
+    """Approve many reasons at once ("Approve all shown"); returns their states before, for an undo."""
+    before = reason_states(db, reason_ids)
+    t = now()
+    with transaction(db):
+        db.conn.executemany("UPDATE reasons SET status = 'approved', updated_at = ? WHERE id = ?",
+                            [(t, rid) for rid, _, _ in before])
+    return before
 
 
 def set_reason(db, reason_id: int, text: str | None = None, status: str | None = None) -> None:

@@ -19,9 +19,11 @@ import numpy as np
 from .. import evidence
 from ..clock import now
 from ..db import transaction
+from ..exclusions import excluded_products
 from ..interests import interest_tags
 from ..jobs import Progress, Refused, no_progress
 from ..products import load_products
+from ..reasons.store import carry_reviews
 from . import data as D
 from .bundles import find_bundles
 from .evaluate import KS, evaluate, rank
@@ -111,8 +113,11 @@ def run_recommendations(db, limit: int = 10, progress=None, cancel=None) -> int:
     user_of = {int(c): u for u, c in enumerate(data.user_ids)}
     customers = [r[0] for r in db.execute("SELECT id FROM customers ORDER BY id")]
     users = np.arange(data.n_users)
-    items, scores = rank(model, data, users, limit, choice["min_repeat_share"])
-    pop_items = np.argsort(-model.popularity, kind="stable")[:limit]
+    excluded = excluded_products(db)
+    never = np.flatnonzero(np.isin(data.item_ids, np.fromiter(excluded, dtype=np.int64, count=len(excluded))))
+    items, scores = rank(model, data, users, limit, choice["min_repeat_share"], never=never)
+    by_popularity = np.argsort(-model.popularity, kind="stable")
+    pop_items = by_popularity[~np.isin(by_popularity, never)][:limit]
     counts = data.counts()
     rows = []
     for n, cid in enumerate(customers):
@@ -136,7 +141,7 @@ def run_recommendations(db, limit: int = 10, progress=None, cancel=None) -> int:
             "model": choice["model"], "created_at": now(),
             "params": json.dumps({"params": choice["params"], "limit": limit,
                                   "min_repeat_share": choice["min_repeat_share"],
-                                  "as_of": D.day_iso(as_of)}),
+                                  "as_of": D.day_iso(as_of), "never_suggested": len(excluded)}),
             "scores": json.dumps({k: v for k, v in choice.items() if k != "fingerprint"}),
         }).last_pk
         for a in range(0, len(rows), 5000):
@@ -145,6 +150,7 @@ def run_recommendations(db, limit: int = 10, progress=None, cancel=None) -> int:
             for r in rows[a:a + 5000]:
                 r["run_id"] = run_id
             db["recommendations"].insert_all(rows[a:a + 5000], batch_size=1000)
+        carry_reviews(db, run_id)
         _save_selection(db, choice)
     progress(Progress(len(customers), len(customers), "Done"))
     return run_id

@@ -19,9 +19,10 @@ BLOCK_CELLS = 4_000_000
 
 
 def rank(model, data: Interactions, users: np.ndarray, k: int, min_repeat_share: float = 0.1,
-         block_cells: int = BLOCK_CELLS) -> tuple[np.ndarray, np.ndarray]:
+         block_cells: int = BLOCK_CELLS, never: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The k best items per user and their scores, after the reorder rule removed
-    one-off non-consumables (their score is -inf when too few items are left)."""
+    one-off non-consumables and `never` (item indices the shop never suggests) was left out
+    (their score is -inf when too few items are left)."""
     cons = consumables(data, min_repeat_share)
     k = min(k, data.n_items)
     chunk = max(1, block_cells // data.n_items)
@@ -32,6 +33,8 @@ def rank(model, data: Interactions, users: np.ndarray, k: int, min_repeat_share:
         s = model.score(us)
         for r, blocked in enumerate(blocked_repeats(data, us, cons)):
             s[r, blocked] = -np.inf
+        if never is not None and len(never):
+            s[:, never] = -np.inf
         part = np.argpartition(-s, k - 1, axis=1)[:, :k]
         vals = np.take_along_axis(s, part, axis=1)
         order = np.argsort(-vals, axis=1, kind="stable")

@@ -66,7 +66,8 @@ def select(data: Interactions, progress=None, cancel=None) -> dict:
         if cancel is not None:
             cancel.check()
         if progress is not None:
-            progress(Progress(n, len(cands), f"Comparing models: {name}"))
+            # The owner reads this in the status bar: which method, in words, and how far along.
+            progress(Progress(n, len(cands), f"Trying suggestion method {n + 1} of {len(cands)} on your past orders"))
         model = make(name, params).fit(train)
         for rule in REPEAT_RULES:
             r = evaluate(model, train, targets, ks=(10,), min_repeat_share=rule, fitted=True)
