@@ -8,7 +8,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QEventLoop, QSettings, QStandardPaths, Qt, QUrl, Signal
+from PySide6.QtCore import QEvent, QEventLoop, QSettings, QStandardPaths, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QApplication, QFileDialog, QFrame, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
@@ -30,6 +30,7 @@ log = logging.getLogger("shopwise.gui")
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_FILE = ROOT / "resources" / "demo" / "online_retail_sample.csv"
 SHOP_FILTER = "Shopwise shop (*.shopwise *.db);;All files (*)"
+IMPORT_SUFFIXES = (".csv", ".tsv", ".txt")   # what the import wizard reads; anything else is opened as a shop
 MAX_RECENT = 8
 
 
@@ -195,6 +196,7 @@ class MainWindow(QMainWindow):
         self.settings = settings or QSettings()
         self.data_dir = Path(data_dir) if data_dir else app_data_dir()
         self.shop: Shop | None = None
+        self.pending_import: str | None = None   # a file to import once a shop is open
         self.runner = JobRunner(self)
         self.views: dict[str, QWidget] = {}
         self.setWindowTitle("Shopwise")
@@ -295,7 +297,8 @@ class MainWindow(QMainWindow):
             self.show_error(f"There is already a file called {path.name} in {path.parent}. "
                             "Choose another name, or use “Open shop…” to open it.")
             return
-        if self.open_shop(path, create=True):
+        waiting = self.pending_import
+        if self.open_shop(path, create=True) and not waiting:
             self.open_import("orders")
 
     def open_shop_dialog(self) -> None:
@@ -317,7 +320,27 @@ class MainWindow(QMainWindow):
         self._set_shop(Shop(path, opened))
         self._remember(path)
         log.info("Opened shop %s", path)
+        if self.pending_import:
+            waiting, self.pending_import = self.pending_import, None
+            self.open_import("orders", waiting)
         return True
+
+    def open_file(self, path: str | Path) -> None:
+        """A file handed to the app (`shopwise FILE`, a double-click in the file manager, a file dropped
+        on the window): a spreadsheet file goes to the import wizard, into the open shop, else the last
+        shop, else the shop the owner opens or creates next; any other file is opened as a shop, so a
+        foreign file gets the same plain sentence as from Shop > Open."""
+        path = Path(path)
+        if path.suffix.lower() not in IMPORT_SUFFIXES:
+            self.open_shop(path)
+            return
+        if self.shop is None:
+            last = str(self.settings.value("last_shop", "") or "")
+            self.pending_import = str(path)
+            if not (last and Path(last).exists() and self.open_shop(last)):
+                self.statusBar().showMessage(f"To import {path.name}, open or create the shop it belongs to.")
+            return
+        self.open_import("orders", str(path))
 
     def _open_on_a_worker(self, path: Path, create: bool):
         """The opened database, or why it cannot be opened in words.
@@ -499,10 +522,7 @@ class MainWindow(QMainWindow):
         path = dragged_local_file(event)
         if not path:
             return
-        if path.lower().endswith((".shopwise", ".db")):
-            self.open_shop(path)
-        else:
-            self.open_import("orders", path)
+        self.open_file(path)
         event.acceptProposedAction()
 
     # ---- messages and the rest ---------------------------------------------------------------
@@ -543,12 +563,24 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
 
-def run_app(argv: list[str] | None = None) -> int:
+class ShopwiseApplication(QApplication):
+    """The application; on macOS a double-clicked shop file arrives as a FileOpen event, not in argv."""
+
+    file_opened = Signal(str)
+
+    def event(self, event) -> bool:
+        if event.type() == QEvent.Type.FileOpen:
+            self.file_opened.emit(event.file())
+            return True
+        return super().event(event)
+
+
+def run_app(argv: list[str] | None = None, open_path: str | None = None) -> int:
     QApplication.setApplicationName("Shopwise")
     QApplication.setOrganizationName("Shopwise")
     QApplication.setOrganizationDomain("shopwise.local")
     QApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
-    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
+    app = QApplication.instance() or ShopwiseApplication(argv if argv is not None else sys.argv[:1])
     data = app_data_dir()
     errors.setup_logging(data)
     # The engine keeps models and adapters in the same app data folder as the window's log.
@@ -556,4 +588,8 @@ def run_app(argv: list[str] | None = None) -> int:
     window = MainWindow()
     errors.install_excepthook(lambda msg: window.show_error(msg))
     window.show()
+    if isinstance(app, ShopwiseApplication):
+        app.file_opened.connect(window.open_file)
+    if open_path:
+        QTimer.singleShot(0, lambda: window.open_file(open_path))
     return app.exec()

@@ -72,6 +72,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def command_names() -> set[str]:
+    """The headless commands' names: an argument that is none of them is a file to open in the app."""
+    parser = build_parser()
+    return {name for action in parser._subparsers._group_actions for name in action.choices}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
