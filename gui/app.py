@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import shutil
 import sys
 from pathlib import Path
@@ -19,6 +18,7 @@ from PySide6.QtWidgets import (
 from engine.db import open_shop
 from engine.ingest import import_file
 from engine.jobs import Progress
+from engine.reasons.paths import data_dir as shopwise_data_dir
 
 from gui import errors
 from gui.jobs import Job, JobRunner, eta_text, running_jobs
@@ -32,10 +32,6 @@ DEMO_FILE = ROOT / "resources" / "demo" / "online_retail_sample.csv"
 SHOP_FILTER = "Shopwise shop (*.shopwise *.db);;All files (*)"
 IMPORT_SUFFIXES = (".csv", ".tsv", ".txt")   # what the import wizard reads; anything else is opened as a shop
 MAX_RECENT = 8
-
-
-def app_data_dir() -> Path:
-    return Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation))
 
 
 def documents_dir() -> Path:
@@ -194,7 +190,7 @@ class MainWindow(QMainWindow):
     def __init__(self, settings: QSettings | None = None, data_dir: Path | None = None) -> None:
         super().__init__()
         self.settings = settings or QSettings()
-        self.data_dir = Path(data_dir) if data_dir else app_data_dir()
+        self.data_dir = Path(data_dir) if data_dir else shopwise_data_dir()
         self.shop: Shop | None = None
         self.pending_import: str | None = None   # a file to import once a shop is open
         self.runner = JobRunner(self)
@@ -581,10 +577,8 @@ def run_app(argv: list[str] | None = None, open_path: str | None = None) -> int:
     QApplication.setOrganizationDomain("shopwise.local")
     QApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
     app = QApplication.instance() or ShopwiseApplication(argv if argv is not None else sys.argv[:1])
-    data = app_data_dir()
-    errors.setup_logging(data)
-    # The engine keeps models and adapters in the same app data folder as the window's log.
-    os.environ.setdefault("SHOPWISE_DATA_DIR", str(data / "engine"))
+    # One data folder for the window's log and demo shop and the engine's models, as for the CLI.
+    errors.setup_logging(shopwise_data_dir())
     window = MainWindow()
     errors.install_excepthook(lambda msg: window.show_error(msg))
     window.show()
