@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import os
 import re
+import shutil
 import sqlite3
 import unicodedata
+import uuid
 from pathlib import Path
 
 import sqlite_utils
 
+from engine.backup import automatic_backup
 from engine.jobs import Refused
 
 SCHEMA_VERSION = 1
@@ -252,6 +256,8 @@ def open_shop(path: str | Path, *, create: bool = True, check: bool = True) -> s
         conn.execute("PRAGMA busy_timeout = 5000")
         conn.execute("PRAGMA cache_size = -65536")  # 64 MB: bulk imports update big indexes
         if version < SCHEMA_VERSION:
+            if exists and version > 0:
+                automatic_backup(conn, "update")   # a migration rewrites tables: keep the shop as it was
             _migrate(db, version)
         db.enable_wal()
     except sqlite3.DatabaseError as exc:
@@ -262,6 +268,34 @@ def open_shop(path: str | Path, *, create: bool = True, check: bool = True) -> s
         conn.close()
         raise
     return db
+
+
+def restore_shop(backup: str | Path, shop: str | Path) -> None:
+    """Make the backup the shop at `shop` (no connection to it may be open). The backup is checked as
+    any shop file is (and brought to this version) on a copy first, the shop as it was is backed up
+    ("before restore"), then the copy takes its place in one rename; the backup file is not changed.
+    Raises ShopFileError, naming the backup, when it is not a shop this version can open."""
+    backup, shop = Path(backup), Path(shop)
+    staged = shop.with_name(f".{shop.name}.{uuid.uuid4().hex[:8]}.restoring")
+    shutil.copyfile(backup, staged)
+    try:
+        try:
+            open_shop(staged, create=False).conn.close()
+        except ShopFileError as exc:
+            raise ShopFileError(f"{backup}: {str(exc).removeprefix(f'{staged}: ')}") from exc
+        if shop.exists():
+            current = open_shop(shop, create=False, check=False)
+            try:
+                automatic_backup(current.conn, "restore")
+            finally:
+                current.conn.close()
+            if Path(f"{shop}-wal").exists():
+                raise ShopFileError(f"{shop}: the shop is still open in another Shopwise (or another "
+                                    "program). Close it there, then restore again.")
+        os.replace(staged, shop)
+    finally:
+        for leftover in (staged, Path(f"{staged}-wal"), Path(f"{staged}-shm")):
+            leftover.unlink(missing_ok=True)
 
 
 def _migrate(db: sqlite_utils.Database, version: int) -> None:

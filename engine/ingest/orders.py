@@ -26,6 +26,7 @@ from engine.ingest.csvfile import (AmbiguousDates, CsvFormat, DateFormat, Import
                             detect_date_format, detect_decimal_comma, parse_numbers, read_chunks,
                             skipped_lines, sniff, split_header)
 from engine.ingest.catalogue import CatalogueLayout, detect_catalogue, import_catalogue
+from engine.backup import automatic_backup, has_a_day_of_work
 from engine.db import name_key, transaction
 from engine.jobs import CancelToken, Progress, ProgressCallback, no_progress
 from engine.ingest.layouts import (GENERIC, ColumnMapping, Layout, LAYOUTS, detect_headerless,
@@ -112,12 +113,15 @@ def import_file(db: sqlite_utils.Database, path: str | Path, *, kind: str | None
                 profile: str | None = None, mapping: ColumnMapping | None = None,
                 progress: ProgressCallback = no_progress, cancel: CancelToken | None = None) -> ImportReport:
     """Import an order, review or catalogue export. Raises ImportRefused (nothing changed) or Cancelled.
+    A shop with more than a day of work is backed up first (engine.backup).
 
     `kind` "catalogue" or "orders" is the owner's choice; None: a profile or a mapping means orders
     (profile "catalogue": a catalogue), else the file says. The file is read and hashed once.
     """
     path = Path(path)
     fmt = sniff(path)
+    if has_a_day_of_work(db.conn):   # an import changes many rows: keep the shop as it was first
+        automatic_backup(db.conn, "import", progress, cancel)
     if kind is None:
         if mapping is not None or profile not in (None, "catalogue"):
             kind = "orders"
