@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import logging
 import shutil
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QEventLoop, QSettings, QStandardPaths, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
+from PySide6.QtCore import QDateTime, QEvent, QEventLoop, QSettings, QStandardPaths, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QAction, QDesktopServices, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QApplication, QFileDialog, QFrame, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
     QMainWindow, QMessageBox, QProgressBar, QPushButton, QStackedWidget, QStyle,
     QVBoxLayout, QWidget,
 )
 
-from engine.db import open_shop
+from engine import clock
+from engine.backup import backups_folder, copy_shop
+from engine.db import open_shop, restore_shop
 from engine.ingest import import_file
 from engine.jobs import Progress
 from engine.reasons.paths import data_dir as shopwise_data_dir
+from engine.version import version
 
 from gui import errors
 from gui.jobs import Job, JobRunner, eta_text, running_jobs
@@ -29,6 +33,8 @@ log = logging.getLogger("shopwise.gui")
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_FILE = ROOT / "resources" / "demo" / "online_retail_sample.csv"
+ICON_FILE = ROOT / "resources" / "icon.png"
+LICENCES_FILE = ROOT / "resources" / "THIRD_PARTY_LICENSES.txt"
 SHOP_FILTER = "Shopwise shop (*.shopwise *.db);;All files (*)"
 IMPORT_SUFFIXES = (".csv", ".tsv", ".txt")   # what the import wizard reads; anything else is opened as a shop
 MAX_RECENT = 8
@@ -196,6 +202,7 @@ class MainWindow(QMainWindow):
         self.runner = JobRunner(self)
         self.views: dict[str, QWidget] = {}
         self.setWindowTitle("Shopwise")
+        self.setWindowIcon(QIcon(str(ICON_FILE)))
         self.setAcceptDrops(True)
         self.resize(1100, 720)
         self.setMinimumSize(760, 520)
@@ -227,12 +234,16 @@ class MainWindow(QMainWindow):
         m = self.menuBar().addMenu("&Shop")
         self.act_new = self._action(m, "&New shop…", QKeySequence.StandardKey.New, self.new_shop)
         self.act_open = self._action(m, "&Open shop…", QKeySequence.StandardKey.Open, self.open_shop_dialog)
+        self.recent_menu = m.addMenu("Open &Recent")
         self.act_demo = self._action(m, "Try the &demo shop", None, self.open_demo)
         m.addSeparator()
         self.act_import = self._action(m, "&Import orders…", "Ctrl+I", lambda: self.open_import("orders"))
         self.act_import_cat = self._action(m, "Import product &catalogue…", "Ctrl+Shift+I",
                                            lambda: self.open_import("catalogue"))
         self.act_export = self._action(m, "&Export recommendations…", "Ctrl+E", lambda: self.show_view("export"))
+        m.addSeparator()
+        self.act_backup = self._action(m, "&Back up this shop…", None, self.back_up)
+        self.act_restore = self._action(m, "Re&store from a backup…", None, self.restore_backup)
         m.addSeparator()
         self.act_close = self._action(m, "&Close shop", QKeySequence.StandardKey.Close, self.close_shop)
         self._action(m, "&Quit", QKeySequence.StandardKey.Quit, self.close)
@@ -245,6 +256,7 @@ class MainWindow(QMainWindow):
         self._action(v, "&Refresh", QKeySequence.StandardKey.Refresh, self.refresh)
         h = self.menuBar().addMenu("&Help")
         self._action(h, "Open the &log folder", None, self.open_log_folder)
+        self._action(h, "Third-party &licences", None, self.open_licences)
         self._action(h, "&About Shopwise", None, self.about)
 
     def _action(self, menu, text, shortcut, slot) -> QAction:
@@ -257,7 +269,8 @@ class MainWindow(QMainWindow):
 
     def _update_actions(self) -> None:
         has_shop = self.shop is not None
-        for act in (self.act_import, self.act_import_cat, self.act_export, self.act_close, *self.view_actions):
+        for act in (self.act_import, self.act_import_cat, self.act_export, self.act_close, self.act_backup,
+                    self.act_restore, *self.view_actions):
             act.setEnabled(has_shop)
 
     # ---- shops ----------------------------------------------------------------------------
@@ -274,7 +287,21 @@ class MainWindow(QMainWindow):
         self._refresh_recent()
 
     def _refresh_recent(self) -> None:
-        self.start_page.set_recent(self.recent_shops())
+        paths = self.recent_shops()
+        self.start_page.set_recent(paths)
+        self.recent_menu.clear()
+        for p in paths:
+            path = Path(p)
+            act = self.recent_menu.addAction(f"{path.stem}  —  {path.parent}",
+                                             lambda _=False, p=p: self.open_shop(p))
+            act.setEnabled(path.exists())
+        self.recent_menu.addSeparator()
+        clear = self.recent_menu.addAction("Clear the list", self._forget_recent)
+        clear.setEnabled(bool(paths))
+
+    def _forget_recent(self) -> None:
+        self.settings.setValue("recent", [])
+        self._refresh_recent()
 
     def _folder(self) -> str:
         return str(self.settings.value("last_folder", "") or documents_dir())
@@ -309,7 +336,7 @@ class MainWindow(QMainWindow):
         if not create and not path.exists():
             self.show_error(f"The shop file {path} could not be found. It may have been moved or deleted.")
             return False
-        opened = self._open_on_a_worker(path, create)
+        opened = self._wait_for(lambda progress, cancel: open_shop(path, create=create), "opening a shop")
         if isinstance(opened, str):
             self.show_error(opened)
             return False
@@ -338,14 +365,14 @@ class MainWindow(QMainWindow):
             return
         self.open_import("orders", str(path))
 
-    def _open_on_a_worker(self, path: Path, create: bool):
-        """The opened database, or why it cannot be opened in words.
+    def _wait_for(self, fn, title: str):
+        """What `fn(progress, cancel)` returned, or why it failed in words.
 
-        Opening reads every page of the file (a second on a shop of a million order lines), so it
-        runs on a worker thread while this one keeps painting; input waits meanwhile, so that
-        nothing else starts before the shop is open.
+        For what the window cannot do without: opening a shop reads every page of the file (a second on
+        a shop of a million order lines), so it runs on a worker thread while this one keeps painting;
+        input waits meanwhile, so that nothing else starts before it is done.
         """
-        job = Job(lambda progress, cancel: open_shop(path, create=create), "opening a shop", self)
+        job = Job(fn, title, self)
         outcome = []
         job.succeeded.connect(outcome.append)
         job.failed.connect(outcome.append)
@@ -391,6 +418,61 @@ class MainWindow(QMainWindow):
         self.runner.job.wait(60000)
         QApplication.processEvents()
         return True
+
+    def back_up(self) -> None:
+        """Shop > Back up…: a consistent copy, made while the owner keeps working."""
+        shop = self.shop
+        if shop is None:
+            return
+        folder = backups_folder(shop.path)
+        stamp = clock.parse(clock.now()).astimezone().strftime("%Y-%m-%d")
+        suggested = (folder if folder.is_dir() else Path(self._folder())) / f"{shop.name} {stamp}.shopwise"
+        path, _ = QFileDialog.getSaveFileName(self, "Where should the backup be saved?", str(suggested),
+                                              SHOP_FILTER)
+        if not path:
+            return
+        target = Path(path) if Path(path).suffix else Path(path).with_suffix(".shopwise")
+        if target.resolve() == shop.path.resolve():
+            self.show_error("That is the shop file itself. Choose another name or folder for the backup.")
+            return
+
+        def work(progress, cancel):
+            with shop.worker_db() as db:
+                return copy_shop(db.conn, target, progress, cancel)
+
+        self.runner.run(work, "Backing up the shop", shop=shop,
+                        on_success=lambda made: self.runner.show_message(f"Backed up to {made}.", 15000))
+
+    def restore_backup(self) -> None:
+        """Shop > Restore…: a backup becomes the shop, after the owner confirms; the shop as it was is kept."""
+        shop = self.shop
+        if shop is None:
+            return
+        folder = backups_folder(shop.path)
+        path, _ = QFileDialog.getOpenFileName(self, "Choose the backup to restore",
+                                              str(folder if folder.is_dir() else shop.path.parent), SHOP_FILTER)
+        if not path:
+            return
+        backup = Path(path)
+        if backup.resolve() == shop.path.resolve():
+            self.show_error("That is the shop file itself. Choose one of its backups.")
+            return
+        saved = QDateTime.fromSecsSinceEpoch(int(backup.stat().st_mtime)).toString("d MMMM yyyy, HH:mm")
+        answer = QMessageBox.question(
+            self, "Restore this backup?",
+            f"“{shop.name}” will be replaced by the backup {backup.name} (saved {saved}).\n\n"
+            f"The shop as it is now is kept first, in the folder “{folder.name}” beside it, "
+            "so you can go back to it.")
+        if answer != QMessageBox.StandardButton.Yes or not self._may_leave_shop():
+            return
+        shop_path = shop.path
+        self._set_shop(None)
+        outcome = self._wait_for(lambda progress, cancel: restore_shop(backup, shop_path), "restoring a backup")
+        self.open_shop(shop_path)
+        if isinstance(outcome, str):
+            self.show_error(outcome)
+        else:
+            self.runner.show_message(f"Restored {backup.name}. The shop as it was is in “{folder.name}”.", 15000)
 
     def demo_path(self) -> Path:
         return self.data_dir / "demo" / "Demo shop.shopwise"
@@ -533,11 +615,35 @@ class MainWindow(QMainWindow):
         folder = errors.LOG_FILE.parent if errors.LOG_FILE else self.data_dir
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
 
+    def open_licences(self) -> None:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(LICENCES_FILE)))
+
     def about(self) -> None:
-        QMessageBox.about(self, "About Shopwise",
-                          "<b>Shopwise</b><br>Suggestions and reasons for your shop's customers, "
-                          "made on this computer.<br><br>Demo data: UCI Online Retail, Chen, Sain and "
-                          "Guo 2012, CC BY 4.0.")
+        def of(dist: str) -> str:
+            try:
+                return importlib.metadata.version(dist)
+            except importlib.metadata.PackageNotFoundError:
+                return ""
+
+        box = QMessageBox(QMessageBox.Icon.NoIcon, "About Shopwise", "", QMessageBox.StandardButton.Close, self)
+        box.setObjectName("about_box")
+        box.setIconPixmap(self.windowIcon().pixmap(64, 64))
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.setText(
+            f"<h3>Shopwise {version()}</h3>"
+            "<p>Suggestions and reasons for your shop's customers, made on this computer.<br>"
+            "Licence: MIT.</p>"
+            "<p><b>Made with</b><br>"
+            f"Qt 6 and PySide6 {of('PySide6-Essentials')} — LGPL-3.0<br>"
+            f"PyTorch {of('torch').split('+')[0]} — BSD-3-Clause<br>"
+            f"Transformers {of('transformers')} and PEFT {of('peft')} — Apache-2.0<br>"
+            "SmolLM2-135M-Instruct language model (Hugging Face) — Apache-2.0<br>"
+            "Demo shop: UCI Online Retail (Chen, Sain and Guo 2012) — CC BY 4.0</p>"
+            "<p>The licences of every part are in THIRD_PARTY_LICENSES.txt.</p>")
+        licences = box.addButton("Third-party licences…", QMessageBox.ButtonRole.ActionRole)
+        licences.clicked.disconnect()   # the box would close; the owner may want to read on
+        licences.clicked.connect(self.open_licences)
+        box.open()
 
     def closeEvent(self, event) -> None:
         if not self._may_leave_shop():
@@ -575,8 +681,11 @@ def run_app(argv: list[str] | None = None, open_path: str | None = None) -> int:
     QApplication.setApplicationName("Shopwise")
     QApplication.setOrganizationName("Shopwise")
     QApplication.setOrganizationDomain("shopwise.local")
+    QApplication.setApplicationVersion(version())
     QApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
     app = QApplication.instance() or ShopwiseApplication(argv if argv is not None else sys.argv[:1])
+    app.setWindowIcon(QIcon(str(ICON_FILE)))
+    app.setDesktopFileName("shopwise")   # Wayland and the task bar find the icon through the .desktop entry
     # One data folder for the window's log and demo shop and the engine's models, as for the CLI.
     errors.setup_logging(shopwise_data_dir())
     window = MainWindow()

@@ -25,6 +25,7 @@ from engine.interests import customer_tags
 from gui.errors import plain_message
 from gui.jobs import Job, JobRunner
 from gui.shop import Changes, Shop
+from gui.widgets import MAKE_SUGGESTIONS_KEY
 
 log = logging.getLogger("shopwise.gui")
 
@@ -360,7 +361,7 @@ class CustomerDetail(QWidget):
             has_run = queries.latest_run_id(db) is not None
             self.recs_empty.setText(
                 "No suggestions for this customer in the latest run." if has_run else
-                "No suggestions yet — press “Make suggestions” on the Overview (Ctrl+R).")
+                f"No suggestions yet — press “Make suggestions” on the Overview ({MAKE_SUGGESTIONS_KEY}).")
             self.recs_empty.show()
             self.recs.hide()
 

@@ -16,7 +16,7 @@ from gui.charts import MonthChart, TopChart
 from gui.jobs import JobRunner, ViewLoader
 from gui.shop import Changes, Shop
 from gui.times import local_time
-from gui.widgets import heading
+from gui.widgets import MAKE_SUGGESTIONS_KEY, heading
 
 
 def count_words(n: int, one: str, many: str | None = None) -> str:
@@ -96,8 +96,8 @@ class DashboardView(QWidget):
         steps = QHBoxLayout()
         self.import_button = QPushButton("Import orders…")
         self.recommend_button = QPushButton("Make suggestions")
-        self.recommend_button.setToolTip("Work out, for every customer, what to offer next (Ctrl+R)")
-        self.recommend_button.setShortcut("Ctrl+R")
+        self.recommend_button.setToolTip(f"Work out, for every customer, what to offer next ({MAKE_SUGGESTIONS_KEY})")
+        self.recommend_button.setShortcut(MAKE_SUGGESTIONS_KEY)
         self.reasons_button = QPushButton("Write reasons")
         self.reasons_button.setToolTip("Write a short personal reason for each suggestion")
         self.import_button.clicked.connect(self.import_requested)

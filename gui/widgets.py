@@ -19,3 +19,8 @@ def dragged_local_file(event) -> str | None:
     """The first local file of a drag-and-drop event, else None."""
     urls = event.mimeData().urls()
     return urls[0].toLocalFile() if urls and urls[0].isLocalFile() else None
+
+
+# The "Make suggestions" key. Not Ctrl+R: that is Refresh on macOS and GNOME, and a key bound twice fires
+# neither action.
+MAKE_SUGGESTIONS_KEY = "Ctrl+Shift+R"
