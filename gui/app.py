@@ -629,16 +629,20 @@ class MainWindow(QMainWindow):
         box.setObjectName("about_box")
         box.setIconPixmap(self.windowIcon().pixmap(64, 64))
         box.setTextFormat(Qt.TextFormat.RichText)
+        parts = [
+            (f"Qt 6 and PySide6 {of('PySide6-Essentials')}", "LGPL-3.0"),
+            (f"PyTorch {of('torch').split('+')[0]}", "BSD-3-Clause"),
+            (f"Transformers {of('transformers')}, PEFT {of('peft')}", "Apache-2.0"),
+            ("SmolLM2-135M-Instruct language model", "Apache-2.0"),
+            ("Demo shop: UCI Online Retail (Chen, Sain, Guo 2012)", "CC BY 4.0"),
+        ]
+        rows = "".join(f"<tr><td style='white-space:nowrap'>{name}</td><td>&nbsp;&nbsp;</td>"
+                       f"<td style='white-space:nowrap'>{licence}</td></tr>" for name, licence in parts)
         box.setText(
             f"<h3>Shopwise {version()}</h3>"
             "<p>Suggestions and reasons for your shop's customers, made on this computer.<br>"
             "Licence: MIT.</p>"
-            "<p><b>Made with</b><br>"
-            f"Qt 6 and PySide6 {of('PySide6-Essentials')} — LGPL-3.0<br>"
-            f"PyTorch {of('torch').split('+')[0]} — BSD-3-Clause<br>"
-            f"Transformers {of('transformers')} and PEFT {of('peft')} — Apache-2.0<br>"
-            "SmolLM2-135M-Instruct language model (Hugging Face) — Apache-2.0<br>"
-            "Demo shop: UCI Online Retail (Chen, Sain and Guo 2012) — CC BY 4.0</p>"
+            f"<p><b>Made with</b></p><table>{rows}</table>"
             "<p>The licences of every part are in THIRD_PARTY_LICENSES.txt.</p>")
         licences = box.addButton("Third-party licences…", QMessageBox.ButtonRole.ActionRole)
         licences.clicked.disconnect()   # the box would close; the owner may want to read on
