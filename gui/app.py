@@ -143,38 +143,36 @@ class StartPage(QWidget):
         self.recent_title.setVisible(bool(paths))
 
 
-class JobBar(QWidget):
-    """Status bar part that says what is running, how far, and lets the owner cancel it."""
+class JobRow(QWidget):
+    """One job in the status bar: what it is, how far, and Cancel."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, job: Job, title: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         lay = QHBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
+        self.job, self.title = job, title
         self.label = QLabel()
         self.bar = QProgressBar()
-        self.bar.setFixedWidth(200)
+        self.bar.setFixedWidth(160)
         self.bar.setTextVisible(False)
         self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setAccessibleName(f"Cancel {title.lower()}")
         lay.addWidget(self.label)
         lay.addWidget(self.bar)
         lay.addWidget(self.cancel_button)
-        self.job: Job | None = None
-        self.title = ""
         self.cancel_button.clicked.connect(self._cancel)
-        self.hide()
-
-    def follow(self, job: Job, title: str) -> None:
-        self.job, self.title = job, title
-        self.label.setText(f"{title}…")
-        self.bar.setRange(0, 0)
-        self.cancel_button.setEnabled(True)
         job.progressed.connect(self._progress)
-        job.finished.connect(self.hide)
-        self.show()
+
+    def waiting(self) -> None:
+        self.label.setText(f"{self.title}: waits for the task before it")
+        self.bar.hide()
+
+    def running(self) -> None:
+        self.label.setText(f"{self.title}…")
+        self.bar.setRange(0, 0)
+        self.bar.show()
 
     def _progress(self, p: Progress) -> None:
-        if self.job is None:
-            return
         if p.fraction is None:
             self.bar.setRange(0, 0)
         else:
@@ -184,10 +182,42 @@ class JobBar(QWidget):
         self.label.setText(" — ".join(x for x in (self.title, p.message, eta) if x))
 
     def _cancel(self) -> None:
-        if self.job:
-            self.job.cancel()
-            self.cancel_button.setEnabled(False)
-            self.label.setText(f"{self.title}: stopping…")
+        self.cancel_button.setEnabled(False)
+        self.label.setText(f"{self.title}: stopping…")
+        self.job.cancel()
+
+
+class JobBar(QWidget):
+    """Status bar part that lists what runs and what waits, each with its progress and Cancel."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.row_layout = QHBoxLayout(self)
+        self.row_layout.setContentsMargins(0, 0, 0, 0)
+        self.rows: dict[Job, JobRow] = {}
+        self.hide()
+
+    def queue(self, job: Job, title: str) -> None:
+        self._row(job, title).waiting()
+
+    def follow(self, job: Job, title: str) -> None:
+        self._row(job, title).running()
+
+    def _row(self, job: Job, title: str) -> JobRow:
+        if job not in self.rows:
+            row = self.rows[job] = JobRow(job, title)
+            self.row_layout.addWidget(row)
+            row.show()
+            job.finished.connect(lambda: self._drop(job))
+        self.show()
+        return self.rows[job]
+
+    def _drop(self, job: Job) -> None:
+        row = self.rows.pop(job, None)
+        if row is not None:
+            row.hide()
+            row.deleteLater()
+        self.setVisible(bool(self.rows))
 
 
 class MainWindow(QMainWindow):
@@ -220,6 +250,7 @@ class MainWindow(QMainWindow):
         self.job_bar = JobBar()
         self.statusBar().addPermanentWidget(self.job_bar)
         self.runner.started.connect(self.job_bar.follow)
+        self.runner.queued.connect(self.job_bar.queue)
         self.runner.error.connect(lambda message, title: self.show_error(message, title=title))
         self.runner.message.connect(self.statusBar().showMessage)
         self._build_menus()
@@ -407,15 +438,16 @@ class MainWindow(QMainWindow):
             self._set_shop(None)
 
     def _may_leave_shop(self) -> bool:
-        if not self.runner.busy:
+        if not self.runner.entries:
             return True
+        titles = [e.title for e in self.runner.entries]
         answer = QMessageBox.question(
-            self, "A task is still running",
-            f"{self.runner.title} is still running. Stop it? Nothing half-done will be kept.")
+            self, "Tasks are still running" if len(titles) > 1 else "A task is still running",
+            f"{' and '.join(titles)} {'are' if len(titles) > 1 else 'is'} still running. Stop "
+            f"{'them' if len(titles) > 1 else 'it'}? Nothing half-done will be kept.")
         if answer != QMessageBox.StandardButton.Yes:
             return False
-        self.runner.job.cancel()
-        self.runner.job.wait(60000)
+        self.runner.cancel_all()
         QApplication.processEvents()
         return True
 
@@ -440,7 +472,7 @@ class MainWindow(QMainWindow):
             with shop.worker_db() as db:
                 return copy_shop(db.conn, target, progress, cancel)
 
-        self.runner.run(work, "Backing up the shop", shop=shop,
+        self.runner.run(work, "Backing up the shop", kind="backup", shop=shop,
                         on_success=lambda made: self.runner.show_message(f"Backed up to {made}.", 15000))
 
     def restore_backup(self) -> None:
@@ -494,7 +526,8 @@ class MainWindow(QMainWindow):
                 with shop.worker_db() as db:
                     return import_file(db, sample, progress=progress, cancel=cancel)
 
-            self.runner.run(work, "Importing the demo shop's orders", shop=shop, changes=Changes(orders=True))
+            self.runner.run(work, "Importing the demo shop's orders", kind="import", shop=shop,
+                            changes=Changes(orders=True))
 
     # ---- the open shop's screens -----------------------------------------------------------
     VIEW_TITLES = [
@@ -582,8 +615,9 @@ class MainWindow(QMainWindow):
             self.show_error("Open or create a shop first, then import files into it.")
             return
         from gui.import_wizard import ImportWizard
-        if self.runner.busy:
-            self.show_error(f"Please wait: {self.runner.title.lower()} is still running.")
+        refused = self.runner.refusal("import")
+        if refused:
+            self.show_error(refused)
             return
         wizard = ImportWizard(self.shop, self.runner, kind=kind, parent=self)
         if path:

@@ -471,7 +471,7 @@ class CustomerDetail(QWidget):
                 self.runner.show_message("Reasons you have reviewed are kept as they are; nothing was rewritten.",
                                          10000)
 
-        self.runner.run(work, "Writing a new reason", shop=shop, changes=Changes(reasons=True), on_success=done)
+        self.runner.run(work, "Writing a new reason", kind="reasons", shop=shop, changes=Changes(reasons=True), on_success=done)
 
     def write_for_customer(self) -> None:
         if not self.missing_ids:
@@ -482,7 +482,7 @@ class CustomerDetail(QWidget):
             with shop.worker_db() as db:   # generate_reasons loads torch: on the worker thread
                 return reasons.generate_reasons(db, ids=ids, missing_only=True, progress=progress, cancel=cancel)
 
-        self.runner.run(work, "Writing this customer's reasons", shop=shop, changes=Changes(reasons=True),
+        self.runner.run(work, "Writing this customer's reasons", kind="reasons", shop=shop, changes=Changes(reasons=True),
                         cancel_message="The reasons written so far are kept.")
 
 

@@ -153,4 +153,4 @@ class ExportView(QWidget):
             self.last_path = path
             self.result.setText(f"Saved {rows:,} lines to {path}.")
 
-        return self.runner.run(work, "Exporting", on_success=done)   # writes a file, changes nothing in the shop
+        return self.runner.run(work, "Exporting", kind="export", on_success=done)   # writes a file, changes nothing in the shop
