@@ -169,6 +169,8 @@ _SQLITE_TABLES = re.compile(r"sqlite_(sequence|stat\d)")
 def _is_sqlite_internal(kind: str, name: str, sql: str | None) -> bool:
     return (kind == "table" and bool(_SQLITE_TABLES.fullmatch(name))
             or kind == "index" and name.startswith("sqlite_autoindex_") and sql is None)
+
+
 _QUOTES = str.maketrans("", "", '"`[]')
 
 
@@ -189,7 +191,8 @@ def _schema_of_version(version: int) -> frozenset[tuple[str, str, str]]:
 
 
 def _foreign_schema(conn: sqlite3.Connection, version: int) -> str | None:
-    """What in the file Shopwise would not have made (say “trigger ‘x’”), or None if it is all Shopwise's.
+    """How the file's schema differs from what Shopwise makes ("has a trigger “x”, which Shopwise never
+    makes"), or None when it is exactly Shopwise's.
 
     Only sqlite_master is read: nothing in the file runs. A shop file can come from anywhere (a backup
     sent by e-mail, a USB stick), and a trigger or view in it would run inside Shopwise."""
@@ -201,10 +204,13 @@ def _foreign_schema(conn: sqlite3.Connection, version: int) -> str | None:
     odd = sorted(found - expected, key=lambda row: (row[0] != "trigger", row[0] != "view", row[1]))
     if odd:
         kind, name, _ = odd[0]
-        changed = "a changed " if (kind, name) in names else "an unknown " if kind == "index" else "a "
-        return f"{changed}{kind} “{name}”"
-    missing = sorted(name for kind, name, _ in expected - found)
-    return f"no {missing[0]}" if missing else None
+        article = "a changed" if (kind, name) in names else "an unknown" if kind == "index" else "a"
+        return f"has {article} {kind} “{name}”, which Shopwise never makes"
+    missing = sorted((kind, name) for kind, name, _ in expected - found)
+    if missing:
+        kind, name = missing[0]
+        return f"lacks the {kind} “{name}” that every Shopwise shop has"
+    return None
 
 
 def open_shop(path: str | Path, *, create: bool = True, check: bool = True) -> sqlite_utils.Database:
@@ -246,7 +252,7 @@ def open_shop(path: str | Path, *, create: bool = True, check: bool = True) -> s
         foreign = _foreign_schema(conn, version) if exists and (app_id or version) else None
         if foreign:
             raise ShopFileError(
-                f"{path}: this shop file has {foreign}, which Shopwise never makes, so it was not opened "
+                f"{path}: this shop file {foreign}, so it was not opened "
                 "(a file changed by another program could run its own code in Shopwise). "
                 "Open a copy that Shopwise saved, such as a backup, instead.")
         # After the schema check: the check evaluates the file's CHECK constraints.

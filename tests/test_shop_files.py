@@ -85,7 +85,7 @@ def other_program_empty(path):
     conn.close()
 
 
-def shop_with(*statements):
+def shop_with(name, *statements):
     """A real shop file with something added that Shopwise never makes (as another program could)."""
     def make(path):
         shutil.copyfile(V1_SHOP, path)
@@ -94,19 +94,24 @@ def shop_with(*statements):
             conn.execute(sql)
         conn.commit()
         conn.close()
-    make.__name__ = "shop_with_" + statements[0].split()[1].lower()
+    make.__name__ = name
     return make
 
 
 trigger_on_insert = shop_with(
+    "trigger_on_insert",
     "CREATE TRIGGER log_orders AFTER INSERT ON orders BEGIN "
     "INSERT INTO settings (key, value) VALUES ('seen-' || new.id, new.external_id); END")
-view_calling_a_function = shop_with("CREATE VIEW customer_files AS SELECT readfile('/etc/passwd') AS f, "
-                                    "load_extension('/tmp/evil.so') AS g FROM customers")
-extra_table = shop_with("CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT)")
-changed_table = shop_with("ALTER TABLE customers ADD COLUMN password TEXT "
-                          "DEFAULT 'x' CHECK (length(password) < 99)")
-index_on_an_expression = shop_with("CREATE INDEX idx_orders_odd ON orders (lower(external_id))")
+view_calling_a_function = shop_with(
+    "view_calling_a_function",
+    "CREATE VIEW customer_files AS SELECT readfile('/etc/passwd') AS f, load_extension('/tmp/evil.so') AS g "
+    "FROM customers")
+extra_table = shop_with("extra_table", "CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT)")
+changed_table = shop_with("changed_table",
+                          "ALTER TABLE customers ADD COLUMN password TEXT DEFAULT 'x' CHECK (length(password) < 99)")
+index_on_an_expression = shop_with("index_on_an_expression",
+                                   "CREATE INDEX idx_orders_odd ON orders (lower(external_id))")
+index_dropped = shop_with("index_dropped", "DROP INDEX idx_reviews_customer_id_product_id")
 
 
 def oversized_page_count(path):
@@ -129,6 +134,7 @@ FOREIGN_FILES = [
     (extra_table, "has a table “notes”, which Shopwise never makes"),
     (changed_table, "has a changed table “customers”, which Shopwise never makes"),
     (index_on_an_expression, "has an unknown index “idx_orders_odd”"),
+    (index_dropped, "lacks the index “idx_reviews_customer_id_product_id” that every Shopwise shop has"),
     (oversized_page_count, "damaged or unreadable"),
 ]
 
