@@ -18,7 +18,8 @@ import pytest
 
 from tests.conftest import ROOT
 
-OWN = ("engine", "gui", "resources", "main.py", "shopwise-", "__editable__", "_shopwise", "__pycache__")
+OWN_NAMES = {"engine", "gui", "resources", "main.py", "__pycache__"}
+OWN_PREFIXES = ("shopwise-", "__editable__", "_shopwise")   # its metadata, an editable install's hooks
 NOT_COPIED = (".git", ".venv", "build", "dist", "*.egg-info", "__pycache__", ".pytest_cache", ".hypothesis",
               "var", ".whl", ".gl", "tests", "benchmarks", "docs")
 
@@ -51,7 +52,8 @@ def installed(wheel, tmp_path_factory) -> Path:
     libraries.mkdir()
     for folder in site.getsitepackages():
         for entry in Path(folder).iterdir():
-            if not entry.name.startswith(OWN) and entry.suffix != ".pth" and not (libraries / entry.name).exists():
+            own = entry.name in OWN_NAMES or entry.name.startswith(OWN_PREFIXES)
+            if not own and entry.suffix != ".pth" and not (libraries / entry.name).exists():
                 (libraries / entry.name).symlink_to(entry, target_is_directory=entry.is_dir())
     purelib = run(python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))").stdout.strip()
     Path(purelib, "installed-libraries.pth").write_text(str(libraries) + "\n")
