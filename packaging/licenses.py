@@ -13,6 +13,7 @@ import importlib.metadata as md
 import platform
 import re
 import sys
+import tomllib
 from pathlib import Path
 
 from packaging.requirements import Requirement
@@ -45,9 +46,10 @@ def key(name: str) -> str:
 
 
 def runtime_distributions() -> dict[str, md.Distribution]:
-    """Shopwise's runtime dependencies, followed to the end, plus the base-model package."""
+    """Shopwise's runtime dependencies (pyproject.toml), followed to the end, plus the base-model package."""
     found: dict[str, md.Distribution] = {}
-    todo = [Requirement(r) for r in md.distribution("shopwise").requires or []] + [Requirement(MODEL_PACKAGE)]
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
+    todo = [Requirement(r) for r in declared] + [Requirement(MODEL_PACKAGE)]
     while todo:
         req = todo.pop()
         if req.marker and not req.marker.evaluate({"extra": ""}) or key(req.name) in found:
