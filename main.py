@@ -1,15 +1,9 @@
-"""Shopwise: `python main.py` opens the app; `python main.py COMMAND` runs the engine headless."""
+"""Shopwise: `python main.py` opens the app, `python main.py FILE` opens it on a shop file or a CSV to
+import, `python main.py COMMAND` runs the engine headless (the same as the installed `shopwise`)."""
 
 import sys
 
-
-def main(argv: list[str]) -> int:
-    if argv:
-        from engine.cli import main as cli_main
-        return cli_main(argv)
-    from gui.app import run_app
-    return run_app()
-
+from gui.launch import main
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))

@@ -8,13 +8,18 @@ first schema version on, so that a shop file never needs a disruptive rebuild.
 from __future__ import annotations
 
 import contextlib
+import functools
+import os
 import re
+import shutil
 import sqlite3
 import unicodedata
+import uuid
 from pathlib import Path
 
 import sqlite_utils
 
+from engine.backup import automatic_backup
 from engine.contacts import split_name
 from engine.jobs import Refused
 
@@ -181,6 +186,69 @@ def _is_sqlite_file(path: Path) -> bool:
         return f.read(16) == b"SQLite format 3\x00"
 
 
+def _claimed_size(path: Path) -> int | None:
+    """The size the SQLite header says the file has (page size × page count), when it says so validly."""
+    with open(path, "rb") as f:
+        header = f.read(100)
+    if len(header) < 100:
+        return None
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    change_counter, pages, valid_for = (int.from_bytes(header[i:i + 4], "big") for i in (24, 28, 92))
+    return page_size * pages if pages and valid_for == change_counter else None
+
+
+# SQLite's own bookkeeping, which it may add to any database (AUTOINCREMENT, ANALYZE, unique constraints).
+_SQLITE_TABLES = re.compile(r"sqlite_(sequence|stat\d)")
+
+
+def _is_sqlite_internal(kind: str, name: str, sql: str | None) -> bool:
+    return (kind == "table" and bool(_SQLITE_TABLES.fullmatch(name))
+            or kind == "index" and name.startswith("sqlite_autoindex_") and sql is None)
+
+
+_QUOTES = str.maketrans("", "", '"`[]')
+
+
+def _normal_sql(sql: str | None) -> str:
+    return _SPACES.sub(" ", (sql or "").translate(_QUOTES)).strip().casefold()
+
+
+@functools.lru_cache(maxsize=None)
+def _schema_of_version(version: int) -> frozenset[tuple[str, str, str]]:
+    """Every table, index, view and trigger that Shopwise's migrations create up to `version`."""
+    db = sqlite_utils.Database(memory=True)
+    for step in MIGRATIONS[:version]:
+        step(db)
+    rows = db.execute("SELECT type, name, sql FROM sqlite_master").fetchall()
+    db.close()
+    return frozenset((kind, name, _normal_sql(sql)) for kind, name, sql in rows
+                     if not _is_sqlite_internal(kind, name, sql))
+
+
+def _foreign_schema(conn: sqlite3.Connection, version: int) -> str | None:
+    """How the file's schema differs from what Shopwise makes ("has a trigger “x”, which Shopwise never
+    makes"), or None when it is exactly Shopwise's.
+
+    Only sqlite_master is read: nothing in the file runs. A shop file can come from anywhere (a backup
+    sent by e-mail, a USB stick), and a trigger or view in it would run inside Shopwise."""
+    expected = _schema_of_version(version)
+    names = {(kind, name) for kind, name, _ in expected}
+    found = {(kind, name, _normal_sql(sql))
+             for kind, name, sql in conn.execute("SELECT type, name, sql FROM sqlite_master")
+             if not _is_sqlite_internal(kind, name, sql)}
+    odd = sorted(found - expected, key=lambda row: (row[0] != "trigger", row[0] != "view", row[1]))
+    if odd:
+        kind, name, _ = odd[0]
+        article = "a changed" if (kind, name) in names else "an unknown" if kind == "index" else "a"
+        return f"has {article} {kind} “{name}”, which Shopwise never makes"
+    missing = sorted((kind, name) for kind, name, _ in expected - found)
+    if missing:
+        kind, name = missing[0]
+        return f"lacks the {kind} “{name}” that every Shopwise shop has"
+    return None
+
+
 def open_shop(path: str | Path, *, create: bool = True, check: bool = True) -> sqlite_utils.Database:
     """Open (and if needed create or migrate) the shop database at `path`.
 
@@ -198,9 +266,16 @@ def open_shop(path: str | Path, *, create: bool = True, check: bool = True) -> s
         raise ShopFileError(f"{path}: no shop file here.")
     if exists and not _is_sqlite_file(path):
         raise ShopFileError(f"{path}: this is not a Shopwise shop file (not an SQLite database).")
+    claimed = _claimed_size(path) if exists else None
+    if claimed is not None and claimed > path.stat().st_size:
+        raise ShopFileError(f"{path}: the shop file is damaged or unreadable (it says it holds "
+                            f"{claimed:,} bytes but has {path.stat().st_size:,}). "
+                            "If you have a backup copy, open that instead.")
     conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
     db = sqlite_utils.Database(conn)
     try:
+        # Functions with side effects never run from the file's own schema (views, triggers, defaults).
+        conn.execute("PRAGMA trusted_schema = OFF")
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         # An empty database (no id, no tables) may become a shop; anything else must already be one.
@@ -210,12 +285,21 @@ def open_shop(path: str | Path, *, create: bool = True, check: bool = True) -> s
             raise ShopFileError(
                 f"{path}: this shop was saved by a newer Shopwise (schema {version}, "
                 f"this version knows {SCHEMA_VERSION}). Update Shopwise to open it.")
+        foreign = _foreign_schema(conn, version) if exists and (app_id or version) else None
+        if foreign:
+            raise ShopFileError(
+                f"{path}: this shop file {foreign}, so it was not opened "
+                "(a file changed by another program could run its own code in Shopwise). "
+                "Open a copy that Shopwise saved, such as a backup, instead.")
+        # After the schema check: the check evaluates the file's CHECK constraints.
         if exists and check and conn.execute("PRAGMA quick_check(1)").fetchone()[0] != "ok":
             raise sqlite3.DatabaseError("database disk image is malformed")
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA busy_timeout = 5000")
         conn.execute("PRAGMA cache_size = -65536")  # 64 MB: bulk imports update big indexes
         if version < SCHEMA_VERSION:
+            if exists and version > 0:
+                automatic_backup(conn, "update")   # a migration rewrites tables: keep the shop as it was
             _migrate(db, version)
         db.enable_wal()
     except sqlite3.DatabaseError as exc:
@@ -226,6 +310,34 @@ def open_shop(path: str | Path, *, create: bool = True, check: bool = True) -> s
         conn.close()
         raise
     return db
+
+
+def restore_shop(backup: str | Path, shop: str | Path) -> None:
+    """Make the backup the shop at `shop` (no connection to it may be open). The backup is checked as
+    any shop file is (and brought to this version) on a copy first, the shop as it was is backed up
+    ("before restore"), then the copy takes its place in one rename; the backup file is not changed.
+    Raises ShopFileError, naming the backup, when it is not a shop this version can open."""
+    backup, shop = Path(backup), Path(shop)
+    staged = shop.with_name(f".{shop.name}.{uuid.uuid4().hex[:8]}.restoring")
+    shutil.copyfile(backup, staged)
+    try:
+        try:
+            open_shop(staged, create=False).conn.close()
+        except ShopFileError as exc:
+            raise ShopFileError(f"{backup}: {str(exc).removeprefix(f'{staged}: ')}") from exc
+        if shop.exists():
+            current = open_shop(shop, create=False, check=False)
+            try:
+                automatic_backup(current.conn, "restore")
+            finally:
+                current.conn.close()
+            if Path(f"{shop}-wal").exists():
+                raise ShopFileError(f"{shop}: the shop is still open in another Shopwise (or another "
+                                    "program). Close it there, then restore again.")
+        os.replace(staged, shop)
+    finally:
+        for leftover in (staged, Path(f"{staged}-wal"), Path(f"{staged}-shm")):
+            leftover.unlink(missing_ok=True)
 
 
 def _migrate(db: sqlite_utils.Database, version: int) -> None:

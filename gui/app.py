@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import logging
-import os
 import shutil
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QEventLoop, QSettings, QStandardPaths, Qt, QUrl, Signal
-from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
+from PySide6.QtCore import QDateTime, QEvent, QEventLoop, QSettings, QStandardPaths, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QAction, QDesktopServices, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QApplication, QFileDialog, QFrame, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
     QMainWindow, QMessageBox, QProgressBar, QPushButton, QStackedWidget, QStyle,
     QVBoxLayout, QWidget,
 )
 
-from engine.db import open_shop
+from engine import clock
+from engine.backup import backups_folder, copy_shop
+from engine.db import open_shop, restore_shop
 from engine.ingest import import_file
 from engine.jobs import Progress
+from engine.reasons.paths import data_dir as shopwise_data_dir
+from engine.version import version
 
 from gui import errors
 from gui.jobs import Job, JobRunner, eta_text, running_jobs
@@ -29,12 +33,11 @@ log = logging.getLogger("shopwise.gui")
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_FILE = ROOT / "resources" / "demo" / "online_retail_sample.csv"
+ICON_FILE = ROOT / "resources" / "icon.png"
+LICENCES_FILE = ROOT / "resources" / "THIRD_PARTY_LICENSES.txt"
 SHOP_FILTER = "Shopwise shop (*.shopwise *.db);;All files (*)"
+IMPORT_SUFFIXES = (".csv", ".tsv", ".txt")   # what the import wizard reads; anything else is opened as a shop
 MAX_RECENT = 8
-
-
-def app_data_dir() -> Path:
-    return Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation))
 
 
 def documents_dir() -> Path:
@@ -140,38 +143,36 @@ class StartPage(QWidget):
         self.recent_title.setVisible(bool(paths))
 
 
-class JobBar(QWidget):
-    """Status bar part that says what is running, how far, and lets the owner cancel it."""
+class JobRow(QWidget):
+    """One job in the status bar: what it is, how far, and Cancel."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, job: Job, title: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         lay = QHBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
+        self.job, self.title = job, title
         self.label = QLabel()
         self.bar = QProgressBar()
-        self.bar.setFixedWidth(200)
+        self.bar.setFixedWidth(160)
         self.bar.setTextVisible(False)
         self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setAccessibleName(f"Cancel {title.lower()}")
         lay.addWidget(self.label)
         lay.addWidget(self.bar)
         lay.addWidget(self.cancel_button)
-        self.job: Job | None = None
-        self.title = ""
         self.cancel_button.clicked.connect(self._cancel)
-        self.hide()
-
-    def follow(self, job: Job, title: str) -> None:
-        self.job, self.title = job, title
-        self.label.setText(f"{title}…")
-        self.bar.setRange(0, 0)
-        self.cancel_button.setEnabled(True)
         job.progressed.connect(self._progress)
-        job.finished.connect(self.hide)
-        self.show()
+
+    def waiting(self) -> None:
+        self.label.setText(f"{self.title}: waits for the task before it")
+        self.bar.hide()
+
+    def running(self) -> None:
+        self.label.setText(f"{self.title}…")
+        self.bar.setRange(0, 0)
+        self.bar.show()
 
     def _progress(self, p: Progress) -> None:
-        if self.job is None:
-            return
         if p.fraction is None:
             self.bar.setRange(0, 0)
         else:
@@ -181,10 +182,42 @@ class JobBar(QWidget):
         self.label.setText(" — ".join(x for x in (self.title, p.message, eta) if x))
 
     def _cancel(self) -> None:
-        if self.job:
-            self.job.cancel()
-            self.cancel_button.setEnabled(False)
-            self.label.setText(f"{self.title}: stopping…")
+        self.cancel_button.setEnabled(False)
+        self.label.setText(f"{self.title}: stopping…")
+        self.job.cancel()
+
+
+class JobBar(QWidget):
+    """Status bar part that lists what runs and what waits, each with its progress and Cancel."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.row_layout = QHBoxLayout(self)
+        self.row_layout.setContentsMargins(0, 0, 0, 0)
+        self.rows: dict[Job, JobRow] = {}
+        self.hide()
+
+    def queue(self, job: Job, title: str) -> None:
+        self._row(job, title).waiting()
+
+    def follow(self, job: Job, title: str) -> None:
+        self._row(job, title).running()
+
+    def _row(self, job: Job, title: str) -> JobRow:
+        if job not in self.rows:
+            row = self.rows[job] = JobRow(job, title)
+            self.row_layout.addWidget(row)
+            row.show()
+            job.finished.connect(lambda: self._drop(job))
+        self.show()
+        return self.rows[job]
+
+    def _drop(self, job: Job) -> None:
+        row = self.rows.pop(job, None)
+        if row is not None:
+            row.hide()
+            row.deleteLater()
+        self.setVisible(bool(self.rows))
 
 
 class MainWindow(QMainWindow):
@@ -193,11 +226,13 @@ class MainWindow(QMainWindow):
     def __init__(self, settings: QSettings | None = None, data_dir: Path | None = None) -> None:
         super().__init__()
         self.settings = settings or QSettings()
-        self.data_dir = Path(data_dir) if data_dir else app_data_dir()
+        self.data_dir = Path(data_dir) if data_dir else shopwise_data_dir()
         self.shop: Shop | None = None
+        self.pending_import: str | None = None   # a file to import once a shop is open
         self.runner = JobRunner(self)
         self.views: dict[str, QWidget] = {}
         self.setWindowTitle("Shopwise")
+        self.setWindowIcon(QIcon(str(ICON_FILE)))
         self.setAcceptDrops(True)
         self.resize(1100, 720)
         self.setMinimumSize(760, 520)
@@ -215,6 +250,7 @@ class MainWindow(QMainWindow):
         self.job_bar = JobBar()
         self.statusBar().addPermanentWidget(self.job_bar)
         self.runner.started.connect(self.job_bar.follow)
+        self.runner.queued.connect(self.job_bar.queue)
         self.runner.error.connect(lambda message, title: self.show_error(message, title=title))
         self.runner.message.connect(self.statusBar().showMessage)
         self._build_menus()
@@ -229,12 +265,16 @@ class MainWindow(QMainWindow):
         m = self.menuBar().addMenu("&Shop")
         self.act_new = self._action(m, "&New shop…", QKeySequence.StandardKey.New, self.new_shop)
         self.act_open = self._action(m, "&Open shop…", QKeySequence.StandardKey.Open, self.open_shop_dialog)
+        self.recent_menu = m.addMenu("Open &Recent")
         self.act_demo = self._action(m, "Try the &demo shop", None, self.open_demo)
         m.addSeparator()
         self.act_import = self._action(m, "&Import orders…", "Ctrl+I", lambda: self.open_import("orders"))
         self.act_import_cat = self._action(m, "Import product &catalogue…", "Ctrl+Shift+I",
                                            lambda: self.open_import("catalogue"))
         self.act_export = self._action(m, "&Export recommendations…", "Ctrl+E", lambda: self.show_view("export"))
+        m.addSeparator()
+        self.act_backup = self._action(m, "&Back up this shop…", None, self.back_up)
+        self.act_restore = self._action(m, "Re&store from a backup…", None, self.restore_backup)
         m.addSeparator()
         self.act_close = self._action(m, "&Close shop", QKeySequence.StandardKey.Close, self.close_shop)
         self._action(m, "&Quit", QKeySequence.StandardKey.Quit, self.close)
@@ -247,6 +287,7 @@ class MainWindow(QMainWindow):
         self._action(v, "&Refresh", QKeySequence.StandardKey.Refresh, self.refresh)
         h = self.menuBar().addMenu("&Help")
         self._action(h, "Open the &log folder", None, self.open_log_folder)
+        self._action(h, "Third-party &licences", None, self.open_licences)
         self._action(h, "&About Shopwise", None, self.about)
 
     def _action(self, menu, text, shortcut, slot) -> QAction:
@@ -259,7 +300,8 @@ class MainWindow(QMainWindow):
 
     def _update_actions(self) -> None:
         has_shop = self.shop is not None
-        for act in (self.act_import, self.act_import_cat, self.act_export, self.act_close, *self.view_actions):
+        for act in (self.act_import, self.act_import_cat, self.act_export, self.act_close, self.act_backup,
+                    self.act_restore, *self.view_actions):
             act.setEnabled(has_shop)
 
     # ---- shops ----------------------------------------------------------------------------
@@ -276,7 +318,21 @@ class MainWindow(QMainWindow):
         self._refresh_recent()
 
     def _refresh_recent(self) -> None:
-        self.start_page.set_recent(self.recent_shops())
+        paths = self.recent_shops()
+        self.start_page.set_recent(paths)
+        self.recent_menu.clear()
+        for p in paths:
+            path = Path(p)
+            act = self.recent_menu.addAction(f"{path.stem}  —  {path.parent}",
+                                             lambda _=False, p=p: self.open_shop(p))
+            act.setEnabled(path.exists())
+        self.recent_menu.addSeparator()
+        clear = self.recent_menu.addAction("Clear the list", self._forget_recent)
+        clear.setEnabled(bool(paths))
+
+    def _forget_recent(self) -> None:
+        self.settings.setValue("recent", [])
+        self._refresh_recent()
 
     def _folder(self) -> str:
         return str(self.settings.value("last_folder", "") or documents_dir())
@@ -295,7 +351,8 @@ class MainWindow(QMainWindow):
             self.show_error(f"There is already a file called {path.name} in {path.parent}. "
                             "Choose another name, or use “Open shop…” to open it.")
             return
-        if self.open_shop(path, create=True):
+        waiting = self.pending_import
+        if self.open_shop(path, create=True) and not waiting:
             self.open_import("orders")
 
     def open_shop_dialog(self) -> None:
@@ -310,23 +367,43 @@ class MainWindow(QMainWindow):
         if not create and not path.exists():
             self.show_error(f"The shop file {path} could not be found. It may have been moved or deleted.")
             return False
-        opened = self._open_on_a_worker(path, create)
+        opened = self._wait_for(lambda progress, cancel: open_shop(path, create=create), "opening a shop")
         if isinstance(opened, str):
             self.show_error(opened)
             return False
         self._set_shop(Shop(path, opened))
         self._remember(path)
         log.info("Opened shop %s", path)
+        if self.pending_import:
+            waiting, self.pending_import = self.pending_import, None
+            self.open_import("orders", waiting)
         return True
 
-    def _open_on_a_worker(self, path: Path, create: bool):
-        """The opened database, or why it cannot be opened in words.
+    def open_file(self, path: str | Path) -> None:
+        """A file handed to the app (`shopwise FILE`, a double-click in the file manager, a file dropped
+        on the window): a spreadsheet file goes to the import wizard, into the open shop, else the last
+        shop, else the shop the owner opens or creates next; any other file is opened as a shop, so a
+        foreign file gets the same plain sentence as from Shop > Open."""
+        path = Path(path)
+        if path.suffix.lower() not in IMPORT_SUFFIXES:
+            self.open_shop(path)
+            return
+        if self.shop is None:
+            last = str(self.settings.value("last_shop", "") or "")
+            self.pending_import = str(path)
+            if not (last and Path(last).exists() and self.open_shop(last)):
+                self.statusBar().showMessage(f"To import {path.name}, open or create the shop it belongs to.")
+            return
+        self.open_import("orders", str(path))
 
-        Opening reads every page of the file (a second on a shop of a million order lines), so it
-        runs on a worker thread while this one keeps painting; input waits meanwhile, so that
-        nothing else starts before the shop is open.
+    def _wait_for(self, fn, title: str):
+        """What `fn(progress, cancel)` returned, or why it failed in words.
+
+        For what the window cannot do without: opening a shop reads every page of the file (a second on
+        a shop of a million order lines), so it runs on a worker thread while this one keeps painting;
+        input waits meanwhile, so that nothing else starts before it is done.
         """
-        job = Job(lambda progress, cancel: open_shop(path, create=create), "opening a shop", self)
+        job = Job(fn, title, self)
         outcome = []
         job.succeeded.connect(outcome.append)
         job.failed.connect(outcome.append)
@@ -361,17 +438,73 @@ class MainWindow(QMainWindow):
             self._set_shop(None)
 
     def _may_leave_shop(self) -> bool:
-        if not self.runner.busy:
+        if not self.runner.entries:
             return True
+        titles = [e.title for e in self.runner.entries]
         answer = QMessageBox.question(
-            self, "A task is still running",
-            f"{self.runner.title} is still running. Stop it? Nothing half-done will be kept.")
+            self, "Tasks are still running" if len(titles) > 1 else "A task is still running",
+            f"{' and '.join(titles)} {'are' if len(titles) > 1 else 'is'} still running. Stop "
+            f"{'them' if len(titles) > 1 else 'it'}? Nothing half-done will be kept.")
         if answer != QMessageBox.StandardButton.Yes:
             return False
-        self.runner.job.cancel()
-        self.runner.job.wait(60000)
+        self.runner.cancel_all()
         QApplication.processEvents()
         return True
+
+    def back_up(self) -> None:
+        """Shop > Back up…: a consistent copy, made while the owner keeps working."""
+        shop = self.shop
+        if shop is None:
+            return
+        folder = backups_folder(shop.path)
+        stamp = clock.parse(clock.now()).astimezone().strftime("%Y-%m-%d")
+        suggested = (folder if folder.is_dir() else Path(self._folder())) / f"{shop.name} {stamp}.shopwise"
+        path, _ = QFileDialog.getSaveFileName(self, "Where should the backup be saved?", str(suggested),
+                                              SHOP_FILTER)
+        if not path:
+            return
+        target = Path(path) if Path(path).suffix else Path(path).with_suffix(".shopwise")
+        if target.resolve() == shop.path.resolve():
+            self.show_error("That is the shop file itself. Choose another name or folder for the backup.")
+            return
+
+        def work(progress, cancel):
+            with shop.worker_db() as db:
+                return copy_shop(db.conn, target, progress, cancel)
+
+        self.runner.run(work, "Backing up the shop", kind="backup", shop=shop,
+                        on_success=lambda made: self.runner.show_message(f"Backed up to {made}.", 15000))
+
+    def restore_backup(self) -> None:
+        """Shop > Restore…: a backup becomes the shop, after the owner confirms; the shop as it was is kept."""
+        shop = self.shop
+        if shop is None:
+            return
+        folder = backups_folder(shop.path)
+        path, _ = QFileDialog.getOpenFileName(self, "Choose the backup to restore",
+                                              str(folder if folder.is_dir() else shop.path.parent), SHOP_FILTER)
+        if not path:
+            return
+        backup = Path(path)
+        if backup.resolve() == shop.path.resolve():
+            self.show_error("That is the shop file itself. Choose one of its backups.")
+            return
+        saved = QDateTime.fromSecsSinceEpoch(int(backup.stat().st_mtime)).toString("d MMMM yyyy, HH:mm")
+        answer = QMessageBox.question(
+            self, "Restore this backup?",
+            f"“{shop.name}” will be replaced by the backup {backup.name} (saved {saved}).\n\n"
+            f"The shop as it is now is kept first, in the folder “{folder.name}” beside it, "
+            "so you can go back to it.")
+        if answer != QMessageBox.StandardButton.Yes or not self._may_leave_shop():
+            return
+        shop_path = shop.path
+        self._set_shop(None)
+        outcome = self._wait_for(lambda progress, cancel: restore_shop(backup, shop_path), "restoring a backup")
+        self.open_shop(shop_path)
+        if isinstance(outcome, str):
+            self.show_error(outcome)
+        else:
+            self.runner.show_message(f"Restored {backup.name}. The shop as it was is in “{folder.name}”.", 15000)
 
     def demo_path(self) -> Path:
         return self.data_dir / "demo" / "Demo shop.shopwise"
@@ -393,7 +526,8 @@ class MainWindow(QMainWindow):
                 with shop.worker_db() as db:
                     return import_file(db, sample, progress=progress, cancel=cancel)
 
-            self.runner.run(work, "Importing the demo shop's orders", shop=shop, changes=Changes(orders=True))
+            self.runner.run(work, "Importing the demo shop's orders", kind="import", shop=shop,
+                            changes=Changes(orders=True))
 
     # ---- the open shop's screens -----------------------------------------------------------
     VIEW_TITLES = [
@@ -481,8 +615,9 @@ class MainWindow(QMainWindow):
             self.show_error("Open or create a shop first, then import files into it.")
             return
         from gui.import_wizard import ImportWizard
-        if self.runner.busy:
-            self.show_error(f"Please wait: {self.runner.title.lower()} is still running.")
+        refused = self.runner.refusal("import")
+        if refused:
+            self.show_error(refused)
             return
         wizard = ImportWizard(self.shop, self.runner, kind=kind, parent=self)
         if path:
@@ -499,10 +634,7 @@ class MainWindow(QMainWindow):
         path = dragged_local_file(event)
         if not path:
             return
-        if path.lower().endswith((".shopwise", ".db")):
-            self.open_shop(path)
-        else:
-            self.open_import("orders", path)
+        self.open_file(path)
         event.acceptProposedAction()
 
     # ---- messages and the rest ---------------------------------------------------------------
@@ -517,11 +649,39 @@ class MainWindow(QMainWindow):
         folder = errors.LOG_FILE.parent if errors.LOG_FILE else self.data_dir
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
 
+    def open_licences(self) -> None:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(LICENCES_FILE)))
+
     def about(self) -> None:
-        QMessageBox.about(self, "About Shopwise",
-                          "<b>Shopwise</b><br>Suggestions and reasons for your shop's customers, "
-                          "made on this computer.<br><br>Demo data: UCI Online Retail, Chen, Sain and "
-                          "Guo 2012, CC BY 4.0.")
+        def of(dist: str) -> str:
+            try:
+                return importlib.metadata.version(dist)
+            except importlib.metadata.PackageNotFoundError:
+                return ""
+
+        box = QMessageBox(QMessageBox.Icon.NoIcon, "About Shopwise", "", QMessageBox.StandardButton.Close, self)
+        box.setObjectName("about_box")
+        box.setIconPixmap(self.windowIcon().pixmap(64, 64))
+        box.setTextFormat(Qt.TextFormat.RichText)
+        parts = [
+            (f"Qt 6 and PySide6 {of('PySide6-Essentials')}", "LGPL-3.0"),
+            (f"PyTorch {of('torch').split('+')[0]}", "BSD-3-Clause"),
+            (f"Transformers {of('transformers')}, PEFT {of('peft')}", "Apache-2.0"),
+            ("SmolLM2-135M-Instruct language model", "Apache-2.0"),
+            ("Demo shop: UCI Online Retail (Chen, Sain, Guo 2012)", "CC BY 4.0"),
+        ]
+        rows = "".join(f"<tr><td style='white-space:nowrap'>{name}</td><td>&nbsp;&nbsp;</td>"
+                       f"<td style='white-space:nowrap'>{licence}</td></tr>" for name, licence in parts)
+        box.setText(
+            f"<h3>Shopwise {version()}</h3>"
+            "<p>Suggestions and reasons for your shop's customers, made on this computer.<br>"
+            "Licence: MIT.</p>"
+            f"<p><b>Made with</b></p><table>{rows}</table>"
+            "<p>The licences of every part are in THIRD_PARTY_LICENSES.txt.</p>")
+        licences = box.addButton("Third-party licences…", QMessageBox.ButtonRole.ActionRole)
+        licences.clicked.disconnect()   # the box would close; the owner may want to read on
+        licences.clicked.connect(self.open_licences)
+        box.open()
 
     def closeEvent(self, event) -> None:
         if not self._may_leave_shop():
@@ -543,17 +703,34 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
 
-def run_app(argv: list[str] | None = None) -> int:
+class ShopwiseApplication(QApplication):
+    """The application; on macOS a double-clicked shop file arrives as a FileOpen event, not in argv."""
+
+    file_opened = Signal(str)
+
+    def event(self, event) -> bool:
+        if event.type() == QEvent.Type.FileOpen:
+            self.file_opened.emit(event.file())
+            return True
+        return super().event(event)
+
+
+def run_app(argv: list[str] | None = None, open_path: str | None = None) -> int:
     QApplication.setApplicationName("Shopwise")
     QApplication.setOrganizationName("Shopwise")
     QApplication.setOrganizationDomain("shopwise.local")
+    QApplication.setApplicationVersion(version())
     QApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
-    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
-    data = app_data_dir()
-    errors.setup_logging(data)
-    # The engine keeps models and adapters in the same app data folder as the window's log.
-    os.environ.setdefault("SHOPWISE_DATA_DIR", str(data / "engine"))
+    app = QApplication.instance() or ShopwiseApplication(argv if argv is not None else sys.argv[:1])
+    app.setWindowIcon(QIcon(str(ICON_FILE)))
+    app.setDesktopFileName("shopwise")   # Wayland and the task bar find the icon through the .desktop entry
+    # One data folder for the window's log and demo shop and the engine's models, as for the CLI.
+    errors.setup_logging(shopwise_data_dir())
     window = MainWindow()
     errors.install_excepthook(lambda msg: window.show_error(msg))
     window.show()
+    if isinstance(app, ShopwiseApplication):
+        app.file_opened.connect(window.open_file)
+    if open_path:
+        QTimer.singleShot(0, lambda: window.open_file(open_path))
     return app.exec()

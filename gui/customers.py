@@ -27,7 +27,7 @@ from engine.interests import customer_tags
 from gui.errors import plain_message
 from gui.jobs import Job, JobRunner, ViewLoader
 from gui.shop import Changes, Shop
-from gui.widgets import edit_text
+from gui.widgets import MAKE_SUGGESTIONS_KEY, edit_text
 
 log = logging.getLogger("shopwise.gui")
 
@@ -403,7 +403,7 @@ class CustomerDetail(QWidget):
             has_run = queries.latest_run_id(db) is not None
             self.recs_empty.setText(
                 "No suggestions for this customer in the latest run." if has_run else
-                "No suggestions yet — press “Make suggestions” on the Overview (Ctrl+R).")
+                f"No suggestions yet — press “Make suggestions” on the Overview ({MAKE_SUGGESTIONS_KEY}).")
             self.recs_empty.show()
             self.recs.hide()
 
@@ -543,7 +543,7 @@ class CustomerDetail(QWidget):
                 self.runner.show_message("Reasons you have reviewed are kept as they are; nothing was rewritten.",
                                          10000)
 
-        self.runner.run(work, "Writing a new reason", shop=shop, changes=Changes(reasons=True), on_success=done)
+        self.runner.run(work, "Writing a new reason", kind="reasons", shop=shop, changes=Changes(reasons=True), on_success=done)
 
     def write_for_customer(self) -> None:
         if not self.missing_ids:
@@ -554,7 +554,7 @@ class CustomerDetail(QWidget):
             with shop.worker_db() as db:   # generate_reasons loads torch: on the worker thread
                 return reasons.generate_reasons(db, ids=ids, missing_only=True, progress=progress, cancel=cancel)
 
-        self.runner.run(work, "Writing this customer's reasons", shop=shop, changes=Changes(reasons=True),
+        self.runner.run(work, "Writing this customer's reasons", kind="reasons", shop=shop, changes=Changes(reasons=True),
                         cancel_message="The reasons written so far are kept.")
 
 

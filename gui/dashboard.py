@@ -17,7 +17,7 @@ from gui.charts import MonthChart, TopChart
 from gui.jobs import JobRunner, ViewLoader
 from gui.shop import Changes, Shop
 from gui.times import local_time
-from gui.widgets import edit_text, heading
+from gui.widgets import MAKE_SUGGESTIONS_KEY, edit_text, heading
 
 
 def count_words(n: int, one: str, many: str | None = None) -> str:
@@ -109,8 +109,9 @@ class DashboardView(QWidget):
         steps = QHBoxLayout()
         self.import_button = QPushButton("Import orders…")
         self.recommend_button = QPushButton("Make suggestions")
-        self.recommend_button.setToolTip("Work out, for every customer, what to offer next (Ctrl+R)")
-        self.recommend_button.setShortcut("Ctrl+R")
+        self.recommend_button.setToolTip(
+            f"Work out, for every customer, what to offer next ({MAKE_SUGGESTIONS_KEY})")
+        self.recommend_button.setShortcut(MAKE_SUGGESTIONS_KEY)
         self.reasons_button = QPushButton("Write reasons")
         self.reasons_button.setToolTip("Write a short personal reason for each suggestion")
         self.import_button.clicked.connect(self.import_requested)
@@ -231,8 +232,10 @@ class DashboardView(QWidget):
 
     def _update_steps(self, d: dict) -> None:
         busy = self.runner.busy
-        self.recommend_button.setEnabled(d["orders"] > 0 and not busy)
-        self.reasons_button.setEnabled(d["recommendations"] > 0 and not busy)
+        self.recommend_button.setEnabled(d["orders"] > 0
+                                         and not self.runner.refusal("recommend", "Making suggestions"))
+        self.reasons_button.setEnabled(d["recommendations"] > 0
+                                       and not self.runner.refusal("reasons", "Writing reasons"))
         if busy and d["orders"] == 0:
             self.period.setText(f"{self.runner.title}… The numbers appear here when it is done.")
         elif d["orders"] == 0:
@@ -260,7 +263,8 @@ class DashboardView(QWidget):
             with shop.worker_db() as db:
                 return run_recommendations(db, progress=progress, cancel=cancel)
 
-        self.runner.run(work, "Making suggestions", shop=shop, changes=Changes(recommendations=True))
+        self.runner.run(work, "Making suggestions", kind="recommend", shop=shop,
+                        changes=Changes(recommendations=True))
 
     def write_reasons(self) -> None:
         shop = self.shop
@@ -270,5 +274,5 @@ class DashboardView(QWidget):
                 return reasons.generate_reasons(db, missing_only=True, progress=progress, cancel=cancel)
 
         # Stopping keeps every reason written so far; pressing again goes on from there.
-        self.runner.run(work, "Writing reasons", shop=shop, changes=Changes(reasons=True),
+        self.runner.run(work, "Writing reasons", kind="reasons", shop=shop, changes=Changes(reasons=True),
                         cancel_message="The reasons written so far are kept.")

@@ -231,7 +231,7 @@ class ExportView(QWidget):
                                     f"to {path}. The next export leaves these suggestions out.")
                 self.reload()   # what was sent is now left out
 
-            return self.runner.run(work, "Exporting", on_success=done)
+            return self.runner.run(work, "Exporting", kind="export", on_success=done)
         columns = self.columns()
         per = "customer" if self.per_customer.isChecked() else "recommendation"
 
@@ -244,5 +244,5 @@ class ExportView(QWidget):
             self.last_path = path
             self.result.setText(f"Saved {rows:,} lines to {path}.")
 
-        return self.runner.run(write, "Exporting", on_success=written)   # writes a file, changes nothing in the shop
+        return self.runner.run(write, "Exporting", kind="export", on_success=written)   # writes a file, changes nothing in the shop
 

@@ -429,7 +429,7 @@ class ImportWizard(QDialog):
                 return ingest.import_file(db, path, kind="catalogue" if catalogue else "orders", profile=profile,
                                           mapping=mapping, sheet=sheet, progress=progress, cancel=cancel)
 
-        job = self.runner.run(work, f"Importing {path.name}", shop=shop, changes=Changes(orders=True),
+        job = self.runner.run(work, f"Importing {path.name}", kind="import", shop=shop, changes=Changes(orders=True),
                               caller_tells_outcome=True)
         if job is None:   # another job is running; the runner told the owner
             return

@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import time
 import traceback
+from dataclasses import dataclass
 from typing import Any, Callable
 
 from PySide6.QtCore import QObject, QThread, Signal
@@ -85,16 +86,23 @@ class Job(QObject):
         self._runner.failed.connect(self._on_failure)
         self._runner.was_cancelled.connect(self._on_cancel)
         self.running = False
+        self.started = False
         _live_jobs.add(self)
 
     def start(self) -> None:
-        self.running = True
+        self.running = self.started = True
         self.started_at = time.monotonic()
         log.info("Job %r started", self.name)
         self._thread.start()
 
     def cancel(self) -> None:
+        """Stop the job; one still waiting for its turn never starts and ends as cancelled now."""
         self.token.cancel()
+        if not self.started:
+            self.started = True
+            _live_jobs.discard(self)
+            self.finished.emit()
+            self.cancelled.emit()
 
     def wait(self, ms: int = 30000) -> bool:
         return self._thread.wait(ms)
@@ -155,14 +163,35 @@ class ViewLoader:
             self.request()
 
 
-class JobRunner(QObject):
-    """Runs the owner's jobs one at a time; views get this object, not the window.
+# Heavy jobs use every core (the recommender, the language model) and run one at a time, the next one
+# waiting its turn; light jobs (import, export, backup) run beside them. A pair that must not run together
+# is refused: a recommendation run reads the orders an import writes.
+HEAVY = frozenset({"recommend", "train", "reasons"})
+CONFLICTS = frozenset({frozenset({"import", "recommend"}), frozenset({"import"})})
 
-    The status bar follows each job (`started`), a failure reaches the owner in words (`error`),
-    and when a job ends its shop announces what the job changed, so that exactly the views showing
-    that reload.
+
+@dataclass(eq=False)
+class Entry:
+    """A job the owner started: running, or waiting for the heavy job before it."""
+
+    job: Job
+    title: str
+    kind: str
+
+    @property
+    def heavy(self) -> bool:
+        return self.kind in HEAVY
+
+
+class JobRunner(QObject):
+    """Runs the owner's jobs; views get this object, not the window.
+
+    The status bar follows each job (`queued`, `started`), a failure reaches the owner in words
+    (`error`), and when a job ends its shop announces what the job changed, so that exactly the views
+    showing that reload.
     """
 
+    queued = Signal(object, str)     # a Job waiting for its turn and its title, for the status bar
     started = Signal(object, str)    # the Job and its title, for the status bar
     busy_changed = Signal(bool)
     error = Signal(str, str)         # a plain sentence, the message box's title
@@ -170,28 +199,54 @@ class JobRunner(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.job: Job | None = None
-        self.title = ""
+        self.entries: list[Entry] = []   # running and waiting, in the order the owner started them
+
+    @property
+    def running(self) -> list[Entry]:
+        return [e for e in self.entries if e.job.running]
 
     @property
     def busy(self) -> bool:
-        return self.job is not None and self.job.running
+        return bool(self.running)
 
-    def run(self, fn: Callable[[Any, Any], Any], title: str, *, shop=None, changes=None,
+    @property
+    def job(self) -> Job | None:
+        """The job started last (running or waiting)."""
+        return self.entries[-1].job if self.entries else None
+
+    @property
+    def title(self) -> str:
+        """What runs, in words: every running job's title."""
+        return " and ".join(e.title for e in self.running)
+
+    def refusal(self, kind: str, title: str = "") -> str | None:
+        """Why a job of `kind` cannot start now, in a sentence; None when it can (perhaps after waiting)."""
+        for e in self.entries:
+            if e.title == title:
+                return f"{title} is already running."
+            if frozenset({kind, e.kind}) in CONFLICTS:
+                what = "running" if e.job.running else "waiting to run"
+                return f"Please wait: {e.title.lower()} is still {what}. Try again when it is done."
+        return None
+
+    def run(self, fn: Callable[[Any, Any], Any], title: str, *, kind: str, shop=None, changes=None,
             on_success: Callable[[Any], None] | None = None, cancel_message: str = "Nothing was changed.",
             caller_tells_outcome: bool = False) -> Job | None:
-        """Run `fn(progress, cancel)` in the background; None (and the owner told why) while another runs.
+        """Run `fn(progress, cancel)` in the background; None (and the owner told why) when it conflicts
+        with a job that runs. A heavy `kind` (HEAVY) waits while another heavy job runs; the returned
+        job starts when its turn comes.
 
         When it ends `shop` announces `changes` (a `gui.shop.Changes`), whatever the outcome: a stopped
         reason job keeps what it wrote, and reading a rolled-back change again costs little. Then, on
         success, `on_success(result)` runs.
         `caller_tells_outcome`: the caller says how it ended itself (the import wizard's last page).
         """
-        if self.busy:
-            self.show_error(f"Please wait: {self.title.lower()} is still running.")
+        refused = self.refusal(kind, title)
+        if refused:
+            self.show_error(refused)
             return None
         job = Job(fn, title, self)
-        self.job, self.title = job, title
+        entry = Entry(job, title, kind)
 
         def announce() -> None:
             if shop is not None and shop.is_open and changes:
@@ -203,16 +258,48 @@ class JobRunner(QObject):
             if on_success:
                 on_success(result)
 
+        def ended() -> None:
+            if entry in self.entries:   # cancel_all takes them out itself
+                self.entries.remove(entry)
+                self._start_waiting()
+            self.busy_changed.emit(self.busy)
+
         job.finished.connect(announce)   # Job emits finished before the outcome
+        job.finished.connect(ended)
         job.succeeded.connect(success)
         if not caller_tells_outcome:
             job.failed.connect(lambda msg: self.show_error(msg, title=f"{title}: it did not work"))
             job.cancelled.connect(lambda: self.message.emit(f"{title}: cancelled. {cancel_message}", 8000))
-        self.started.emit(job, title)
-        job.finished.connect(lambda: self.busy_changed.emit(False))
-        job.start()
-        self.busy_changed.emit(True)
+        self.entries.append(entry)
+        if not self._start_if_free(entry):
+            self.queued.emit(job, title)
+            self.busy_changed.emit(self.busy)
         return job
+
+    def cancel_all(self, wait_ms: int = 60000) -> None:
+        """Stop every job: the waiting ones never start, the running ones stop and are waited for."""
+        waiting = [e for e in self.entries if not e.job.running]
+        self.entries = self.running
+        for e in waiting:
+            e.job.cancel()
+        for e in self.entries:
+            e.job.cancel()
+        for e in self.entries:
+            e.job.wait(wait_ms)
+        self.entries = []   # stopped; their finished signals arrive later and find nothing to do
+
+    def _start_if_free(self, entry: Entry) -> bool:
+        if entry.heavy and any(e.heavy and e.job.running for e in self.entries):
+            return False
+        self.started.emit(entry.job, entry.title)
+        entry.job.start()
+        self.busy_changed.emit(True)
+        return True
+
+    def _start_waiting(self) -> None:
+        waiting = next((e for e in self.entries if not e.job.running), None)
+        if waiting is not None:
+            self._start_if_free(waiting)
 
     def show_error(self, message: str, title: str = "Shopwise") -> None:
         self.error.emit(message, title)

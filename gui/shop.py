@@ -10,6 +10,8 @@ from PySide6.QtCore import QObject, Signal
 
 from engine.db import open_shop
 
+WORKER_BUSY_TIMEOUT_MS = 120_000
+
 
 @dataclass(frozen=True)
 class Changes:
@@ -48,6 +50,9 @@ class Shop(QObject):
     def worker_db(self):
         """A separate connection for a worker thread (SQLite WAL lets the views keep reading)."""
         db = open_shop(self.path, create=False, check=False)  # checked when the window opened it
+        # Jobs write side by side (an import beside reason writing) and SQLite lets one write at a time:
+        # a worker waits for the other's transaction (an import's takes seconds) rather than fail.
+        db.execute(f"PRAGMA busy_timeout = {WORKER_BUSY_TIMEOUT_MS}")
         try:
             yield db
         finally:

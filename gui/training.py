@@ -224,7 +224,7 @@ class TrainingView(QWidget):
         self.loss_chart.set_data([])
         self.status.setText("Getting ready…")
         self.progress.setValue(0)
-        job = self.runner.run(work, "Training the reason writer", shop=shop, changes=Changes(reason_writer=True),
+        job = self.runner.run(work, "Training the reason writer", kind="train", shop=shop, changes=Changes(reason_writer=True),
                               on_success=self._trained)
         if job is None:
             return
@@ -235,6 +235,8 @@ class TrainingView(QWidget):
         job.cancelled.connect(lambda: self.status.setText("Training cancelled. The writer in use is unchanged."))
         self.start_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
+        if not job.started:
+            self.status.setText(f"Waits for {self.runner.title.lower()} to finish, then starts by itself.")
 
     def _progress(self, p: Progress) -> None:
         if p.fraction is not None:

@@ -21,7 +21,6 @@ def dragged_local_file(event) -> str | None:
     return urls[0].toLocalFile() if urls and urls[0].isLocalFile() else None
 
 
-
 def text_dialog(parent, title: str, label: str, text: str) -> QInputDialog:
     """A dialog asking for a few lines of text (a reason). Unlike QInputDialog.getMultiLineText's,
     long lines wrap, and it is wide enough to read a reason at a glance."""
@@ -41,3 +40,8 @@ def edit_text(parent, title: str, label: str, text: str) -> tuple[str, bool]:
     dialog = text_dialog(parent, title, label, text)
     ok = dialog.exec() == QDialog.DialogCode.Accepted
     return dialog.textValue(), ok
+
+
+# The "Make suggestions" key. Not Ctrl+R: that is Refresh on macOS and GNOME, and a key bound twice fires
+# neither action.
+MAKE_SUGGESTIONS_KEY = "Ctrl+Shift+R"

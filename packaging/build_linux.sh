@@ -22,15 +22,19 @@ cp resources/icon.png "dist/$APP_ID/$APP_ID.png"
 tarball="dist/$APP_ID-$APP_VERSION-linux-$ARCH.tar.gz"
 tar -C dist -czf "$tarball" "$APP_ID"
 
-# .deb: /opt/shopwise, /usr/bin/shopwise launcher, the .desktop entry and the icon.
+# .deb: /opt/shopwise, /usr/bin/shopwise launcher, the .desktop entry, the icon and the shop file type
+# (dpkg triggers of shared-mime-info and desktop-file-utils update their caches on install).
 stage="build/deb/${APP_ID}_${APP_VERSION}_$ARCH"
 rm -rf "$stage"
 mkdir -p "$stage/DEBIAN" "$stage/opt" "$stage/usr/bin" "$stage/usr/share/applications" \
-         "$stage/usr/share/icons/hicolor/256x256/apps"
+         "$stage/usr/share/icons/hicolor/256x256/apps" "$stage/usr/share/icons/hicolor/256x256/mimetypes" \
+         "$stage/usr/share/mime/packages"
 cp -a "dist/$APP_ID" "$stage/opt/$APP_ID"
 install -m 755 packaging/linux/shopwise-launcher.sh "$stage/usr/bin/$APP_ID"
 install -m 644 packaging/linux/shopwise.desktop "$stage/usr/share/applications/$APP_ID.desktop"
 install -m 644 resources/icon.png "$stage/usr/share/icons/hicolor/256x256/apps/$APP_ID.png"
+install -m 644 resources/icon.png "$stage/usr/share/icons/hicolor/256x256/mimetypes/${SHOP_MIME//\//-}.png"
+install -m 644 packaging/linux/shopwise-mime.xml "$stage/usr/share/mime/packages/$APP_ID.xml"
 size_kb=$(du -sk "$stage" | cut -f1)
 sed -e "s/@APP_ID@/$APP_ID/; s/@APP_VERSION@/$APP_VERSION/; s/@ARCH@/$ARCH/; s/@PUBLISHER@/$PUBLISHER/" \
     -e "s/@INSTALLED_SIZE@/$size_kb/; s/@APP_COMMENT@/$APP_COMMENT/" \

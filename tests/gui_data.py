@@ -96,9 +96,7 @@ def make_window(qtbot, tmp_path):
 
     yield make
     for w in made:
-        if w.runner.busy:
-            w.runner.job.cancel()
-            w.runner.job.wait()
+        w.runner.cancel_all()
         for view in w.views.values():
             loader = getattr(view, "_loader", None)
             if loader is not None and loader.running:

@@ -147,7 +147,7 @@ def test_errors_from_jobs_reach_the_owner_as_sentences(make_window, tmp_path, qt
     def broken(progress, cancel):
         return {}["no such key"]
 
-    job = w.runner.run(broken, "Checking")
+    job = w.runner.run(broken, "Checking", kind="export")
     wait_job(qtbot, job)
     qtbot.waitUntil(lambda: bool(error_text(w)))
     text = error_text(w)

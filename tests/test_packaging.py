@@ -145,3 +145,41 @@ def test_self_test_runs_unfrozen(tmp_path):
     for step in ("import", "recommend", "train (LoRA)", "reasons", "export CSV", "without network"):
         assert f"ok  {step}" in result.stdout
     assert not list(tmp_path.glob("*.shopwise")), "the self-test wrote outside its temporary folder"
+
+
+def test_the_shop_file_type_is_registered_by_every_package():
+    import xml.etree.ElementTree as ET
+
+    from engine.db import APPLICATION_ID
+    ns = {"m": "http://www.freedesktop.org/standards/shared-mime-info"}
+    mime = ET.parse(PKG / "linux" / "shopwise-mime.xml").getroot().find("m:mime-type", ns)
+    assert mime.get("type") == bundle.SHOP_MIME
+    assert mime.find("m:glob", ns).get("pattern") == f"*.{bundle.SHOP_EXTENSION}"
+    magic = mime.find("m:magic/m:match/m:match", ns)
+    assert (magic.get("offset"), int(magic.get("value"), 16)) == ("68", APPLICATION_ID)  # SQLite header
+    desktop = configparser.ConfigParser(interpolation=None)
+    desktop.read_string(text("linux/shopwise.desktop"))
+    assert bundle.SHOP_MIME in desktop["Desktop Entry"]["MimeType"].split(";")
+    assert "application/vnd.sqlite3" not in desktop["Desktop Entry"]["MimeType"]  # not every SQLite file
+    script = text("build_linux.sh")
+    assert "packaging/linux/shopwise-mime.xml" in script and "usr/share/mime/packages" in script
+    iss = text("windows/shopwise.iss")
+    assert "[Registry]" in iss and "ChangesAssociations=yes" in iss
+    assert 'Subkey: "Software\\Classes\\{#ShopExt}"' in iss and '""%1""' in iss
+    assert f'#define ShopExt ".{bundle.SHOP_EXTENSION}"' in bundle.iss_defines()
+    plist = bundle.mac_info_plist()
+    [declared] = plist["UTExportedTypeDeclarations"]
+    [document] = plist["CFBundleDocumentTypes"]
+    assert declared["UTTypeTagSpecification"]["public.filename-extension"] == [bundle.SHOP_EXTENSION]
+    assert document["LSItemContentTypes"] == [declared["UTTypeIdentifier"]]
+
+
+def test_the_third_party_licences_name_every_library_shopwise_runs_on():
+    sys.path.insert(0, str(PKG))
+    import licenses
+    shipped = licenses.TARGET.read_text(encoding="utf-8")
+    assert (ROOT / "resources" / "THIRD_PARTY_LICENSES.txt") in [Path(s) for s, _ in bundle.data_pairs()]
+    for name, dist in licenses.runtime_distributions().items():
+        assert f"\n{dist.metadata['Name']} " in shipped, f"{name} is missing: run packaging/licenses.py"
+    for part in ("LGPL-3.0", "SmolLM2-135M-Instruct", "CC BY 4.0", "torch ", "PySide6"):
+        assert part in shipped

@@ -85,6 +85,43 @@ def other_program_empty(path):
     conn.close()
 
 
+def shop_with(name, *statements):
+    """A real shop file with something added that Shopwise never makes (as another program could)."""
+    def make(path):
+        shutil.copyfile(V1_SHOP, path)
+        conn = sqlite3.connect(path)
+        for sql in statements:
+            conn.execute(sql)
+        conn.commit()
+        conn.close()
+    make.__name__ = name
+    return make
+
+
+trigger_on_insert = shop_with(
+    "trigger_on_insert",
+    "CREATE TRIGGER log_orders AFTER INSERT ON orders BEGIN "
+    "INSERT INTO settings (key, value) VALUES ('seen-' || new.id, new.external_id); END")
+view_calling_a_function = shop_with(
+    "view_calling_a_function",
+    "CREATE VIEW customer_files AS SELECT readfile('/etc/passwd') AS f, load_extension('/tmp/evil.so') AS g "
+    "FROM customers")
+extra_table = shop_with("extra_table", "CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT)")
+changed_table = shop_with("changed_table",
+                          "ALTER TABLE customers ADD COLUMN password TEXT DEFAULT 'x' CHECK (length(password) < 99)")
+index_on_an_expression = shop_with("index_on_an_expression",
+                                   "CREATE INDEX idx_orders_odd ON orders (lower(external_id))")
+index_dropped = shop_with("index_dropped", "DROP INDEX idx_reviews_customer_id_product_id")
+
+
+def oversized_page_count(path):
+    """The header claims far more pages than the file holds (a trap for whatever trusts it)."""
+    data = bytearray(V1_SHOP.read_bytes())
+    data[28:32] = (2 ** 31).to_bytes(4, "big")
+    data[92:96] = data[24:28]   # the count is marked valid
+    path.write_bytes(bytes(data))
+
+
 FOREIGN_FILES = [
     (newer, "saved by a newer Shopwise"),
     (truncated, "damaged or unreadable"),
@@ -92,6 +129,13 @@ FOREIGN_FILES = [
     (csv_renamed, "not a Shopwise shop file"),
     (other_program, "belongs to another program"),
     (other_program_empty, "belongs to another program"),
+    (trigger_on_insert, "has a trigger “log_orders”, which Shopwise never makes"),
+    (view_calling_a_function, "has a view “customer_files”, which Shopwise never makes"),
+    (extra_table, "has a table “notes”, which Shopwise never makes"),
+    (changed_table, "has a changed table “customers”, which Shopwise never makes"),
+    (index_on_an_expression, "has an unknown index “idx_orders_odd”"),
+    (index_dropped, "lacks the index “idx_reviews_customer_id_product_id” that every Shopwise shop has"),
+    (oversized_page_count, "damaged or unreadable"),
 ]
 
 
@@ -105,3 +149,28 @@ def test_file_that_is_not_a_usable_shop_is_refused_untouched(tmp_path, make, mes
     assert str(path) in str(refused.value) and "Traceback" not in str(refused.value)
     assert path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["shop.shopwise"]  # no -wal or -journal left
+
+
+def test_a_shop_that_sqlite_analysed_still_opens(tmp_path):
+    """SQLite's own bookkeeping tables (ANALYZE statistics) are not foreign."""
+    path = tmp_path / "analysed.shopwise"
+    shutil.copyfile(V1_SHOP, path)
+    conn = sqlite3.connect(path)
+    conn.execute("ANALYZE")
+    conn.close()
+    db = open_shop(path, create=False)
+    assert counts(db)["orders"] == 89
+    db.conn.close()
+
+
+def test_the_trusted_schema_is_off_on_every_connection(tmp_path):
+    db = open_shop(tmp_path / "new.shopwise")
+    assert db.execute("PRAGMA trusted_schema").fetchone()[0] == 0
+    db.conn.close()
+
+
+def test_the_oversized_page_count_is_named_in_the_sentence(tmp_path):
+    path = tmp_path / "shop.shopwise"
+    oversized_page_count(path)
+    with pytest.raises(ShopFileError, match=r"it says it holds 8,796,093,022,208 bytes but has 196,608"):
+        open_shop(path, create=False)

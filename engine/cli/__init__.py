@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
+from engine import clock
 from engine.cli.common import CANCELLED, OK, REFUSED, USAGE, add_db_argument, print_progress
 from engine.db import open_shop
 from engine.jobs import Cancelled, Refused
@@ -66,6 +68,21 @@ def cmd_stats(args) -> int:
     return OK
 
 
+def cmd_backup(args) -> int:
+    from engine.backup import copy_shop
+    db = open_shop(args.db, create=False)
+    target = Path(args.to)
+    if target.is_dir():
+        target = target / f"{Path(args.db).stem} {clock.parse(clock.now()).astimezone():%Y-%m-%d %H-%M-%S}.shopwise"
+    if target.exists():
+        raise Refused(f"{target} already exists; choose another name, so that no backup is overwritten.")
+    copy_shop(db.conn, target, progress=print_progress)
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+    print(f"Backed up {args.db} to {target} ({target.stat().st_size / 1e6:.1f} MB).")
+    return OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python main.py",
@@ -92,6 +109,12 @@ def build_parser() -> argparse.ArgumentParser:
     add_db_argument(p)
     p.set_defaults(handler=cmd_import)
 
+    p = commands.add_parser("backup", help="write a consistent copy of the shop (safe while the app is open)")
+    p.add_argument("--to", required=True, metavar="PATH",
+                   help="the backup file, or a folder to put it in (named after the shop and the time)")
+    add_db_argument(p)
+    p.set_defaults(handler=cmd_backup)
+
     p = commands.add_parser("stats", help="what the shop database holds")
     add_db_argument(p)
     p.set_defaults(handler=cmd_stats)
@@ -103,6 +126,12 @@ def build_parser() -> argparse.ArgumentParser:
     add_export_commands(commands)
     add_reason_commands(commands)
     return parser
+
+
+def command_names() -> set[str]:
+    """The headless commands' names: an argument that is none of them is a file to open in the app."""
+    parser = build_parser()
+    return {name for action in parser._subparsers._group_actions for name in action.choices}
 
 
 def main(argv: list[str] | None = None) -> int:

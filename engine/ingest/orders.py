@@ -29,6 +29,7 @@ from engine.ingest.remembered import recall_mapping, remember_mapping
 from engine.ingest.workbook import is_workbook, sheet_as_csv, sheet_names
 from engine.ingest.catalogue import CatalogueLayout, CatalogueMapping, detect_catalogue, import_catalogue
 from engine import contacts
+from engine.backup import automatic_backup, has_a_day_of_work
 from engine.db import name_key, transaction
 from engine.jobs import CancelToken, Progress, ProgressCallback, no_progress
 from engine.ingest.layouts import (GENERIC, ColumnMapping, Layout, LAYOUTS, detect_headerless,
@@ -150,6 +151,7 @@ def import_file(db: sqlite_utils.Database, path: str | Path, *, kind: str | None
                 sheet: str | None = None, progress: ProgressCallback = no_progress,
                 cancel: CancelToken | None = None) -> ImportReport:
     """Import an order, review or catalogue export. Raises ImportRefused (nothing changed) or Cancelled.
+    A shop with more than a day of work is backed up first (engine.backup).
 
     `kind` "catalogue" or "orders" is the owner's choice; None: a catalogue mapping or profile
     "catalogue" means a catalogue, another mapping or profile orders, else the file says. The file is
@@ -162,6 +164,8 @@ def import_file(db: sqlite_utils.Database, path: str | Path, *, kind: str | None
 
 def _import_csv(db, path: Path, kind, profile, mapping, progress, cancel) -> ImportReport:
     fmt = sniff(path)
+    if has_a_day_of_work(db.conn):   # an import changes many rows: keep the shop as it was first
+        automatic_backup(db.conn, "import", progress, cancel)
     if kind is None:
         if isinstance(mapping, CatalogueMapping) or profile == "catalogue":
             kind = "catalogue"

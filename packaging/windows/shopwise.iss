@@ -24,6 +24,7 @@ SolidCompression=yes
 ArchitecturesAllowed=x64compatible
 ArchitecturesInstallIn64BitMode=x64compatible
 WizardStyle=modern
+ChangesAssociations=yes
 
 [Tasks]
 Name: "desktopicon"; Description: "{cm:CreateDesktopIcon}"; GroupDescription: "{cm:AdditionalIcons}"
@@ -36,6 +37,14 @@ Source: "..\..\dist\{#AppId}\*"; DestDir: "{app}"; Flags: ignoreversion recurses
 Name: "{group}\{#AppName}"; Filename: "{app}\{#AppExe}"
 Name: "{group}\{#AppName} self-test"; Filename: "{app}\{#AppExe}"; Parameters: "--self-test"
 Name: "{autodesktop}\{#AppName}"; Filename: "{app}\{#AppExe}"; Tasks: desktopicon
+
+[Registry]
+; The shop file type, for this user (HKA is HKCU in a per-user install): a double-click opens the shop.
+Root: HKA; Subkey: "Software\Classes\{#ShopExt}"; ValueType: string; ValueName: ""; ValueData: "{#AppId}.shop"; Flags: uninsdeletevalue
+Root: HKA; Subkey: "Software\Classes\{#ShopExt}"; ValueType: string; ValueName: "Content Type"; ValueData: "{#ShopMime}"; Flags: uninsdeletevalue
+Root: HKA; Subkey: "Software\Classes\{#AppId}.shop"; ValueType: string; ValueName: ""; ValueData: "{#ShopTypeName}"; Flags: uninsdeletekey
+Root: HKA; Subkey: "Software\Classes\{#AppId}.shop\DefaultIcon"; ValueType: string; ValueName: ""; ValueData: "{app}\{#AppExe},0"
+Root: HKA; Subkey: "Software\Classes\{#AppId}.shop\shell\open\command"; ValueType: string; ValueName: ""; ValueData: """{app}\{#AppExe}"" ""%1"""
 
 [Run]
 Filename: "{app}\{#AppExe}"; Description: "{cm:LaunchProgram,{#AppName}}"; Flags: nowait postinstall skipifsilent
