@@ -23,6 +23,9 @@ def add_commands(subparsers) -> None:
     p.set_defaults(handler=cmd_recommend)
 
 
+LABELS = {"due": "reorder now", "coming_up": "coming up", "bought_before": "bought before", "discover": "discover"}
+
+
 def _fmt(v) -> str:
     return "-" if v is None else f"{v:.3f}"
 
@@ -50,15 +53,20 @@ def cmd_evaluate(args) -> int:
 
 
 def cmd_recommend(args) -> int:
+    from engine.evidence import reorder_timing
     from engine.queries import customer_recommendations, evidence_in_words
-    from engine.recommend import run_recommendations
+    from engine.recommend import run_recommendations, up_to_date_run
     db = open_shop(args.db, create=False)
     if args.customer is not None and not db.execute(
             "SELECT 1 FROM customers WHERE id = ?", [args.customer]).fetchone():
         raise Refused(f"No customer with id {args.customer} in this shop.")
-    run_id = run_recommendations(db, limit=args.limit, progress=print_progress)
-    run = db.execute("SELECT model, params FROM recommendation_runs WHERE id = ?", [run_id]).fetchone()
-    print(f"Run {run_id}: model {run[0]} {run[1]}")
+    # One customer: the stored run serves when the orders have not changed since it was made.
+    run_id = up_to_date_run(db, args.limit) if args.customer is not None else None
+    reused = run_id is not None
+    if not reused:
+        run_id = run_recommendations(db, limit=args.limit, progress=print_progress)
+    model = db.execute("SELECT model FROM recommendation_runs WHERE id = ?", [run_id]).fetchone()[0]
+    print(f"Run {run_id}: model {model}" + (" (stored; the orders have not changed since)" if reused else ""))
     ids = ([args.customer] if args.customer is not None else
            [r[0] for r in db.execute("SELECT DISTINCT customer_id FROM recommendations WHERE run_id = ? "
                                      "ORDER BY customer_id LIMIT 5", [run_id])])
@@ -69,7 +77,8 @@ def cmd_recommend(args) -> int:
         if not recs:
             print("  nothing to recommend")
         for r in recs:
-            print(f"  {r['rank']:>2}. [{r['kind']:<8}] {r['product'][:40]:<40} {r['score']:>9.3f}  "
+            label = LABELS[reorder_timing(r["evidence"]) if r["kind"] == "reorder" else "discover"]
+            print(f"  {r['rank']:>2}. [{label:<13}] {r['product'][:40]:<40} {r['score']:>9.3f}  "
                   f"{' '.join(evidence_in_words(r['evidence']))}")
     if args.customer is None:
         print("\n(first 5 customers shown; use --customer ID for one customer)")

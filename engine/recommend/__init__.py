@@ -4,6 +4,7 @@ The API the GUI and CLI call (all take an open shop database):
 
     evaluate_shop(db, progress=None, cancel=None) -> dict   compare all models, store, pick the default
     run_recommendations(db, limit=10, progress=None, cancel=None) -> run_id
+    up_to_date_run(db, limit=10) -> run_id | None          the latest run, if the orders have not changed since
     bundles(db, min_support=None, limit=50) -> list[dict]
 
 Long jobs report `engine.jobs.Progress` to `progress` and stop at
@@ -136,7 +137,7 @@ def run_recommendations(db, limit: int = 10, progress=None, cancel=None) -> int:
             "model": choice["model"], "created_at": now(),
             "params": json.dumps({"params": choice["params"], "limit": limit,
                                   "min_repeat_share": choice["min_repeat_share"],
-                                  "as_of": D.day_iso(as_of)}),
+                                  "as_of": D.day_iso(as_of), "orders": _fingerprint(db)}),
             "scores": json.dumps({k: v for k, v in choice.items() if k != "fingerprint"}),
         }).last_pk
         for a in range(0, len(rows), 5000):
@@ -148,6 +149,19 @@ def run_recommendations(db, limit: int = 10, progress=None, cancel=None) -> int:
         _save_selection(db, choice)
     progress(Progress(len(customers), len(customers), "Done"))
     return run_id
+
+
+def up_to_date_run(db, limit: int = 10) -> int | None:
+    """The latest run if it was made from the orders the shop holds now with the same list length."""
+    row = db.execute("SELECT id, params FROM recommendation_runs ORDER BY id DESC LIMIT 1").fetchone()
+    if row is None:
+        return None
+    try:
+        params = json.loads(row[1] or "{}")
+    except ValueError:
+        return None
+    ok = params.get("orders") == _fingerprint(db) and params.get("limit") == limit
+    return row[0] if ok else None
 
 
 def bundles(db, min_support: int | None = None, limit: int = 50) -> list[dict]:

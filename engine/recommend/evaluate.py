@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from .data import Interactions
-from .reorder import blocked_repeats, consumables
+from .reorder import blocked_repeats, consumables, trips
 
 KS = (5, 10)
 # Scores are dense (customers x items) blocks: sized by cells, not customers, so that a big
@@ -22,7 +22,8 @@ def rank(model, data: Interactions, users: np.ndarray, k: int, min_repeat_share:
          block_cells: int = BLOCK_CELLS) -> tuple[np.ndarray, np.ndarray]:
     """The k best items per user and their scores, after the reorder rule removed
     one-off non-consumables (their score is -inf when too few items are left)."""
-    cons = consumables(data, min_repeat_share)
+    t = trips(data)
+    cons = consumables(data, min_repeat_share, t)
     k = min(k, data.n_items)
     chunk = max(1, block_cells // data.n_items)
     items = np.zeros((len(users), k), dtype=np.int64)
@@ -30,7 +31,7 @@ def rank(model, data: Interactions, users: np.ndarray, k: int, min_repeat_share:
     for a in range(0, len(users), chunk):
         us = users[a:a + chunk]
         s = model.score(us)
-        for r, blocked in enumerate(blocked_repeats(data, us, cons)):
+        for r, blocked in enumerate(blocked_repeats(data, us, cons, t)):
             s[r, blocked] = -np.inf
         part = np.argpartition(-s, k - 1, axis=1)[:, :k]
         vals = np.take_along_axis(s, part, axis=1)

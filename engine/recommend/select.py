@@ -19,10 +19,14 @@ from .ease import EASE
 from .evaluate import evaluate
 from .itemknn import ItemKNN
 from .popularity import Popularity
+from .repeat import Repeat
 from .tifu import TIFUKNN
 from .topfreq import PersonalTopFreq
+from .twostage import EXPLORERS, ExploreOnly, RepeatOnly, TwoStage, learn_lifts
 
-MODELS = {m.name: m for m in (Popularity, PersonalTopFreq, ItemKNN, EASE, TIFUKNN, Blend)}
+MODELS = {m.name: m for m in (Popularity, PersonalTopFreq, ItemKNN, EASE, TIFUKNN, Blend, TwoStage)}
+REPEAT_GRID = [{"beta": b, "item_weight": w, "gamma": g} for b in (0.0, 1.0) for w in (0.0, 1.0)
+               for g in (0.0, 1.0)]
 REPEAT_RULES = (0.1, 0.0)   # min repeat share for an item to count as a consumable; 0 = rule off
 METRIC = "ndcg@10"
 MARGIN = 1.01               # a more complex candidate must be 1% better
@@ -62,12 +66,15 @@ def select(data: Interactions, progress=None, cancel=None) -> dict:
         return choice
     best = -1.0
     cands = candidates()
+    explorers = {}   # fitted explore candidates, for the two-ranker model
     for n, (name, params) in enumerate(cands):
         if cancel is not None:
             cancel.check()
         if progress is not None:
-            progress(Progress(n, len(cands), f"Comparing models: {name}"))
+            progress(Progress(n, len(cands) + 1, f"Comparing models: {name}"))
         model = make(name, params).fit(train)
+        if name in EXPLORERS:
+            explorers[(name, tuple(sorted(params.items())))] = (name, params, model)
         for rule in REPEAT_RULES:
             r = evaluate(model, train, targets, ks=(10,), min_repeat_share=rule, fitted=True)
             choice["validation"].append({"model": name, "params": params, "min_repeat_share": rule,
@@ -75,5 +82,53 @@ def select(data: Interactions, progress=None, cancel=None) -> dict:
             if r[METRIC] > best * MARGIN:
                 best = r[METRIC]
                 choice.update(model=name, params=params, min_repeat_share=rule)
+    if progress is not None:
+        progress(Progress(len(cands), len(cands) + 1, "Comparing models: repeat and explore rankers"))
+    for cand in two_stage_candidates(train, targets, list(explorers.values()), cancel):
+        if cand[METRIC] > best * MARGIN:
+            best = cand[METRIC]
+            choice.update(model=TwoStage.name, params=cand["params"], min_repeat_share=cand["min_repeat_share"])
+        choice["validation"].append(cand)
     choice[METRIC] = best
     return choice
+
+
+def two_stage_candidates(train: Interactions, targets: dict, explorers: list, cancel=None) -> list[dict]:
+    """The repeat ranker tuned on the customers' repeat items, the explore ranker on their
+    never-bought items (NDCG@10 of each part: recall@10 of repeat items saturates when customers
+    own fewer than 10 products), then the merged list with its lifts learned (twostage.py)."""
+    history = train.counts()
+    def part(owned: bool) -> dict:
+        out = {}
+        for u, t in targets.items():
+            mine = history.indices[history.indptr[u]:history.indptr[u + 1]]
+            t = t[np.isin(t, mine) == owned]
+            if len(t):
+                out[u] = t
+        return out
+
+    def tuned(models, part_targets):
+        best = None
+        for params, model in models:
+            if cancel is not None:
+                cancel.check()
+            r = evaluate(model, train, part_targets, ks=(10,), min_repeat_share=0.0, fitted=True).get(METRIC) or 0.0
+            if best is None or r > best[0] * MARGIN:
+                best = (r, params, model)
+        return best
+    repeat_targets, new_targets = part(True), part(False)
+    if not repeat_targets or not new_targets:
+        return []
+    _, rep_params, repeat = tuned([(p, RepeatOnly(Repeat(**p)).fit(train)) for p in REPEAT_GRID], repeat_targets)
+    _, exp_params, explore = tuned([([n, p], ExploreOnly(m).fit(train)) for n, p, m in explorers], new_targets)
+    lifts = learn_lifts(train, targets, repeat.base, explore.base)
+    params = {"repeat": rep_params, "explore": exp_params, "lifts": lifts}
+    model = TwoStage(**params).assemble(train, repeat.base, explore.base)
+    out = []
+    for rule in REPEAT_RULES:
+        if cancel is not None:
+            cancel.check()
+        r = evaluate(model, train, targets, ks=(10,), min_repeat_share=rule, fitted=True)
+        out.append({"model": TwoStage.name, "params": params, "min_repeat_share": rule,
+                    METRIC: r[METRIC], "recall@10": r["recall@10"]})
+    return out
