@@ -9,6 +9,7 @@ import pytest
 
 import engine.recommend as R
 from engine import cli, evidence
+from engine.cli.recommend import LABELS
 from engine.db import open_shop
 from engine.interests import customer_tags
 from engine.jobs import CancelToken, Cancelled
@@ -325,8 +326,14 @@ def test_runs_and_evaluations_are_stored(tmp_path):
     for key in ("recall@10", "ndcg@10", "hit@10", "recall@5", "recall_repeat@10", "recall_new@10",
                 "coverage@10"):
         assert key in r0
-    assert {r["split"] for r in res["results"]} == {"last_basket", "last_30_days"}
-    assert sum(r["selected"] for r in res["results"]) == 2   # selected model, on both splits
+    assert {r["split"] for r in res["results"]} == {"last_basket", "last_30_days", "basket_completion"}
+    assert sum(r["selected"] for r in res["results"]) == 3   # selected model, on every split
+    for r in res["results"]:
+        if r["users"]:
+            lo, hi = r["ci"]["ndcg@10"]
+            assert lo <= r["ndcg@10"] <= hi
+    pop = next(r for r in res["results"] if r["model"] == "popularity" and r["split"] == "last_basket")
+    assert pop["personalisation"] == 0.0 or pop["min_repeat_share"] > 0   # the same list for everyone
     run_id = R.run_recommendations(db)
     run = db.execute("SELECT model, params, scores FROM recommendation_runs WHERE id = ?", [run_id]).fetchone()
     assert run[0] == res["selection"]["model"]
@@ -394,17 +401,48 @@ def run_cli(*argv):
     return cli.main(list(argv))
 
 
+def db_runs(path):
+    db = open_shop(path)
+    n = db.execute("SELECT count(*) FROM recommendation_runs").fetchone()[0]
+    db.conn.close()
+    return n
+
+
 def test_cli_evaluate_and_recommend(tmp_path, capsys):
     path = tmp_path / "s.db"
     synthetic(path, personal=True).conn.close()
     assert run_cli("evaluate", "--db", str(path)) == 0
     out = capsys.readouterr().out
     assert "popularity" in out and "ndcg@10" in out and "*" in out
+    assert "[" in out and "basket_completion" in out      # intervals printed; the second protocol
     assert run_cli("recommend", "--db", str(path), "--customer", "1", "--limit", "3") == 0
     out = capsys.readouterr().out
-    assert "Customer 1" in out and ("reorder" in out or "discover" in out)
+    assert "Customer 1" in out and any(f"[{label:<13}]" in out for label in LABELS.values())
+    runs = db_runs(path)
+    assert run_cli("recommend", "--db", str(path), "--customer", "2", "--limit", "3") == 0
+    assert "stored" in capsys.readouterr().out and db_runs(path) == runs     # orders unchanged: no new run
+    db = open_shop(path)
+    db["orders"].update(1, {"ordered_at": "2024-01-02 11:00:00"})
+    db.conn.close()
+    assert run_cli("recommend", "--db", str(path), "--customer", "2", "--limit", "3") == 0
+    assert "stored" not in capsys.readouterr().out and db_runs(path) == runs + 1
     assert run_cli("recommend", "--db", str(path), "--customer", "999") == 1
     assert run_cli("recommend", "--db", str(tmp_path / "missing.db")) == 1
+
+
+def test_basket_completion_hides_one_item_of_each_last_basket(tmp_path):
+    from engine.recommend.evaluate import completion_split, evaluate_completion, personalisation
+    db = synthetic(tmp_path / "s.db", personal=True)
+    data = D.load(db)
+    train, hidden, rest = completion_split(data)
+    last = {int(u): b for b, u in enumerate(data.b_user)}          # each user's last basket row
+    for u, (h,) in hidden.items():
+        full = set(data.baskets[last[u]].indices.tolist())
+        assert len(full) >= 2 and h in full and set(rest[u].tolist()) == full - {h}
+        assert set(train.baskets[last[u]].indices.tolist()) == full - {h}
+    r = evaluate_completion(MODELS["item-knn"](k=50), data, split=(train, hidden, rest))
+    assert r["users"] == len(hidden) and r["recall@10"] == r["hit@10"]    # one hidden item each
+    assert personalisation(np.array([[1, 2], [2, 1], [1, 3]])) == pytest.approx(1 / 3)
 
 
 # ---------- reorder timing ----------
