@@ -445,6 +445,32 @@ def test_basket_completion_hides_one_item_of_each_last_basket(tmp_path):
     assert personalisation(np.array([[1, 2], [2, 1], [1, 3]])) == pytest.approx(1 / 3)
 
 
+def test_variants_and_offers_are_one_product(tmp_path):
+    from engine.products import base_name, product_groups
+    assert base_name("Positioning Bed Pad - Buy 1") == "Positioning Bed Pad"
+    assert base_name("Tea - Earl Grey") == "Tea - Earl Grey"
+    groups = product_groups({1: "Pad - Buy 1", 2: "Pad - Buy 2", 3: "Bibs Pacifier - Smoke / Size 2",
+                             4: "Bibs Pacifier - Black / Size 2", 5: "Tea - Earl Grey", 6: "Pillow"}, {2: 5})
+    assert groups == {1: 2, 2: 2, 3: 3, 4: 3, 5: 5, 6: 6}
+    orders = []
+    for c in range(12):   # everyone buys a pad (either offer) with a pillow or a sheet
+        orders.append((f"c{c}", day(c), [(f"Pad - Buy {1 + c % 2}", 1), ("Pillow" if c % 3 else "Sheet", 1)],
+                       "completed"))
+    orders += [("c0", day(30), [("Pad - Buy 2", 1)], "completed"),   # c0 rebuys the other offer
+               (None, day(31), [("Pad - Buy 1", 1), ("Pad - Buy 2", 1), ("Sheet", 1)], "completed")]
+    db = make_shop(tmp_path / "s.db", orders)
+    R.run_recommendations(db)
+    ids = dict(db.execute("SELECT external_key, id FROM customers").fetchall())
+    for key in ("c0", "c1", "c2"):
+        pads = [r for r in customer_recommendations(db, ids[key]) if r["product"].startswith("Pad")]
+        assert len(pads) <= 1 and all(r["kind"] == "reorder" for r in pads)   # never its own variant
+    c0 = {r["product"]: r for r in customer_recommendations(db, ids["c0"])}
+    pad = next(r for name, r in c0.items() if name.startswith("Pad"))
+    assert pad["evidence"]["reorder"]["times_bought"] == 2                    # Buy 1, then Buy 2
+    assert all(len({db.execute("SELECT name FROM products WHERE id = ?", [p]).fetchone()[0][:3]
+                    for p in b["products"]}) == len(b["products"]) for b in R.bundles(db, min_support=1))
+
+
 # ---------- reorder timing ----------
 
 def timing_shop(path):
