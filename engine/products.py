@@ -27,13 +27,6 @@ def _variant(tail: str) -> bool:
         w.casefold() in COLOURS for w in p.split())) for p in parts)
 
 
-def _variant(tail: str) -> bool:
-    """Is this end of a name a variant or an offer ("Buy 1", "2 Pcs", "Black", "Dark Brown / One Size")?"""
-    parts = [p.strip() for p in tail.split("/")]
-    return all(_OFFER.match(p) or p.casefold() == "one size" or (p and len(p.split()) <= 3 and all(
-        w.casefold() in COLOURS for w in p.split())) for p in parts)
-
-
 def base_name(name: str | None) -> str:
     """The product a name is a variant or offer of: "Positioning Bed Pad - Buy 1" -> "Positioning Bed Pad",
     "Hair Dye / Dark Brown" -> "Hair Dye", "Swim Shorts - Size 4 / Navy" -> "Swim Shorts"; a name
