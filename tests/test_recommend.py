@@ -523,3 +523,15 @@ def test_repeat_ranker_puts_due_items_before_items_not_due(tmp_path):
     timed = Repeat(beta=1.0, item_weight=0.0).fit(data).score(np.array([u]))[0, beans]
     untimed = Repeat(beta=0.0, item_weight=0.0).fit(data).score(np.array([u]))[0, beans]
     assert 0 < timed < untimed    # 10 of 30 days into the cycle: a third as likely now
+
+
+def test_no_ease_candidates_beyond_the_dense_limit(tmp_path, monkeypatch):
+    from engine.recommend import ease
+    db = synthetic(tmp_path / "s.db", n_customers=300, n_items=30, seed=1, baskets=6, personal=True)
+    monkeypatch.setattr(ease, "MAX_ITEMS", 20)      # 30 items: EASE would silently be item kNN
+    choice = R.selection(db)
+    tried = {(v["model"], json.dumps(v["params"], sort_keys=True)) for v in choice["validation"]}
+    assert not any(name == "ease" for name, _ in tried)
+    blends = [json.loads(p) for name, p in tried if name == "blend"]
+    assert blends and all(b["base"] == "item-knn" and "lam" not in b for b in blends)
+    assert len(tried) == len([v for v in choice["validation"]]) / 2   # each candidate once per one-off rule

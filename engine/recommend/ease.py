@@ -15,12 +15,15 @@ from .base import Model, item_contributions
 from .itemknn import ItemKNN
 
 
+MAX_ITEMS = 5_000
+
+
 class EASE(Model):
     name = "ease"
 
-    def __init__(self, lam: float = 100.0, max_items: int = 5_000):
+    def __init__(self, lam: float = 100.0, max_items: int | None = None):
         super().__init__(lam=lam)
-        self.max_items = max_items
+        self.max_items = MAX_ITEMS if max_items is None else max_items
 
     def _fit(self, data):
         self.x = data.binary()

@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..jobs import Progress
+from . import ease
 from .blend import Blend
 from .data import Interactions, holdout_last
 from .ease import EASE
@@ -35,8 +36,11 @@ MAX_USERS = 5000            # more: a seeded sample of them (NDCG@10 on 5,000 cu
                             # about +-0.005; scoring them all grew with the shop, 12 models x 2 rules)
 
 
-def candidates() -> list[tuple[str, dict]]:
-    return [
+def candidates(n_items: int = 0) -> list[tuple[str, dict]]:
+    """The models compared on the validation split. Beyond ease.MAX_ITEMS products EASE would be
+    item kNN under another name (its lambda unused): it is left out there, and the blends blend
+    item kNN."""
+    cands = [
         ("popularity", {}),
         ("p-topfreq", {"half_life": None}), ("p-topfreq", {"half_life": 60}),
         ("item-knn", {"k": 50}), ("item-knn", {"k": 200}),
@@ -46,6 +50,10 @@ def candidates() -> list[tuple[str, dict]]:
         ("blend", {"base": "ease", "w": 0.1, "lam": 500.0}),
         ("blend", {"base": "ease", "w": 0.3, "lam": 500.0}),
     ]
+    if n_items <= ease.MAX_ITEMS:
+        return cands
+    return [(name, {"base": "item-knn", "w": params["w"], "k": 200} if name == "blend" else params)
+            for name, params in cands if name != "ease"]
 
 
 def make(name: str, params: dict):
@@ -65,7 +73,7 @@ def select(data: Interactions, progress=None, cancel=None) -> dict:
                           "models, so best sellers are used")
         return choice
     best = -1.0
-    cands = candidates()
+    cands = candidates(data.n_items)
     explorers = {}   # fitted explore candidates, for the two-ranker model
     for n, (name, params) in enumerate(cands):
         if cancel is not None:
