@@ -526,9 +526,8 @@ def test_repeat_ranker_puts_due_items_before_items_not_due(tmp_path):
 
 
 def test_no_ease_candidates_beyond_the_dense_limit(tmp_path, monkeypatch):
-    from engine.recommend import ease
     db = synthetic(tmp_path / "s.db", n_customers=300, n_items=30, seed=1, baskets=6, personal=True)
-    monkeypatch.setattr(ease, "MAX_ITEMS", 20)      # 30 items: EASE would silently be item kNN
+    monkeypatch.setattr(EASE, "MAX_ITEMS", 20)      # 30 items: EASE would silently be item kNN
     choice = R.selection(db)
     tried = {(v["model"], json.dumps(v["params"], sort_keys=True)) for v in choice["validation"]}
     assert not any(name == "ease" for name, _ in tried)

@@ -15,15 +15,13 @@ from .base import Model, item_contributions
 from .itemknn import ItemKNN
 
 
-MAX_ITEMS = 5_000
-
-
 class EASE(Model):
     name = "ease"
+    MAX_ITEMS = 5_000   # dense up to this many items
 
     def __init__(self, lam: float = 100.0, max_items: int | None = None):
         super().__init__(lam=lam)
-        self.max_items = MAX_ITEMS if max_items is None else max_items
+        self.max_items = self.MAX_ITEMS if max_items is None else max_items
 
     def _fit(self, data):
         self.x = data.binary()

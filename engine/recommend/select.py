@@ -13,7 +13,6 @@ from __future__ import annotations
 import numpy as np
 
 from ..jobs import Progress
-from . import ease
 from .blend import Blend
 from .data import Interactions, holdout_last
 from .ease import EASE
@@ -37,7 +36,7 @@ MAX_USERS = 5000            # more: a seeded sample of them (NDCG@10 on 5,000 cu
 
 
 def candidates(n_items: int = 0) -> list[tuple[str, dict]]:
-    """The models compared on the validation split. Beyond ease.MAX_ITEMS products EASE would be
+    """The models compared on the validation split. Beyond EASE.MAX_ITEMS products EASE would be
     item kNN under another name (its lambda unused): it is left out there, and the blends blend
     item kNN."""
     cands = [
@@ -50,7 +49,7 @@ def candidates(n_items: int = 0) -> list[tuple[str, dict]]:
         ("blend", {"base": "ease", "w": 0.1, "lam": 500.0}),
         ("blend", {"base": "ease", "w": 0.3, "lam": 500.0}),
     ]
-    if n_items <= ease.MAX_ITEMS:
+    if n_items <= EASE.MAX_ITEMS:
         return cands
     return [(name, {"base": "item-knn", "w": params["w"], "k": 200} if name == "blend" else params)
             for name, params in cands if name != "ease"]
