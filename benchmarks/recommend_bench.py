@@ -6,6 +6,9 @@ the second-to-last basket. Baselines are tuned on that validation split too:
 popularity, P-TopFreq, item-kNN (k), EASE (lambda) and implicit's ALS
 (factors, regularization, alpha). 95% intervals: bootstrap over customers;
 the difference to the best baseline is a paired bootstrap.
+Every model is also scored by basket completion (each customer's last multi-item basket
+loses one item; find it), on personalisation (share of customers whose top 10 differs from
+the most common one) and catalogue coverage (engine/recommend/evaluate.py).
 Then the speed and memory of a full run on an Online-Retail-sized shop.
 
     python benchmarks/recommend_bench.py [--quick] [--no-doc]
@@ -32,7 +35,8 @@ from engine.db import open_shop, transaction  # noqa: E402
 from engine.ingest.orders import import_orders  # noqa: E402
 from engine.recommend import data as D  # noqa: E402
 from engine.recommend.base import Model  # noqa: E402
-from engine.recommend.evaluate import bootstrap_ci, evaluate  # noqa: E402
+from engine.recommend.evaluate import (  # noqa: E402
+    bootstrap_ci, completion_split, evaluate, evaluate_completion, list_diversity)
 from engine.recommend.select import make, select  # noqa: E402
 
 DATA = ROOT.parent.parent / "shared" / "data"
@@ -43,7 +47,9 @@ FILES = {
     "Online Retail sample": "online-retail-uci-sample/online_retail_sample.csv",
     "Amazon Musical Instruments": "amazon-reviews-musical-instruments/"
                                   "Musical_instruments_reviews.partial_noheader.csv",
+    "Shopify kids shop": "shopify-orders-kidsliving/orders_export.redacted.csv",
 }
+COMPLETION_BASELINES = ("popularity", "item-knn", "ease")
 DOC = ROOT / "docs" / "recommendations.md"
 
 
@@ -112,33 +118,55 @@ def bench_dataset(label, path, tmp, quick=False):
     data = D.load(db)
     train, test = D.holdout_last(data)
     vtrain, val = D.holdout_last(train)
+    csplit = completion_split(data)
     t = time.time()
     choice = select(train)                      # the shop's own selection, blind to the test basket
     select_s = time.time() - t
-    rows = []
-    auto = evaluate(make(choice["model"], choice["params"]), train, test,
-                    min_repeat_share=choice["min_repeat_share"], keep_per_user=True)
-    rows.append({"model": f"auto: {choice['model']}", "params": {**choice["params"],
-                 "one_off_rule": choice["min_repeat_share"] > 0}, **auto})
+    runs = [(f"auto: {choice['model']}", choice["model"], choice["params"], choice["min_repeat_share"],
+             {**choice["params"], "one_off_rule": choice["min_repeat_share"] > 0})]
     for name in BASELINE_GRIDS:
         if quick and name == "als":
             continue
-        params = tune(name, vtrain, val)
-        r = evaluate(build(name, params), train, test, min_repeat_share=0.0, keep_per_user=True)
-        rows.append({"model": name, "params": params, **r})
+        params = tune(name, vtrain, val) if val else BASELINE_GRIDS[name][0]
+        runs.append((name, name, params, 0.0, params))
+    rows = []
+    for label_, name, params, rule, shown in runs:
+        row = {"model": label_, "params": shown}
+        if test:
+            model = build(name, params)
+            row.update(evaluate(model, train, test, min_repeat_share=rule, keep_per_user=True))
+            row.update(list_diversity(model, train, rule))
+        c = evaluate_completion(build(name, params), data, min_repeat_share=rule, keep_per_user=True, split=csplit)
+        row["completion"] = {k: v for k, v in c.items() if k != "per_user"}
+        row["_cpu"] = c.get("per_user", {})
+        rows.append(row)
     for r in rows:
-        pu = r.pop("per_user")
-        r["ci"] = {m: bootstrap_ci(pu[m]) for m in ("ndcg@10", "recall@10")}
+        pu = r.pop("per_user", None)
+        r["ci"] = {m: bootstrap_ci(pu[m]) for m in ("ndcg@10", "recall@10")} if pu else {}
+        r["completion"]["ci"] = {m: bootstrap_ci(r["_cpu"][m]) for m in ("ndcg@10", "recall@10")} \
+            if r["_cpu"] else {}
         r["_pu"] = pu
-    best = max(rows[1:], key=lambda r: r["ndcg@10"])
-    diffs = {m: paired_diff_ci(rows[0]["_pu"][m], best["_pu"][m]) for m in ("ndcg@10", "recall@10")}
+    out = {"dataset": label, "customers": int(data.n_users), "items": int(data.n_items),
+           "baskets": int(len(data.b_user)), "test_users": len(test), "completion_users": len(csplit[1]),
+           "import_s": import_s, "select_s": select_s,
+           "selection": {k: v for k, v in choice.items() if k != "validation"}, "rows": rows}
+    if test:
+        best = max(rows[1:], key=lambda r: r["ndcg@10"])
+        out["best_baseline"] = best["model"]
+        out["diff_vs_best"] = {m: paired_diff_ci(rows[0]["_pu"][m], best["_pu"][m]) for m in ("ndcg@10", "recall@10")}
+        pop = next(r for r in rows if r["model"] == "popularity")
+        out["diff_vs_popularity"] = {m: paired_diff_ci(rows[0]["_pu"][m], pop["_pu"][m])
+                                     for m in ("ndcg@10", "recall@10")}
+    if csplit[1]:
+        cbest = max((r for r in rows if r["model"] in COMPLETION_BASELINES), key=lambda r: r["completion"]["ndcg@10"])
+        out["completion_best_baseline"] = cbest["model"]
+        out["completion_diff_vs_best"] = {m: paired_diff_ci(rows[0]["_cpu"][m], cbest["_cpu"][m])
+                                          for m in ("ndcg@10", "recall@10")}
     for r in rows:
         r.pop("_pu")
+        r.pop("_cpu")
     db.conn.close()
-    return {"dataset": label, "customers": int(data.n_users), "items": int(data.n_items),
-            "baskets": int(len(data.b_user)), "test_users": len(test), "import_s": import_s,
-            "select_s": select_s, "selection": {k: v for k, v in choice.items() if k != "validation"},
-            "rows": rows, "best_baseline": best["model"], "diff_vs_best": diffs}
+    return out
 
 
 # ---------- speed on an Online-Retail-sized shop ----------
@@ -198,31 +226,65 @@ def timed_run(path: str, model: str, params: str) -> dict:
             "peak_rss_mb": use.ru_maxrss / 1024}
 
 
+MAIN = Path("/work/main/benchmarks/recommend_bench.py")   # "today": the main branch's code, same shop
+
+
+SELECT_TIMED = """
+import json, sys, time
+sys.path.insert(0, sys.argv[1])
+from engine.db import open_shop
+from engine.recommend import data as D
+from engine.recommend.select import select
+db = open_shop(sys.argv[2])
+t = time.time()
+choice = select(D.load(db))
+print(json.dumps({"model": choice["model"], "params": choice["params"], "seconds": time.time() - t}))
+"""
+
+
+def selected_in_process(script: Path, path: Path) -> dict:
+    """The selection made by the code next to `script` (its own engine/), in a fresh process."""
+    res = subprocess.run([sys.executable, "-c", SELECT_TIMED, str(script.parent.parent), str(path)],
+                         capture_output=True, text=True, check=True)
+    return json.loads(res.stdout.strip().splitlines()[-1])
+
+
 def bench_speed(tmp: Path) -> dict:
     path = tmp / "retail_sized.db"
     t = time.time()
     n_lines = synthetic_shop(path)
     out = {"lines": n_lines, "build_s": time.time() - t, "runs": []}
+    picks = []
+    for who, script in (("today", MAIN), ("now", Path(__file__))):
+        if not script.exists():
+            continue
+        choice = selected_in_process(script, path)
+        out[f"select_s_{who}"], out[f"selected_{who}"] = choice.pop("seconds"), choice["model"]
+        picks.append((f"{who}: auto ({choice['model']})", script, choice["model"], choice["params"]))
     for model, params in [("popularity", {}), ("p-topfreq", {"half_life": None}), ("item-knn", {"k": 200}),
                           ("ease", {"lam": 500.0}), ("tifu-knn", {"decay": 0.9, "k": 300, "alpha": 0.3}),
-                          ("blend", {"base": "ease", "w": 0.3, "lam": 500.0})]:
-        res = subprocess.run([sys.executable, __file__, "--timed-run", str(path), model, json.dumps(params)],
+                          ("blend", {"base": "ease", "w": 0.3, "lam": 500.0}),
+                          ("repeat-explore", {"explore": ["item-knn", {"k": 200}]})]:
+        picks.append((model, Path(__file__), model, params))
+    for label, script, model, params in picks:
+        res = subprocess.run([sys.executable, str(script), "--timed-run", str(path), model, json.dumps(params)],
                              capture_output=True, text=True, check=True)
-        out["runs"].append(json.loads(res.stdout.strip().splitlines()[-1]))
-    db = open_shop(path)
-    t = time.time()
-    choice = select(D.load(db))
-    out["select_s"] = time.time() - t
-    out["selected"] = choice["model"]
-    db.conn.close()
+        out["runs"].append({**json.loads(res.stdout.strip().splitlines()[-1]), "model": label})
     return out
 
 
 # ---------- report ----------
 
 def fmt_ci(r, m):
+    if r.get(m) is None or m not in r.get("ci", {}):
+        return "-"
     lo, hi = r["ci"][m]
     return f"{r[m]:.3f} [{lo:.3f}, {hi:.3f}]"
+
+
+def short(params: dict) -> str:
+    """Parameters for the table: the learned lift tables are in recommend_results.json."""
+    return json.dumps({k: ("learned" if k == "lifts" and v else v) for k, v in params.items()})
 
 
 def f3(v):
@@ -234,21 +296,32 @@ def markdown(results, speed) -> str:
     for d in results:
         s = d["selection"]
         out.append(f"### {d['dataset']}\n\n{d['customers']} customers, {d['items']} items, {d['baskets']} "
-                   f"baskets; {d['test_users']} test customers. Selected on validation: **{s['model']}** "
-                   f"{s['params']} (one-off rule {'on' if s['min_repeat_share'] > 0 else 'off'}); "
+                   f"baskets; {d['test_users']} last-basket test customers, {d['completion_users']} completed "
+                   f"baskets. Selected on validation: **{s['model']}** "
+                   f"{short(s['params'])} (one-off rule {'on' if s['min_repeat_share'] > 0 else 'off'}); "
                    f"selection took {d['select_s']:.1f} s.\n")
         out.append("| model | params | NDCG@10 [95% CI] | Recall@10 [95% CI] | Hit@10 | Recall@10 repeat | "
-                   "Recall@10 new | NDCG@5 | Recall@5 | coverage@10 |")
-        out.append("|---|---|---|---|---|---|---|---|---|---|")
+                   "Recall@10 new | coverage@10 | personalisation | catalogue coverage | "
+                   "completion NDCG@10 [95% CI] | completion Recall@10 [95% CI] |")
+        out.append("|---|---|---|---|---|---|---|---|---|---|---|---|")
         for r in d["rows"]:
-            out.append(f"| {r['model']} | `{json.dumps(r['params'])}` | {fmt_ci(r, 'ndcg@10')} | "
-                       f"{fmt_ci(r, 'recall@10')} | {f3(r['hit@10'])} | {f3(r['recall_repeat@10'])} | "
-                       f"{f3(r['recall_new@10'])} | {f3(r['ndcg@5'])} | {f3(r['recall@5'])} | "
-                       f"{f3(r['coverage@10'])} |")
-        dn, dr = d["diff_vs_best"]["ndcg@10"], d["diff_vs_best"]["recall@10"]
-        out.append(f"\nAuto minus the best baseline ({d['best_baseline']}), paired bootstrap: "
-                   f"NDCG@10 {dn[0]:+.4f} [{dn[1]:+.4f}, {dn[2]:+.4f}], "
-                   f"Recall@10 {dr[0]:+.4f} [{dr[1]:+.4f}, {dr[2]:+.4f}].\n")
+            c = r["completion"]
+            out.append(f"| {r['model']} | `{short(r['params'])}` | {fmt_ci(r, 'ndcg@10')} | "
+                       f"{fmt_ci(r, 'recall@10')} | {f3(r.get('hit@10'))} | {f3(r.get('recall_repeat@10'))} | "
+                       f"{f3(r.get('recall_new@10'))} | {f3(r.get('coverage@10'))} | "
+                       f"{f3(r.get('personalisation'))} | {f3(r.get('catalogue_coverage'))} | "
+                       f"{fmt_ci(c, 'ndcg@10')} | {fmt_ci(c, 'recall@10')} |")
+        if "diff_vs_best" in d:
+            dn, dr = d["diff_vs_best"]["ndcg@10"], d["diff_vs_best"]["recall@10"]
+            pn = d["diff_vs_popularity"]["ndcg@10"]
+            out.append(f"\nLast basket, auto minus the best baseline ({d['best_baseline']}), paired bootstrap: "
+                       f"NDCG@10 {dn[0]:+.4f} [{dn[1]:+.4f}, {dn[2]:+.4f}], "
+                       f"Recall@10 {dr[0]:+.4f} [{dr[1]:+.4f}, {dr[2]:+.4f}]; auto minus popularity: "
+                       f"NDCG@10 {pn[0]:+.4f} [{pn[1]:+.4f}, {pn[2]:+.4f}].")
+        if "completion_diff_vs_best" in d:
+            cn = d["completion_diff_vs_best"]["ndcg@10"]
+            out.append(f"\nBasket completion, auto minus the best of popularity, item-kNN, EASE "
+                       f"({d['completion_best_baseline']}): NDCG@10 {cn[0]:+.4f} [{cn[1]:+.4f}, {cn[2]:+.4f}].\n")
     if speed:
         out.append(f"### Speed: Online-Retail-sized shop\n\nSynthetic shop written straight into SQLite: "
                    f"4,400 customers, 4,000 products, 18,500 orders, {speed['lines']:,} lines. "
@@ -260,7 +333,9 @@ def markdown(results, speed) -> str:
             out.append(f"| {r['model']} | {r['seconds']:.1f} | {r['cpu_s']:.1f} | {r['peak_rss_mb']:.0f} | "
                        f"{r['load_avg']:.1f} |")
         out.append(f"\nModel selection on that shop (all candidates on the validation split, done once and "
-                   f"cached until the orders change): {speed['select_s']:.1f} s (picked {speed['selected']}).\n")
+                   f"cached until the orders change): today's code {speed.get('select_s_today', float('nan')):.1f} s "
+                   f"(picked {speed.get('selected_today')}), this branch {speed['select_s_now']:.1f} s "
+                   f"(picked {speed['selected_now']}).\n")
     return "\n".join(out)
 
 
@@ -277,15 +352,19 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="no ALS, no speed run")
     ap.add_argument("--no-doc", action="store_true")
+    ap.add_argument("--datasets", nargs="*", default=list(FILES), help="which of the files (default: all)")
+    ap.add_argument("--no-speed", action="store_true")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         results = []
         for label, rel in FILES.items():
+            if label not in args.datasets:
+                continue
             t = time.time()
             results.append(bench_dataset(label, DATA / rel, tmp, args.quick))
             print(f"{label}: {time.time() - t:.0f} s", file=sys.stderr)
-        speed = None if args.quick else bench_speed(tmp)
+        speed = None if args.quick or args.no_speed else bench_speed(tmp)
     text = markdown(results, speed)
     print(text)
     (ROOT / "benchmarks" / "recommend_results.json").write_text(json.dumps(

@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 from typing import Literal, TypedDict
 
+DUE_SOON_DAYS = 14   # due in at most this many days (or overdue): "time to reorder"; later: "coming up"
+
 
 class ProductFacts(TypedDict, total=False):
     id: int
@@ -42,16 +44,24 @@ class CoPurchase(TypedDict):
     lift: float               # confidence / (customers who bought B / all customers)
 
 
-class ReorderCycle(TypedDict):
-    """Bought once, a product has a last purchase but no cycle yet: the two cycle fields are null.
+class ReorderCycle(TypedDict, total=False):
+    """The customer's shopping trips with the product (orders on one day are one trip).
 
-    The reasoner states a cycle only when it spans at least a day (`reasons/slots.has_cycle`);
-    otherwise it speaks of the last purchase ("bought before")."""
-    times_bought: int         # distinct orders of this product by this customer
-    typical_days_between: float | None  # median gap between those orders, in days
-    last_bought: str          # ISO date of the last order with it
+    Bought on one trip, a product has a last purchase but no cycle of its own:
+    `typical_days_between` is null. The expected gap shrinks the customer's own median gap
+    toward the product's (engine/recommend/reorder.py gives the formula); it is null when
+    no cycle can be expected (bought once and not a consumable). The reasoner states a cycle
+    only when it spans at least a day (`reasons/slots.has_cycle`); otherwise it speaks of the
+    last purchase ("bought before")."""
+    times_bought: int         # distinct days (trips) on which this customer bought the product
+    typical_days_between: float | None  # median gap between those trips, in days
+    last_bought: str          # ISO date of the last trip with it
     days_since_last: int      # from last_bought to the shop's reference date
-    due_in_days: float | None  # typical_days_between - days_since_last (negative: overdue)
+    item_typical_days_between: float | None  # median gap of all customers' trips with the product
+    expected_days_between: float | None      # own gaps shrunk toward the product's
+    due_in_days: float | None  # expected_days_between - days_since_last (negative: overdue)
+    due_date: str | None      # last_bought + expected_days_between, ISO
+    timing: Literal["due", "coming_up", "bought_before"]   # due_timing() of the two figures above
 
 
 class Affinity(TypedDict):
@@ -94,6 +104,29 @@ def sql_value(column: str, path: str) -> str:
 def sql_items(column: str, path: str) -> str:
     """SQL table of the items of a list in stored evidence (`path` like 'customer_tags'), as `value`."""
     return f"json_each({column}, '$.{path}')"
+
+
+def due_timing(due_in_days: float | None, expected_days_between: float | None = None) -> str:
+    """'due' (due within DUE_SOON_DAYS, or overdue by at most one expected gap), 'coming_up', or
+    'bought_before' (no cycle expected, or overdue by more than a whole gap: they stopped buying it)."""
+    if due_in_days is None:
+        return "bought_before"
+    if expected_days_between is not None and -due_in_days > max(expected_days_between, DUE_SOON_DAYS):
+        return "bought_before"
+    return "due" if due_in_days <= DUE_SOON_DAYS else "coming_up"
+
+
+def reorder_timing(evidence: Evidence) -> str | None:
+    """'due', 'coming_up' or 'bought_before' for a product the customer bought; None for a discovery.
+
+    Evidence stored before the timing field existed reads from its due date the same way."""
+    cycle = evidence.get("reorder") if isinstance(evidence, dict) else None
+    if not isinstance(cycle, dict):
+        return None
+    if cycle.get("timing") in ("due", "coming_up", "bought_before"):
+        return cycle["timing"]
+    due, gap = cycle.get("due_in_days"), cycle.get("expected_days_between")
+    return due_timing(due if isinstance(due, (int, float)) else None, gap if isinstance(gap, (int, float)) else None)
 
 
 def encode(evidence: Evidence) -> str:

@@ -392,8 +392,16 @@ def evidence_in_words(evidence: dict) -> list[str]:
         lines.append(text + ".")
         due = _num(reorder.get("due_in_days"))
         if due is not None:
-            lines.append(f"Due again in {round(due)} days." if round(due) > 0
-                         else f"Overdue by {round(-due)} days." if round(due) < 0 else "Due now.")
+            when = (f"due again in {round(due)} days" if round(due) > 0
+                    else f"overdue by {round(-due)} days" if round(due) < 0 else "due now")
+            if reorder.get("due_date"):
+                when += f" ({reorder['due_date']})"
+            expected = _num(reorder.get("expected_days_between"))
+            if not every and expected:
+                when = f"customers rebuy it about every {round(expected)} days: {when}"
+            elif expected and every and round(expected) != round(every):
+                when += f"; expected every {round(expected)} days, as others rebuy it"
+            lines.append(when[0].upper() + when[1:] + ".")
     co = evidence.get("co_purchase") or {}
     conf, with_n = _num(co.get("confidence")), _num(co.get("customers_with"))
     if conf is not None and with_n and co.get("with_name"):

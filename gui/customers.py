@@ -1,7 +1,8 @@
 """Customers: a searchable, sortable list (lazy model/view) and a detail pane per customer.
 
 The detail pane shows the purchase history, interest tags and the suggestions
-grouped "Time to reorder" / "New for them", each with its reason, score and the
+grouped "Time to reorder" (due now or overdue) / "Coming up" (bought before, due later) /
+"Bought before" (no cycle to expect) / "New for them", each with its reason, score and the
 evidence in words (hover or expand). Reasons can be edited, approved, rejected
 or written again.
 """
@@ -21,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 import engine.reasons as reasons
-from engine import queries
+from engine import evidence, queries
 from engine.interests import customer_tags
 
 from gui.errors import plain_message
@@ -33,7 +34,8 @@ log = logging.getLogger("shopwise.gui")
 
 PAGE = 200
 HISTORY_PAGE = 1000   # order lines of one customer shown at a time
-KIND_TITLES = {"reorder": "Time to reorder", "discover": "New for them"}
+GROUP_TITLES = {"due": "Time to reorder", "coming_up": "Coming up", "bought_before": "Bought before",
+                "discover": "New for them"}
 CONSENT_WORDS = {"yes": "accepts marketing e-mails", "no": "said no to marketing e-mails",
                  "unknown": "consent to marketing unknown"}
 STATUS_WORDS = {"draft": "to review", "approved": "approved", "rejected": "rejected",
@@ -355,27 +357,30 @@ class CustomerDetail(QWidget):
 
         recs = queries.customer_recommendations(db, customer_id)
         self.missing_ids = [r["id"] for r in recs if not r["reason_id"]]
+        for r in recs:
+            r["group"] = evidence.reorder_timing(r["evidence"]) if r["kind"] == "reorder" else "discover"
         groups: dict[str, QTreeWidgetItem] = {}
-        for kind in ("reorder", "discover"):
-            if any(r["kind"] == kind for r in recs):
-                item = QTreeWidgetItem([KIND_TITLES[kind]])
+        for group in GROUP_TITLES:
+            if any(r["group"] == group for r in recs):
+                item = QTreeWidgetItem([GROUP_TITLES[group]])
                 f = item.font(0)
                 f.setBold(True)
                 item.setFont(0, f)
                 item.setFlags(Qt.ItemFlag.ItemIsEnabled)
                 self.recs.addTopLevelItem(item)
                 item.setFirstColumnSpanned(True)
-                groups[kind] = item
-        top = {kind: max([r["score"] or 0 for r in recs if r["kind"] == kind] or [0]) for kind in groups}
+                groups[group] = item
+        top = {kind: max([r["score"] or 0 for r in recs if r["kind"] == kind] or [0])
+               for kind in ("reorder", "discover")}
         for r in recs:
-            parent = groups.get(r["kind"])
+            parent = groups.get(r["group"])
             if parent is None:
                 continue
             status = STATUS_WORDS.get(r["reason_status"], r["reason_status"])
             item = QTreeWidgetItem([r["product"], match_stars(r["score"], top.get(r["kind"], 0)), status])
             item.setData(0, Qt.ItemDataRole.UserRole, r)
-            evidence = queries.evidence_in_words(r["evidence"])
-            tip = "\n".join(evidence) or "No details recorded for this suggestion."
+            words = queries.evidence_in_words(r["evidence"])
+            tip = "\n".join(words) or "No details recorded for this suggestion."
             for col in range(3):
                 item.setToolTip(col, (r["reason"] + "\n\n" if r["reason"] else "") + tip)
             if r["score"] is not None:
@@ -385,7 +390,7 @@ class CustomerDetail(QWidget):
             if r["reason_status"] == "rejected":
                 for col in range(3):
                     item.setForeground(col, self.palette().placeholderText())
-            for line in evidence:
+            for line in words:
                 child = QTreeWidgetItem([line])
                 child.setFlags(Qt.ItemFlag.ItemIsEnabled)
                 child.setForeground(0, self.palette().placeholderText())

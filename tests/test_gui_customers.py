@@ -267,3 +267,30 @@ def test_the_edit_dialog_wraps_a_long_reason(make_window, tmp_path, qtbot):
     box = dialog.findChild(QPlainTextEdit)
     assert box.lineWrapMode() == QPlainTextEdit.LineWrapMode.WidgetWidth and dialog.width() >= 560
     assert dialog.textValue().startswith("A long reason")
+
+
+def test_only_due_items_are_time_to_reorder(make_window, tmp_path, qtbot):
+    from test_recommend import timing_shop
+    import engine.recommend as R
+    db = timing_shop(tmp_path / "t.shopwise")
+    R.run_recommendations(db)
+    ids = dict(db.execute("SELECT external_key, id FROM customers").fetchall())
+    db.conn.close()
+    w, view = open_customers(make_window, tmp_path / "t.shopwise")
+    detail = view.detail
+
+    def groups(key):
+        view.select_customer(ids[key])
+        out = {}
+        for g in range(detail.recs.topLevelItemCount()):
+            top = detail.recs.topLevelItem(g)
+            out[top.text(0)] = [top.child(i).text(0) for i in range(top.childCount())]
+        return out
+
+    monthly = groups("monthly")   # beans every 30 days, last 10 days ago
+    assert monthly["Coming up"] == ["beans"] and "Time to reorder" not in monthly
+    beans = detail.recs.topLevelItem(list(monthly).index("Coming up")).child(0)
+    assert "Due again in 20 days" in beans.toolTip(0)
+    weekly = groups("weekly")     # milk weekly, last 19 days ago
+    assert weekly["Time to reorder"] == ["milk"] and "Coming up" not in weekly
+    assert list(weekly)[-1] == "New for them"

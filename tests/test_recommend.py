@@ -9,6 +9,7 @@ import pytest
 
 import engine.recommend as R
 from engine import cli, evidence
+from engine.cli.recommend import LABELS
 from engine.db import open_shop
 from engine.interests import customer_tags
 from engine.jobs import CancelToken, Cancelled
@@ -16,6 +17,7 @@ from engine.queries import customer_recommendations
 from engine.recommend import data as D
 from engine.recommend.ease import EASE
 from engine.recommend.evaluate import per_user_metrics
+from engine.recommend.reorder import cycle
 from engine.recommend.select import MODELS
 
 
@@ -153,6 +155,15 @@ def sql_customers_who_bought(db, pid):
              AND l.is_return = 0 AND l.quantity > 0""", [pid])}
 
 
+def trip_days(db, cid, pid):
+    """Julian days on which the customer bought the product (one trip per day)."""
+    return [r[0] for r in db.execute(
+        """SELECT DISTINCT julianday(date(o.ordered_at)) FROM orders o
+           JOIN order_lines l ON l.order_id = o.id WHERE o.customer_id = ? AND l.product_id = ?
+           AND o.status = 'completed' AND l.is_return = 0 AND l.quantity > 0
+           ORDER BY 1""", [cid, pid])]
+
+
 def test_evidence_numbers_recomputed_by_sql(tmp_path):
     db = synthetic(tmp_path / "s.db", personal=True)
     run_id = R.run_recommendations(db, limit=5)
@@ -187,12 +198,9 @@ def test_evidence_numbers_recomputed_by_sql(tmp_path):
             assert c["support"] == pytest.approx(both / n_all)
             assert c["lift"] == pytest.approx(both / len(buyers[a]) / (len(buyers[pid]) / n_all))
             assert both >= 2 and c["lift"] > 1
-        # reorder cycle
-        days = [r[1] for r in db.execute(
-            """SELECT DISTINCT o.id, julianday(date(o.ordered_at)) FROM orders o
-               JOIN order_lines l ON l.order_id = o.id WHERE o.customer_id = ? AND l.product_id = ?
-               AND o.status = 'completed' AND l.is_return = 0 AND l.quantity > 0
-               ORDER BY 2""", [cid, pid])]
+        # reorder cycle: trips are distinct days; the expected gap shrinks the customer's median
+        # gap toward the median of every customer's gaps for the product
+        days = trip_days(db, cid, pid)
         r = e["reorder"]
         if kind == "discover":
             assert r is None
@@ -202,8 +210,26 @@ def test_evidence_numbers_recomputed_by_sql(tmp_path):
             assert r["days_since_last"] == round(last - days[-1])
             gaps = [b - a for a, b in zip(days, days[1:])]
             assert r["typical_days_between"] == (statistics.median(gaps) if gaps else None)
-            if gaps:
-                assert r["due_in_days"] == pytest.approx(r["typical_days_between"] - r["days_since_last"])
+            everyone = [b - a for c in buyers[pid] for ds in [trip_days(db, c, pid)] for a, b in zip(ds, ds[1:])]
+            item_gap = statistics.median(everyone) if everyone else None
+            assert r["item_typical_days_between"] == item_gap
+            rebuyers = sum(len(trip_days(db, c, pid)) >= 2 for c in buyers[pid])
+            consumable = rebuyers >= 0.1 * len(buyers[pid])
+            if gaps and item_gap is not None:
+                expected = (len(gaps) * statistics.median(gaps) + 2 * item_gap) / (len(gaps) + 2)
+            else:
+                expected = item_gap if consumable else None
+            if expected is None:
+                assert r["expected_days_between"] is None and r["due_in_days"] is None
+                assert r["timing"] == "bought_before" and e["kind_reason"] == "bought before"
+            else:
+                assert r["expected_days_between"] == pytest.approx(expected, abs=0.06)
+                assert r["due_in_days"] == pytest.approx(expected - r["days_since_last"], abs=0.06)
+                assert r["due_date"] == db.execute("SELECT date(?, ?)", [r["last_bought"],
+                                                   f"+{round(expected)} days"]).fetchone()[0]
+                lapsed = -r["due_in_days"] > max(r["expected_days_between"], evidence.DUE_SOON_DAYS)
+                assert r["timing"] == ("bought_before" if lapsed else
+                                       "due" if r["due_in_days"] <= evidence.DUE_SOON_DAYS else "coming_up")
         # affinity: share of the customer's distinct products carrying the label
         if e["affinity"]:
             label = e["affinity"]["label"]
@@ -270,7 +296,7 @@ def test_selection_finds_popularity_when_it_is_best(tmp_path):
 def test_selection_finds_a_personal_model_when_repeats_dominate(tmp_path):
     db = synthetic(tmp_path / "s.db", n_customers=300, n_items=30, seed=1, baskets=6, personal=True)
     choice = R.selection(db)
-    assert choice["model"] in ("p-topfreq", "tifu-knn")
+    assert choice["model"] in ("p-topfreq", "tifu-knn", "repeat-explore")
 
 
 def test_one_off_items_are_not_pushed_back(tmp_path):
@@ -300,8 +326,14 @@ def test_runs_and_evaluations_are_stored(tmp_path):
     for key in ("recall@10", "ndcg@10", "hit@10", "recall@5", "recall_repeat@10", "recall_new@10",
                 "coverage@10"):
         assert key in r0
-    assert {r["split"] for r in res["results"]} == {"last_basket", "last_30_days"}
-    assert sum(r["selected"] for r in res["results"]) == 2   # selected model, on both splits
+    assert {r["split"] for r in res["results"]} == {"last_basket", "last_30_days", "basket_completion"}
+    assert sum(r["selected"] for r in res["results"]) == 3   # selected model, on every split
+    for r in res["results"]:
+        if r["users"]:
+            lo, hi = r["ci"]["ndcg@10"]
+            assert lo <= r["ndcg@10"] <= hi
+    pop = next(r for r in res["results"] if r["model"] == "popularity" and r["split"] == "last_basket")
+    assert pop["personalisation"] == 0.0 or pop["min_repeat_share"] > 0   # the same list for everyone
     run_id = R.run_recommendations(db)
     run = db.execute("SELECT model, params, scores FROM recommendation_runs WHERE id = ?", [run_id]).fetchone()
     assert run[0] == res["selection"]["model"]
@@ -369,14 +401,136 @@ def run_cli(*argv):
     return cli.main(list(argv))
 
 
+def db_runs(path):
+    db = open_shop(path)
+    n = db.execute("SELECT count(*) FROM recommendation_runs").fetchone()[0]
+    db.conn.close()
+    return n
+
+
 def test_cli_evaluate_and_recommend(tmp_path, capsys):
     path = tmp_path / "s.db"
     synthetic(path, personal=True).conn.close()
     assert run_cli("evaluate", "--db", str(path)) == 0
     out = capsys.readouterr().out
     assert "popularity" in out and "ndcg@10" in out and "*" in out
+    assert "[" in out and "basket_completion" in out      # intervals printed; the second protocol
     assert run_cli("recommend", "--db", str(path), "--customer", "1", "--limit", "3") == 0
     out = capsys.readouterr().out
-    assert "Customer 1" in out and ("reorder" in out or "discover" in out)
+    assert "Customer 1" in out and any(f"[{label:<13}]" in out for label in LABELS.values())
+    runs = db_runs(path)
+    assert run_cli("recommend", "--db", str(path), "--customer", "2", "--limit", "3") == 0
+    assert "stored" in capsys.readouterr().out and db_runs(path) == runs     # orders unchanged: no new run
+    db = open_shop(path)
+    db["orders"].update(1, {"ordered_at": "2024-01-02 11:00:00"})
+    db.conn.close()
+    assert run_cli("recommend", "--db", str(path), "--customer", "2", "--limit", "3") == 0
+    assert "stored" not in capsys.readouterr().out and db_runs(path) == runs + 1
     assert run_cli("recommend", "--db", str(path), "--customer", "999") == 1
     assert run_cli("recommend", "--db", str(tmp_path / "missing.db")) == 1
+
+
+def test_basket_completion_hides_one_item_of_each_last_basket(tmp_path):
+    from engine.recommend.evaluate import completion_split, evaluate_completion, personalisation
+    db = synthetic(tmp_path / "s.db", personal=True)
+    data = D.load(db)
+    train, hidden, rest = completion_split(data)
+    last = {int(u): b for b, u in enumerate(data.b_user)}          # each user's last basket row
+    for u, (h,) in hidden.items():
+        full = set(data.baskets[last[u]].indices.tolist())
+        assert len(full) >= 2 and h in full and set(rest[u].tolist()) == full - {h}
+        assert set(train.baskets[last[u]].indices.tolist()) == full - {h}
+    r = evaluate_completion(MODELS["item-knn"](k=50), data, split=(train, hidden, rest))
+    assert r["users"] == len(hidden) and r["recall@10"] == r["hit@10"]    # one hidden item each
+    assert personalisation(np.array([[1, 2], [2, 1], [1, 3]])) == pytest.approx(1 / 3)
+
+
+def test_variants_and_offers_are_one_product(tmp_path):
+    from engine.products import base_name, product_groups
+    assert base_name("Positioning Bed Pad - Buy 1") == "Positioning Bed Pad"
+    assert base_name("Tea - Earl Grey") == "Tea - Earl Grey"
+    groups = product_groups({1: "Pad - Buy 1", 2: "Pad - Buy 2", 3: "Bibs Pacifier - Smoke / Size 2",
+                             4: "Bibs Pacifier - Black / Size 2", 5: "Tea - Earl Grey", 6: "Pillow"}, {2: 5})
+    assert groups == {1: 2, 2: 2, 3: 3, 4: 3, 5: 5, 6: 6}
+    orders = []
+    for c in range(12):   # everyone buys a pad (either offer) with a pillow or a sheet
+        orders.append((f"c{c}", day(c), [(f"Pad - Buy {1 + c % 2}", 1), ("Pillow" if c % 3 else "Sheet", 1)],
+                       "completed"))
+    orders += [("c0", day(30), [("Pad - Buy 2", 1)], "completed"),   # c0 rebuys the other offer
+               (None, day(31), [("Pad - Buy 1", 1), ("Pad - Buy 2", 1), ("Sheet", 1)], "completed")]
+    db = make_shop(tmp_path / "s.db", orders)
+    R.run_recommendations(db)
+    ids = dict(db.execute("SELECT external_key, id FROM customers").fetchall())
+    for key in ("c0", "c1", "c2"):
+        pads = [r for r in customer_recommendations(db, ids[key]) if r["product"].startswith("Pad")]
+        assert len(pads) <= 1 and all(r["kind"] == "reorder" for r in pads)   # never its own variant
+    c0 = {r["product"]: r for r in customer_recommendations(db, ids["c0"])}
+    pad = next(r for name, r in c0.items() if name.startswith("Pad"))
+    assert pad["evidence"]["reorder"]["times_bought"] == 2                    # Buy 1, then Buy 2
+    assert all(len({db.execute("SELECT name FROM products WHERE id = ?", [p]).fetchone()[0][:3]
+                    for p in b["products"]}) == len(b["products"]) for b in R.bundles(db, min_support=1))
+
+
+# ---------- reorder timing ----------
+
+def timing_shop(path):
+    """As of day 40: everyone buys milk weekly; 'weekly' also bought milk twice on day 14 (one trip);
+    'monthly' buys beans every 30 days (last on day 30: due in 20); a guitar nobody rebuys;
+    tea is rebought every 10 days by most, and 'newtea' had it once, on day 38."""
+    orders = []
+    for c in range(8):
+        orders += [(f"m{c}", day(d), [("milk", 1)], "completed") for d in (0, 7, 14, 21, 28)]
+        orders += [(f"m{c}", day(d), [("tea", 1)], "completed") for d in (5, 15)]
+    orders += [("weekly", day(d), [("milk", 1)], "completed") for d in (0, 7, 14, 14, 21)]
+    orders += [("weekly", day(20), [("guitar", 1)], "completed")]
+    orders += [("monthly", day(d), [("beans", 1)], "completed") for d in (0, 30)]
+    orders += [("newtea", day(38), [("tea", 1)], "completed"), ("other", day(40), [("milk", 1)], "completed")]
+    return make_shop(path, orders)
+
+
+def test_due_coming_up_and_bought_before(tmp_path):
+    db = timing_shop(tmp_path / "s.db")
+    R.run_recommendations(db)
+    ids = dict(db.execute("SELECT external_key, id FROM customers").fetchall())
+    def cycles(key):
+        return {r["product"]: r["evidence"]["reorder"] for r in customer_recommendations(db, ids[key])
+                if r["kind"] == "reorder"}
+    weekly = cycles("weekly")
+    # two orders on day 14 are one trip: 4 trips 7 days apart, not a 0-day cycle
+    assert weekly["milk"]["times_bought"] == 4 and weekly["milk"]["typical_days_between"] == 7
+    assert weekly["milk"]["timing"] == "due" and weekly["milk"]["due_in_days"] < 0   # last on day 21
+    assert "guitar" not in weekly    # bought once, nobody rebuys guitars: the one-off rule keeps it out
+    guitar = cycle([D.day_number(day(20))], D.day_number(day(40)), float("nan"), consumable=False)
+    assert guitar["timing"] == "bought_before" and guitar["due_in_days"] is None and guitar["due_date"] is None
+    lapsed = cycle([D.day_number(day(d)) for d in (0, 7, 14)], D.day_number(day(40)), 7.0)
+    assert lapsed["due_in_days"] == -19 and lapsed["timing"] == "bought_before"   # stopped buying it
+    beans = cycles("monthly")["beans"]
+    assert beans["expected_days_between"] == 30 and beans["due_in_days"] == 20
+    assert beans["timing"] == "coming_up" and beans["due_date"] == day(60)
+    tea = cycles("newtea")["tea"]   # bought once, but a consumable: the shop's gap applies
+    assert tea["times_bought"] == 1 and tea["typical_days_between"] is None
+    assert tea["expected_days_between"] == 10 and tea["due_in_days"] == 8 and tea["timing"] == "due"
+
+
+def test_repeat_ranker_puts_due_items_before_items_not_due(tmp_path):
+    from engine.recommend.repeat import Repeat
+    db = timing_shop(tmp_path / "s.db")
+    data = D.load(db)
+    u = int(np.flatnonzero(data.user_ids == db.execute(
+        "SELECT id FROM customers WHERE external_key = 'monthly'").fetchone()[0])[0])
+    beans = int(np.flatnonzero(data.item_ids == db.execute(
+        "SELECT id FROM products WHERE name = 'beans'").fetchone()[0])[0])
+    timed = Repeat(beta=1.0, item_weight=0.0).fit(data).score(np.array([u]))[0, beans]
+    untimed = Repeat(beta=0.0, item_weight=0.0).fit(data).score(np.array([u]))[0, beans]
+    assert 0 < timed < untimed    # 10 of 30 days into the cycle: a third as likely now
+
+
+def test_no_ease_candidates_beyond_the_dense_limit(tmp_path, monkeypatch):
+    db = synthetic(tmp_path / "s.db", n_customers=300, n_items=30, seed=1, baskets=6, personal=True)
+    monkeypatch.setattr(EASE, "MAX_ITEMS", 20)      # 30 items: EASE would silently be item kNN
+    choice = R.selection(db)
+    tried = {(v["model"], json.dumps(v["params"], sort_keys=True)) for v in choice["validation"]}
+    assert not any(name == "ease" for name, _ in tried)
+    blends = [json.loads(p) for name, p in tried if name == "blend"]
+    assert blends and all(b["base"] == "item-knn" and "lam" not in b for b in blends)
+    assert len(tried) == len([v for v in choice["validation"]]) / 2   # each candidate once per one-off rule

@@ -23,6 +23,8 @@ import functools
 import re
 from dataclasses import dataclass, field
 
+from engine.evidence import DUE_SOON_DAYS
+
 from . import numbers, slots
 
 MIN_WORDS, MAX_WORDS, MAX_CHARS = 4, 50, 300
@@ -89,7 +91,7 @@ OUR_PRODUCT = re.compile(r"\b(?:our|part of(?: our| the| your| a)?) \{(?:product
                          re.IGNORECASE)
 CYCLE = re.compile(r"\b(due|overdue|usual|usually|regular|regularly|running low|run low|running out|run out|"
                    r"refill|top up|top-up|restock|every \w+ (days|weeks|months))\b", re.IGNORECASE)
-NOT_DUE_DAYS = 14    # due in more days than this: not "running low", not "time to restock"
+NOT_DUE_DAYS = DUE_SOON_DAYS   # due in more days than this: not "running low", not "time to restock"
 DUE_NOW = re.compile(r"\b(running low|run low|running out|run out|time to|time for|refill|restock|top up|top-up|"
                      r"due now|due about now|is due\b(?! in)|overdue)", re.IGNORECASE)
 POPULAR = re.compile(r"\b(best[- ]?sell\w*|top[- ]sell\w*|most popular|popular|favou?rites?(?! of yours))\b", re.IGNORECASE)

@@ -16,43 +16,25 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from engine.products import base_name
+
 from . import numbers
 from .numbers import days, pct, price
 
 SLOT = re.compile(r"\{([a-z_]+)\}")
-# Words of a product name that only say which variant or offer it is: "- Buy 1", "- 2 Pcs", "/ Dark Brown".
-_OFFER = re.compile(r"^(buy \d+.*|\d+\s*(pcs?|pieces?|pack|packs|x|pairs?|sets?)\b.*|pack of \d+.*|set of \d+|"
-                    r"default title|(size|colou?r|age) .+|\d+(\.\d+)?\s*(ml|l|g|kg|oz|cm|mm|m)|(x{0,3}[sml]|small|medium|large))$",
-                    re.IGNORECASE)
 NAME_SLOTS = ("product", "partner", "contributor", "match")
 LABEL_SLOTS = ("phrase", "label", "match_on", "category", "vendor", "tag")
 FIGURES = ("share", "partner_buyers", "times", "every", "due", "last", "ago", "buyers", "label_share", "price")
 
 
-COLOURS = set("""black white off-white ivory cream beige champagne rose rosé pink red burgundy orange yellow gold
-green olive khaki mint teal blue navy turquoise purple lilac grey gray anthracite silver brown tan camel multi
-multicolour multicolor natural nude clear light dark""".split())
-
-
-def _variant(tail: str) -> bool:
-    """Is this end of a name a variant or an offer ("Buy 1", "2 Pcs", "Black", "Dark Brown / One Size")?"""
-    parts = [p.strip() for p in tail.split("/")]
-    return all(_OFFER.match(p) or p.casefold() == "one size" or (p and len(p.split()) <= 3 and all(
-        w.casefold() in COLOURS for w in p.split())) for p in parts)
-
-
 def display_name(name: str) -> str:
-    """The product's name as a sentence says it: variant and offer suffixes dropped, shouting softened.
+    """The product's name as a sentence says it: variant and offer suffixes dropped (engine/products.py
+    base_name), shouting softened.
 
     "Facial Hair Removal Kit - 1 Pcs" -> "Facial Hair Removal Kit"; "Hair Dye / Dark Brown" -> "Hair Dye";
     "JUMBO BAG RED RETROSPOT" -> "Jumbo Bag Red Retrospot". The export keeps the full name.
     """
-    out = (name or "").strip()
-    while True:
-        head, sep, tail = max(out.rpartition(" - "), out.rpartition(" / "), key=lambda x: len(x[0]))
-        if not sep or not head.strip() or not (sep == " / " or _variant(tail)):
-            break
-        out = head.strip()
+    out = base_name(name)
     letters = [c for c in out if c.isalpha()]
     if letters and sum(c.isupper() for c in letters) / len(letters) > 0.8:
         out = " ".join(w[:1] + w[1:].lower() if w[:1].isalpha() else w.capitalize() for w in out.split())

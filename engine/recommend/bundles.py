@@ -12,6 +12,8 @@ from itertools import combinations
 import numpy as np
 import scipy.sparse as sp
 
+from .data import as_products
+
 ORDER_SQL = """
 SELECT DISTINCT l.order_id, l.product_id FROM orders o JOIN order_lines l ON l.order_id = o.id
 WHERE o.status = 'completed' AND l.is_return = 0 AND l.quantity > 0
@@ -23,9 +25,12 @@ def order_matrix(db):
     if not rows:
         return sp.csr_matrix((0, 0)), np.zeros(0, dtype=np.int64)
     o, p = np.array(rows).T
+    p = as_products(db, p.astype(np.int64))   # a variant is not bought "together" with its own product
     _, oi = np.unique(o, return_inverse=True)
     items, ii = np.unique(p, return_inverse=True)
     m = sp.csr_matrix((np.ones(len(oi)), (oi, ii)), shape=(oi.max() + 1, len(items)))
+    m.sum_duplicates()
+    m.data[:] = 1.0   # two variants of one product in an order: the order holds the product once
     return m, items
 
 

@@ -4,6 +4,9 @@ A basket is one completed order of a known customer, its items the products on
 its non-return lines with a positive quantity. Baskets are kept sorted by
 customer and time, so "a customer's last basket" is simply their last row.
 Guests and returns do not enter personal models (bundles use guest baskets).
+Variants and offers of one product are one item (engine/products.py product_groups),
+represented by the group's most bought product: a variant never recommends its own
+product, and buying another variant of it is buying it again.
 """
 
 from __future__ import annotations
@@ -13,6 +16,8 @@ from datetime import date
 
 import numpy as np
 import scipy.sparse as sp
+
+from engine.products import load_product_groups
 
 BASKET_SQL = """
 SELECT o.id, o.customer_id, substr(o.ordered_at, 1, 10) AS day, l.product_id
@@ -80,6 +85,7 @@ def load(db) -> Interactions:
         z = np.zeros(0, dtype=np.int64)
         return Interactions(z, z, z, z, sp.csr_matrix((0, 0)))
     order, cust, day, prod = (np.array(c) for c in zip(*rows))
+    prod = as_products(db, prod.astype(np.int64))
     user_ids, u = np.unique(cust.astype(np.int64), return_inverse=True)
     item_ids, i = np.unique(prod.astype(np.int64), return_inverse=True)
     order_ids, o = np.unique(order.astype(np.int64), return_inverse=True)
@@ -96,6 +102,13 @@ def load(db) -> Interactions:
     baskets.sum_duplicates()
     baskets.data[:] = 1.0
     return Interactions(user_ids, item_ids, o_user[perm], o_day[perm], baskets)
+
+
+def as_products(db, product_ids: np.ndarray) -> np.ndarray:
+    """Each product id replaced by its group's (variants and offers count as their product)."""
+    ids, inverse, lines = np.unique(product_ids, return_inverse=True, return_counts=True)
+    group = load_product_groups(db, dict(zip(ids.tolist(), lines.tolist())))
+    return np.array([group.get(p, p) for p in ids.tolist()], dtype=np.int64)[inverse]
 
 
 def holdout_last(data: Interactions) -> tuple[Interactions, dict[int, np.ndarray]]:

@@ -17,10 +17,11 @@ from .itemknn import ItemKNN
 
 class EASE(Model):
     name = "ease"
+    MAX_ITEMS = 5_000   # dense up to this many items
 
-    def __init__(self, lam: float = 100.0, max_items: int = 5_000):
+    def __init__(self, lam: float = 100.0, max_items: int | None = None):
         super().__init__(lam=lam)
-        self.max_items = max_items
+        self.max_items = self.MAX_ITEMS if max_items is None else max_items
 
     def _fit(self, data):
         self.x = data.binary()

@@ -1,16 +1,30 @@
-"""Offline evaluation: temporal hold-out, Recall/NDCG/hit rate at K, repeat vs new.
+"""Offline evaluation: temporal hold-out, Recall/NDCG/hit rate at K, repeat vs new;
+basket completion; personalisation and coverage.
 
 Follows Li et al., "A Next Basket Recommendation Reality Check" (TOIS 2023):
 target items the customer bought before are "repeat", the others "new", and
 the metrics are also reported on each part.
+
+Basket completion (`completion_split`, `evaluate_completion`): every customer's last
+basket with two or more items (one-order customers included) loses one item, chosen at
+random with a fixed seed; the model, fitted on everything else (the rest of that basket
+included), ranks the catalogue without the items already in the basket, and is scored on
+finding the hidden item. It measures discovery where the last-basket split cannot see:
+shops where most customers order once.
+
+Personalisation: the share of customers whose top 10 (as a set) differs from the most
+common top 10; coverage: the share of the catalogue in anyone's top 10.
 """
 
 from __future__ import annotations
 
+from collections import Counter
+
 import numpy as np
+import scipy.sparse as sp
 
 from .data import Interactions
-from .reorder import blocked_repeats, consumables
+from .reorder import blocked_repeats, consumables, trips
 
 KS = (5, 10)
 # Scores are dense (customers x items) blocks: sized by cells, not customers, so that a big
@@ -23,7 +37,8 @@ def rank(model, data: Interactions, users: np.ndarray, k: int, min_repeat_share:
     """The k best items per user and their scores, after the reorder rule removed
     one-off non-consumables and `never` (item indices the shop never suggests) was left out
     (their score is -inf when too few items are left)."""
-    cons = consumables(data, min_repeat_share)
+    t = trips(data)
+    cons = consumables(data, min_repeat_share, t)
     k = min(k, data.n_items)
     chunk = max(1, block_cells // data.n_items)
     items = np.zeros((len(users), k), dtype=np.int64)
@@ -31,7 +46,7 @@ def rank(model, data: Interactions, users: np.ndarray, k: int, min_repeat_share:
     for a in range(0, len(users), chunk):
         us = users[a:a + chunk]
         s = model.score(us)
-        for r, blocked in enumerate(blocked_repeats(data, us, cons)):
+        for r, blocked in enumerate(blocked_repeats(data, us, cons, t)):
             s[r, blocked] = -np.inf
         if never is not None and len(never):
             s[:, never] = -np.inf
@@ -98,3 +113,65 @@ def evaluate(model, train: Interactions, targets: dict[int, np.ndarray], ks=KS,
                 out.setdefault("per_user", {})[f"{name}@{k}"] = v
         out[f"coverage@{k}"] = float(len(np.unique(recs[:, :k])) / max(train.n_items, 1))
     return out
+
+
+def personalisation(recs: np.ndarray) -> float:
+    """Share of customers whose list (as a set) differs from the most common list."""
+    if len(recs) == 0:
+        return 0.0
+    lists = Counter(tuple(sorted(r)) for r in recs.tolist())
+    return 1.0 - lists.most_common(1)[0][1] / len(recs)
+
+
+def list_diversity(model, data: Interactions, min_repeat_share: float = 0.1, k: int = 10,
+                   fitted: bool = True) -> dict:
+    """Personalisation and catalogue coverage of every customer's top k."""
+    if not fitted:
+        model.fit(data)
+    recs = top_k(model, data, np.arange(data.n_users), k, min_repeat_share)
+    return {"personalisation": personalisation(recs),
+            "catalogue_coverage": float(len(np.unique(recs)) / max(data.n_items, 1))}
+
+
+def completion_split(data: Interactions, seed: int = 0) -> tuple[Interactions, dict, dict]:
+    """(data without one item of each customer's last multi-item basket, {user: [hidden item]},
+    {user: the basket's remaining items})."""
+    is_last = np.ones(len(data.b_user), dtype=bool)
+    is_last[:-1] = data.b_user[:-1] != data.b_user[1:]
+    sizes = np.diff(data.baskets.indptr)
+    chosen = np.flatnonzero(is_last & (sizes >= 2))
+    rng = np.random.default_rng(seed)
+    b = data.baskets.tolil(copy=True)
+    hidden, rest = {}, {}
+    ptr, idx = data.baskets.indptr, data.baskets.indices
+    for row in chosen:
+        items = idx[ptr[row]:ptr[row + 1]]
+        h = int(items[rng.integers(len(items))])
+        u = int(data.b_user[row])
+        hidden[u], rest[u] = np.array([h]), items[items != h]
+        b[row, h] = 0
+    baskets = sp.csr_matrix(b)
+    baskets.eliminate_zeros()
+    return Interactions(data.user_ids, data.item_ids, data.b_user, data.b_day, baskets), hidden, rest
+
+
+class _InTheBasket:
+    """A fitted model whose ranking leaves out the items already in the basket being completed."""
+
+    def __init__(self, model, rest: dict):
+        self.model, self.rest = model, rest
+
+    def score(self, users):
+        s = self.model.score(users)
+        for r, u in enumerate(users):
+            s[r, self.rest.get(int(u), [])] = -np.inf
+        return s
+
+
+def evaluate_completion(model, data: Interactions, ks=KS, min_repeat_share: float = 0.0,
+                        keep_per_user: bool = False, split=None) -> dict:
+    """Basket completion (see the module doc): Recall (= hit rate) and NDCG at k of the hidden item."""
+    train, hidden, rest = split or completion_split(data)
+    model.fit(train)
+    return evaluate(_InTheBasket(model, rest), train, hidden, ks, min_repeat_share,
+                    keep_per_user=keep_per_user, fitted=True)

@@ -6,7 +6,8 @@ known customers, non-return lines) at the shop's reference date:
     support over all customers with a purchase;
   - popularity: customers who bought the product; rank 1 = bought by most
     (1 + number of products bought by strictly more customers);
-  - reorder: this customer's distinct orders holding the product;
+  - reorder: this customer's trips (distinct days) with the product, its expected gap
+    shrunk toward the product's typical gap, due date and timing (reorder.py);
   - affinity: share of the customer's distinct purchased products with a label;
   - content match: one of the customer's products sharing the category, vendor,
     a tag or, without a catalogue, a rare word of the name (in at most 5% of
@@ -24,8 +25,11 @@ from engine.interests import name_words
 from engine.products import labels
 
 from .data import Interactions, day_iso
-from .reorder import cycle
+from .reorder import consumables, cycle, trips
 
+KIND_REASONS = {"due": "bought before, due for another",
+                "coming_up": "bought before, not due yet",
+                "bought_before": "bought before"}
 RARE_WORD_SHARE = 0.05   # a name word in more products than this says little ("holder", "design")
 
 
@@ -46,6 +50,9 @@ class EvidenceBuilder:
         self.rare_words = {pid: sorted((w for w in ws if 2 <= word_df[w] <= max(2, RARE_WORD_SHARE * len(products))),
                                        key=lambda w: (word_df[w], w))
                            for pid, ws in self.words.items()}
+        t = trips(data)
+        self.item_gap = t.item_gap
+        self.consumable = consumables(data, t=t)
         n_per = data.baskets_per_user()
         self.start = np.concatenate([[0], np.cumsum(n_per)])
 
@@ -118,13 +125,14 @@ class EvidenceBuilder:
                                   "name": self.products.get(int(self.data.item_ids[j]), {}).get("name"),
                                   "weight": float(w)} for j, w in contrib],
                 "co_purchase": self.co_purchase(user_items, item, [j for j, _ in contrib]),
-                "reorder": cycle(days.get(item, []), self.as_of),
+                "reorder": cycle(days.get(item, []), self.as_of, self.item_gap[item],
+                                 bool(self.consumable[item])),
                 "affinity": self.affinity(label_counts, len(owned), self.labels.get(pid, [])),
                 "content_match": self.content_match(attributes, pid),
                 "customer_tags": [t["label"] for t in tags],
                 "popularity": {"customers": int(self.buyers[item]), "rank": int(self.rank[item])},
             }
-            ev["kind_reason"] = ("bought before" if ev["kind"] == "reorder"
+            ev["kind_reason"] = (KIND_REASONS[ev["reorder"]["timing"]] if ev["kind"] == "reorder"
                                  else "never bought by this customer")
             if user is None:
                 ev["note"] = "no purchases by this customer yet: best sellers"

@@ -19,10 +19,14 @@ from .ease import EASE
 from .evaluate import evaluate
 from .itemknn import ItemKNN
 from .popularity import Popularity
+from .repeat import Repeat
 from .tifu import TIFUKNN
 from .topfreq import PersonalTopFreq
+from .twostage import EXPLORERS, ExploreOnly, RepeatOnly, TwoStage, learn_lifts
 
-MODELS = {m.name: m for m in (Popularity, PersonalTopFreq, ItemKNN, EASE, TIFUKNN, Blend)}
+MODELS = {m.name: m for m in (Popularity, PersonalTopFreq, ItemKNN, EASE, TIFUKNN, Blend, TwoStage)}
+REPEAT_GRID = [{"beta": b, "item_weight": w, "gamma": g} for b in (0.0, 1.0) for w in (0.0, 1.0)
+               for g in (0.0, 1.0)]
 REPEAT_RULES = (0.1, 0.0)   # min repeat share for an item to count as a consumable; 0 = rule off
 METRIC = "ndcg@10"
 MARGIN = 1.01               # a more complex candidate must be 1% better
@@ -31,8 +35,11 @@ MAX_USERS = 5000            # more: a seeded sample of them (NDCG@10 on 5,000 cu
                             # about +-0.005; scoring them all grew with the shop, 12 models x 2 rules)
 
 
-def candidates() -> list[tuple[str, dict]]:
-    return [
+def candidates(n_items: int = 0) -> list[tuple[str, dict]]:
+    """The models compared on the validation split. Beyond EASE.MAX_ITEMS products EASE would be
+    item kNN under another name (its lambda unused): it is left out there, and the blends blend
+    item kNN."""
+    cands = [
         ("popularity", {}),
         ("p-topfreq", {"half_life": None}), ("p-topfreq", {"half_life": 60}),
         ("item-knn", {"k": 50}), ("item-knn", {"k": 200}),
@@ -42,6 +49,10 @@ def candidates() -> list[tuple[str, dict]]:
         ("blend", {"base": "ease", "w": 0.1, "lam": 500.0}),
         ("blend", {"base": "ease", "w": 0.3, "lam": 500.0}),
     ]
+    if n_items <= EASE.MAX_ITEMS:
+        return cands
+    return [(name, {"base": "item-knn", "w": params["w"], "k": 200} if name == "blend" else params)
+            for name, params in cands if name != "ease"]
 
 
 def make(name: str, params: dict):
@@ -61,14 +72,18 @@ def select(data: Interactions, progress=None, cancel=None) -> dict:
                           "models, so best sellers are used")
         return choice
     best = -1.0
-    cands = candidates()
+    cands = candidates(data.n_items)
+    explorers = {}   # fitted explore candidates, for the two-ranker model
     for n, (name, params) in enumerate(cands):
         if cancel is not None:
             cancel.check()
         if progress is not None:
             # The owner reads this in the status bar: which method, in words, and how far along.
-            progress(Progress(n, len(cands), f"Trying suggestion method {n + 1} of {len(cands)} on your past orders"))
+            progress(Progress(n, len(cands) + 1,
+                              f"Trying suggestion method {n + 1} of {len(cands) + 1} on your past orders"))
         model = make(name, params).fit(train)
+        if name in EXPLORERS:
+            explorers[(name, tuple(sorted(params.items())))] = (name, params, model)
         for rule in REPEAT_RULES:
             r = evaluate(model, train, targets, ks=(10,), min_repeat_share=rule, fitted=True)
             choice["validation"].append({"model": name, "params": params, "min_repeat_share": rule,
@@ -76,5 +91,53 @@ def select(data: Interactions, progress=None, cancel=None) -> dict:
             if r[METRIC] > best * MARGIN:
                 best = r[METRIC]
                 choice.update(model=name, params=params, min_repeat_share=rule)
+    if progress is not None:
+        progress(Progress(len(cands), len(cands) + 1, "Trying repeat and explore rankers together on your past orders"))
+    for cand in two_stage_candidates(train, targets, list(explorers.values()), cancel):
+        if cand[METRIC] > best * MARGIN:
+            best = cand[METRIC]
+            choice.update(model=TwoStage.name, params=cand["params"], min_repeat_share=cand["min_repeat_share"])
+        choice["validation"].append(cand)
     choice[METRIC] = best
     return choice
+
+
+def two_stage_candidates(train: Interactions, targets: dict, explorers: list, cancel=None) -> list[dict]:
+    """The repeat ranker tuned on the customers' repeat items, the explore ranker on their
+    never-bought items (NDCG@10 of each part: recall@10 of repeat items saturates when customers
+    own fewer than 10 products), then the merged list with its lifts learned (twostage.py)."""
+    history = train.counts()
+    def part(owned: bool) -> dict:
+        out = {}
+        for u, t in targets.items():
+            mine = history.indices[history.indptr[u]:history.indptr[u + 1]]
+            t = t[np.isin(t, mine) == owned]
+            if len(t):
+                out[u] = t
+        return out
+
+    def tuned(models, part_targets):
+        best = None
+        for params, model in models:
+            if cancel is not None:
+                cancel.check()
+            r = evaluate(model, train, part_targets, ks=(10,), min_repeat_share=0.0, fitted=True).get(METRIC) or 0.0
+            if best is None or r > best[0] * MARGIN:
+                best = (r, params, model)
+        return best
+    repeat_targets, new_targets = part(True), part(False)
+    if not repeat_targets or not new_targets:
+        return []
+    _, rep_params, repeat = tuned([(p, RepeatOnly(Repeat(**p)).fit(train)) for p in REPEAT_GRID], repeat_targets)
+    _, exp_params, explore = tuned([([n, p], ExploreOnly(m).fit(train)) for n, p, m in explorers], new_targets)
+    lifts = learn_lifts(train, targets, repeat.base, explore.base)
+    params = {"repeat": rep_params, "explore": exp_params, "lifts": lifts}
+    model = TwoStage(**params).assemble(train, repeat.base, explore.base)
+    out = []
+    for rule in REPEAT_RULES:
+        if cancel is not None:
+            cancel.check()
+        r = evaluate(model, train, targets, ks=(10,), min_repeat_share=rule, fitted=True)
+        out.append({"model": TwoStage.name, "params": params, "min_repeat_share": rule,
+                    METRIC: r[METRIC], "recall@10": r["recall@10"]})
+    return out
