@@ -47,6 +47,9 @@ BED_PAD = ev("Positioning Bed Pad - Buy 1", buyers=3, rank=400)
 MILK = ev("whole milk", partner="sugar", customers_with=250, share=0.56, buyers=1500, rank=1)
 SODA = ev("soda", kind="reorder", last="2015-06-01", times=3, every=162.0, since=60)
 SODA_DUE = ev("soda", kind="reorder", last="2015-06-01", times=3, every=30.0, since=28)
+# Overdue by more than a whole gap: the recommender reads it as "they stopped buying it" (evidence.due_timing).
+SODA_LAPSED = ev("soda", kind="reorder", last="2015-06-01", times=3, every=30.0, since=400)
+SODA_LAPSED["reorder"].update(expected_days_between=30.0, timing="bought_before")
 ROLLS = ev("rolls/buns", partner="pot plants", customers_with=50, share=0.46)
 WEAK = ev("FELTCRAFT PRINCESS CHARLOTTE DOLL", partner="SET OF 4 PANTRY JELLY MOULDS", customers_with=31, share=0.06)
 PARTY = ev("PARTY BUNTING", match=("PAPER BUNTING VINTAGE PAISLEY", "Bunting"), buyers=71, rank=1)
@@ -91,6 +94,8 @@ WRONG = [
     (COWBOY, "Your usual CARD BIRTHDAY COWBOY is waiting for you."),
     (SODA, "Running low? You usually pick up soda every 162 days."),
     (SODA, "Time to restock soda: your last one was 60 days ago."),
+    (SODA_LAPSED, "Running low? You usually pick up soda every 30 days."),
+    (SODA_LAPSED, "Time to restock soda: your last one was 400 days ago."),
     # Stock lines repeated, popularity it does not have, strong words for a weak pair.
     (BED_PAD, "Positioning Bed Pad - Buy 1, a popular choice in our shop, a popular choice in our shop."),
     (BUNTING, "SPOTTY BUNTING is one of our best sellers."),
@@ -199,6 +204,7 @@ TRUE = [
     (SODA_DUE, "Running low? You usually pick up soda every 30 days."),
     (SODA_DUE, "Time to restock soda: your last one was 28 days ago."),
     (SODA_DUE, "Soda again? You buy it about every 30 days, and it is due in 2 days."),
+    (SODA_LAPSED, "You have bought soda 3 times, about every 30 days; the last was 400 days ago."),
     (STRINGS, "Time for fresh Elixir Nanoweb Strings 10-46: you buy them about every 30 days."),
     (STRINGS, "You have bought Elixir Nanoweb Strings 10-46 4 times; only 12.99 each."),
     (STRINGS, "Your Elixir Nanoweb Strings 10-46 are due in 3 days: you buy them every 30 days."),

@@ -23,7 +23,7 @@ import functools
 import re
 from dataclasses import dataclass, field
 
-from engine.evidence import DUE_SOON_DAYS
+from engine.evidence import reorder_timing
 
 from . import numbers, slots
 
@@ -91,7 +91,7 @@ OUR_PRODUCT = re.compile(r"\b(?:our|part of(?: our| the| your| a)?) \{(?:product
                          re.IGNORECASE)
 CYCLE = re.compile(r"\b(due|overdue|usual|usually|regular|regularly|running low|run low|running out|run out|"
                    r"refill|top up|top-up|restock|every \w+ (days|weeks|months))\b", re.IGNORECASE)
-NOT_DUE_DAYS = DUE_SOON_DAYS   # due in more days than this: not "running low", not "time to restock"
+# Said only of a reorder that is due now (engine.evidence.reorder_timing), not of one coming up or lapsed.
 DUE_NOW = re.compile(r"\b(running low|run low|running out|run out|time to|time for|refill|restock|top up|top-up|"
                      r"due now|due about now|is due\b(?! in)|overdue)", re.IGNORECASE)
 POPULAR = re.compile(r"\b(best[- ]?sell\w*|top[- ]sell\w*|most popular|popular|favou?rites?(?! of yours))\b", re.IGNORECASE)
@@ -200,8 +200,10 @@ def claim_problems(t: str, ev: dict) -> list[str]:
             out.append(f"'{m.group(0)}': a product is not a range")
         if not cycle and (m := CYCLE.search(sentence)):
             out.append(f"'{m.group(0)}': the customer has no reorder cycle for it")
-        elif cycle and ev["reorder"]["due_in_days"] > NOT_DUE_DAYS and (m := DUE_NOW.search(sentence)):
-            out.append(f"'{m.group(0)}': it is not due for {round(ev['reorder']['due_in_days'])} days")
+        elif cycle and reorder_timing(ev) != "due" and (m := DUE_NOW.search(sentence)):
+            due = ev["reorder"]["due_in_days"]
+            out.append(f"'{m.group(0)}': it is not due for {round(due)} days" if due > 0 else
+                       f"'{m.group(0)}': overdue by more than a whole gap, they stopped buying it")
         if re.search(r"\bout of (?:the |your |our )?" + NAME, sentence, re.I):
             out.append("'out of' a product: a share of buyers, not of a product")
         if re.search(r"\bout of\b", sentence, re.I) and "{partner}" in sentence and "{share}" not in sentence:

@@ -15,6 +15,8 @@ shares its key/value cache across a batch.
 
 from __future__ import annotations
 
+from engine.evidence import reorder_timing
+
 from . import checker, slots
 
 SYSTEM = "Write one short, true reason for this shop recommendation, with the {slots} given."
@@ -54,7 +56,7 @@ def cue(ev: dict, feature: str) -> str:
 
     The checker holds reasons to these (no "running low" when not due, no "often" for a weak pair)."""
     if feature == "reorder":
-        return "due now" if ev["reorder"]["due_in_days"] <= checker.NOT_DUE_DAYS else "not due yet"
+        return {"due": "due now", "coming_up": "not due yet", "bought_before": "lapsed"}[reorder_timing(ev)]
     if feature == "co_purchase":
         return "strong pair" if ev["co_purchase"]["confidence"] >= checker.STRONG_SHARE else "weak pair"
     if feature == "popularity":
