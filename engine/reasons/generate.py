@@ -58,14 +58,16 @@ def load_generator(db, data: str | Path | None = None, adapter: str | int | None
     """The base model with the active adapter merged in ('active'), a given adapter id, or none.
 
     engine 'auto': the fast engine where it runs (converting the model on first use), else torch;
-    'torch': the torch model (training reuses it)."""
+    'torch': the torch model (training reuses it); a CTranslate2 type ('float32'): the fast engine
+    in that type (the benchmark compares them)."""
     device = detect_device()
     base = base_model_dir(db, data)
     row = _adapter_row(db, adapter)
     tok = load_tokenizer(base)
     tok.padding_side = "left"
     provenance, adapter_id = (f"adapter:{row['id']}", row["id"]) if row else ("base", None)
-    choice = fast.choose(device) if engine == "auto" else fast.EngineChoice(False, None)
+    choice = (fast.choose(device) if engine == "auto" else fast.EngineChoice(False, None) if engine == "torch"
+              else fast.EngineChoice(True, engine))
     if choice.fast:
         target = (fast.adapter_copy(Path(row["path"]), choice.compute_type) if row
                   else fast.base_copy(base, choice.compute_type, data))
