@@ -3,6 +3,7 @@
 The engine API (no Qt here):
 
     detect_device() -> DeviceInfo
+    engine_words(device=None) -> "fast engine, int8, 2 cores" (which engine writes reasons here)
     estimate_training_seconds(preset) -> float
     train(db, preset="quick", progress=..., cancel=...) -> training run id
     generate_reasons(db, run_id=None, progress=..., cancel=...) -> summary dict
@@ -21,7 +22,7 @@ import importlib
 _MODULE_OF = {
     "activate_adapter": "adapters", "active_adapter": "adapters", "list_adapters": "adapters",
     "rollback_adapter": "adapters", "check": "checker", "DeviceInfo": "device", "detect_device": "device",
-    "evaluate": "compare", "generate_reasons": "generate", "ModelMissing": "model", "set_reason": "store",
+    "evaluate": "compare", "engine_words": "generate", "generate_reasons": "generate", "ModelMissing": "model", "set_reason": "store",
     "PRESETS": "lora", "estimate_training_seconds": "lora", "train": "lora",
 }
 

@@ -47,9 +47,9 @@ def _adapter_row(db, adapter) -> dict | None:
     return {"id": row[0], "path": row[1]} if row else None
 
 
-def engine_words(db=None) -> str:
+def engine_words(device=None) -> str:
     """Which engine would write reasons here, in words, without loading a model ("fast engine, int8, 2 cores")."""
-    device = detect_device()
+    device = device or detect_device()
     return fast.choose(device).words(device)
 
 
