@@ -109,7 +109,9 @@ def convert(base: Path, adapter: Path | None, compute_type: str, target: Path) -
         return save_atomically([_Converted(Path(base), compute_type)], target)
     from .model import load_model, load_tokenizer
     merged = load_model(Path(base), adapter)
-    with tempfile.TemporaryDirectory(prefix="shopwise-merge-", dir=target.parent) as tmp:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    # named like save_atomically's temporary folders, so a killed merge's leftovers are removed the same way
+    with tempfile.TemporaryDirectory(prefix=".tmp-merge-", dir=target.parent) as tmp:
         merged.save_pretrained(tmp)
         load_tokenizer(Path(base)).save_pretrained(tmp)
         del merged
