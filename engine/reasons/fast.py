@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import os
-import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -116,12 +115,6 @@ def convert(base: Path, adapter: Path | None, compute_type: str, target: Path) -
         load_tokenizer(Path(base)).save_pretrained(tmp)
         del merged
         return save_atomically([_Converted(Path(tmp), compute_type)], target)
-
-
-def remove_copies(adapter: Path) -> None:
-    """Forget an adapter's fast copies (they are rebuilt from the adapter when next needed)."""
-    for folder in Path(adapter).glob("ct2-*"):
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def load(folder: Path, device, compute_type: str):
