@@ -157,6 +157,10 @@ def engine_phase(shop_path: str, name: str, ids: list[int]) -> dict:
     out = generate.generate_reasons(db, ids=ids, generator=gen, candidates=first, retry_candidates=retry)
     out["new_tokens"] = tokens[0]
     out["peak_mb"] = round(peak_mb())
+    # per recommendation, so that engines can be compared on the very same ones
+    out["template_ids"] = [r[0] for r in db.execute(
+        f"SELECT recommendation_id FROM reasons WHERE provenance = 'template' AND recommendation_id IN "
+        f"({','.join(map(str, ids))})")]
     return out
 
 
