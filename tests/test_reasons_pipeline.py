@@ -123,6 +123,20 @@ def test_fast_engine_writes_what_the_torch_loop_writes(demo, tiny_model, tmp_pat
     assert [seq for per_prompt in got for seq in per_prompt] == want
 
 
+def test_when_the_fast_engine_cannot_start_the_torch_loop_writes(demo, monkeypatch):
+    from engine.reasons import fast
+    from engine.reasons.generate import load_generator
+
+    def disk_full(*args):
+        raise OSError("No space left on device")
+    monkeypatch.setattr(fast, "convert", disk_full)
+    gen = load_generator(demo, adapter=None)
+    assert not gen.fast and hasattr(gen.model, "generate")
+    assert gen.engine.startswith("standard engine, fp32") and "No space left on device" in gen.engine
+    out = generate_reasons(demo, ids=[1, 2], generator=gen)
+    assert out["reasons"] == 2 and out["engine"] == gen.engine
+
+
 def test_the_engine_choice():
     """int8 on a CPU, bf16 (else fp16) on CUDA, torch where CTranslate2 is missing or cannot run."""
     from engine.reasons.device import DeviceInfo

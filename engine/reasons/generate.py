@@ -71,10 +71,11 @@ def load_generator(db, data: str | Path | None = None, adapter: str | int | None
     if choice.fast:
         target = (fast.adapter_copy(Path(row["path"]), choice.compute_type) if row
                   else fast.base_copy(base, choice.compute_type, data))
-        folder = fast.convert(base, Path(row["path"]) if row else None, choice.compute_type, target)
         try:
+            folder = fast.convert(base, Path(row["path"]) if row else None, choice.compute_type, target)
             model = fast.load(folder, device, choice.compute_type)
-        except (RuntimeError, ValueError) as exc:  # the device refuses it: the torch loop writes instead
+        except (RuntimeError, ValueError, NotImplementedError, OSError) as exc:
+            # a model it cannot convert, a device that refuses it, a full disk: the torch loop writes instead
             choice = fast.EngineChoice(False, None, f"the fast engine could not start: {exc}")
         else:
             return Generator(model, tok, provenance, adapter_id, device.kind, True, choice.words(device))
