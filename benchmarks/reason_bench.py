@@ -8,6 +8,17 @@ window, LoRA on the top layers) and `generate_reasons()` (batched, KV cache, top
 Each phase runs in its own process, so peak memory (max RSS) is per phase.
 
     python benchmarks/reason_bench.py [--steps 6] [--batch 4] [--recs 32]
+
+Engines (issue #17): the whole `generate_reasons` path (model load excluded) on real shops with their
+active adapter, the same recommendations and seeds for each engine: the torch loop (2 candidates
+then 2, as before #17), the fast engine in int8 with 1 candidate first (then 3 for the failures:
+the default) and with 2 first, and the fast engine in fp32. The engines take turns on slices of the
+recommendations (interleaved, as the CPU is shared), each slice in its own process (peak memory per
+engine); the slow references may write only the first part of each slice (--reference-share).
+Checker pass rate before fallback (the share of recommendations whose reason the model
+wrote) with a 95% Wilson interval.
+
+    python benchmarks/reason_bench.py --engines SHOP.db [SHOP.db ...] --recs 320 --slices 4
 """
 
 from __future__ import annotations
@@ -119,14 +130,126 @@ def phase(name: str, folder: Path, a) -> dict:
     return out
 
 
+ENGINES = {  # name: (load_generator engine, first-round candidates, second-round candidates)
+    "torch": ("torch", 2, 2),
+    "fast_int8_1": ("int8", 1, 3),
+    "fast_int8_2": ("int8", 2, 2),
+    "fast_fp32_1": ("float32", 1, 3),
+}
+
+
+def engine_phase(shop_path: str, name: str, ids: list[int]) -> dict:
+    """One engine writes reasons for `ids` through `generate_reasons`; new tokens are counted by
+    tokenizing what `sample` returned (the stop token excluded)."""
+    from engine.db import open_shop
+    from engine.reasons import generate
+    db = open_shop(shop_path, create=False, check=False)
+    engine, first, retry = ENGINES[name]
+    gen = generate.load_generator(db, engine=engine)
+    tokens = [0]
+    plain_sample = generate.sample
+
+    def counting_sample(g, prompts, *args, **kw):
+        out = plain_sample(g, prompts, *args, **kw)
+        tokens[0] += sum(len(x) for cs in out for x in g.tok(cs, add_special_tokens=False)["input_ids"])
+        return out
+    generate.sample = counting_sample
+    out = generate.generate_reasons(db, ids=ids, generator=gen, candidates=first, retry_candidates=retry)
+    out["new_tokens"] = tokens[0]
+    out["peak_mb"] = round(peak_mb())
+    # per recommendation, so that engines can be compared on the very same ones
+    out["template_ids"] = [r[0] for r in db.execute(
+        f"SELECT recommendation_id FROM reasons WHERE provenance = 'template' AND recommendation_id IN "
+        f"({','.join(map(str, ids))})")]
+    return out
+
+
+def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    if n == 0:
+        return (0.0, 0.0)
+    p = k / n
+    centre, half = p + z * z / (2 * n), z * ((p * (1 - p) + z * z / (4 * n)) / n) ** 0.5
+    return ((centre - half) / (1 + z * z / n), (centre + half) / (1 + z * z / n))
+
+
+REFERENCES = ("torch", "fast_fp32_1")   # the slow references may write only part of each slice
+
+
+def engines_main(shops: list[str], recs: int, slices: int, seed: int, reference_share: float = 1.0) -> None:
+    import random
+    import shutil
+    import statistics
+    for shop_path in shops:
+        work = Path(tempfile.mkdtemp(prefix="reason-bench-engines-")) / Path(shop_path).name
+        shutil.copy(shop_path, work)   # the benchmark writes reasons: never into the shop given
+        from engine.db import open_shop
+        from engine.queries import latest_run_id
+        db = open_shop(work, create=False, check=False)
+        run = latest_run_id(db)
+        every = [r[0] for r in db.execute("SELECT id FROM recommendations WHERE run_id = ? ORDER BY id", [run])]
+        ids = random.Random(seed).sample(every, min(recs, len(every)))
+        db.conn.close()
+        per = -(-len(ids) // slices)
+        results: dict[str, list[dict]] = {name: [] for name in ENGINES}
+        for name in ENGINES:   # converts each fast copy once, outside the measured slices
+            subprocess.run([sys.executable, __file__, "--engine-phase", name, "--folder", str(work),
+                            "--ids", ",".join(map(str, ids[:2]))], capture_output=True, text=True)
+        for k in range(slices):
+            for name in ENGINES:
+                part = ids[k * per:(k + 1) * per]
+                if name in REFERENCES:   # slow: the first part of the same slice
+                    part = part[:max(1, round(len(part) * reference_share))]
+                out = subprocess.run([sys.executable, __file__, "--engine-phase", name, "--folder", str(work),
+                                      "--ids", ",".join(map(str, part))],
+                                     capture_output=True, text=True)
+                line = [x for x in out.stdout.splitlines() if x.startswith("RESULT ")]
+                if not line:
+                    print(name, "failed:", out.stderr[-3000:], flush=True)
+                    continue
+                results[name].append(json.loads(line[-1][7:]))
+                print(Path(shop_path).stem, k, name, results[name][-1], flush=True)
+        print(f"\n{Path(shop_path).stem}: {len(ids)} recommendations, {slices} interleaved slices")
+        print("| engine | reasons | reasons/s (median of slices) | new tokens/s | pass before fallback (95% CI) "
+              "| template share | second round | peak MB |")
+        print("|---|---:|---:|---:|---|---:|---:|---:|")
+        base_rate = None
+        for name, rows in results.items():
+            if not rows:
+                continue
+            n = sum(r["reasons"] for r in rows)
+            tpl = sum(r["templates"] for r in rows)
+            rate = statistics.median(r["reasons_per_second"] for r in rows)
+            tok_rate = statistics.median(r["new_tokens"] / r["seconds"] for r in rows)
+            base_rate = base_rate or rate
+            lo, hi = wilson(n - tpl, n)
+            print(f"| {name} ({rows[0].get('engine', '')}) | {n} | {rate:.2f} ({rate / base_rate:.1f}x) | "
+                  f"{tok_rate:.0f} | {(n - tpl) / n:.3f} ({lo:.3f}-{hi:.3f}) | {tpl / n:.3f} | "
+                  f"{sum(r['second_round'] for r in rows) / n:.3f} | {max(r['peak_mb'] for r in rows)} |")
+        print(json.dumps(results), flush=True)
+
+
 def main() -> None:
     p = argparse.ArgumentParser()
+    p.add_argument("--engines", nargs="+", metavar="SHOP.db", help="compare the engines on these shops")
+    p.add_argument("--engine-phase")
+    p.add_argument("--ids")
+    p.add_argument("--slices", type=int, default=4)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--reference-share", type=float, default=1.0,
+                   help="the share of each slice the slow references (torch, fp32) write")
     p.add_argument("--steps", type=int, default=6)
     p.add_argument("--batch", type=int, default=4)
     p.add_argument("--recs", type=int, default=64)
     p.add_argument("--phase")
     p.add_argument("--folder")
     a = p.parse_args()
+    if a.engine_phase:
+        print("RESULT " + json.dumps(engine_phase(a.folder, a.engine_phase, [int(x) for x in a.ids.split(",")])),
+              flush=True)
+        return
+    if a.engines:
+        engines_main(a.engines, a.recs, a.slices, a.seed, a.reference_share)
+        return
     if a.phase:
         print("RESULT " + json.dumps(phase(a.phase, Path(a.folder), a)), flush=True)
         return

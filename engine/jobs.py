@@ -46,6 +46,8 @@ class Progress:
     total: float | None  # None while the total is unknown
     message: str = ""    # the step, in the owner's words
     loss: float | None = None   # training: the latest logged loss
+    rate: float | None = None   # units finished per second, as the job measured it (its set-up excluded)
+    saved: float | None = None  # units already stored, which views may show now
 
     @property
     def fraction(self) -> float | None:

@@ -62,7 +62,8 @@ def cmd_generate(args, token) -> int:
         every = [r[0] for r in db.execute("SELECT id FROM recommendations WHERE run_id = ? ORDER BY id", [run])]
         ids = random.Random(args.seed).sample(every, min(args.sample, len(every)))
     out = generate_reasons(db, run_id=args.run, ids=ids, progress=print_progress, cancel=token,
-                           candidates=args.candidates, missing_only=args.missing_only)
+                           candidates=args.candidates, retry_candidates=args.retry_candidates,
+                           missing_only=args.missing_only)
     print(f"\n{out}")
     return 0
 
@@ -119,14 +120,16 @@ def add_commands(subparsers) -> None:
     p.add_argument("--resume", type=int, default=None, metavar="RUN", help="resume a cancelled run")
     p = sub("generate-reasons", cmd_generate, "write a reason for every recommendation")
     p.add_argument("--run", type=int, default=None, help="recommendation run (default: latest)")
-    p.add_argument("--candidates", type=int, default=2, help="samples per reason and round (default 2)")
+    p.add_argument("--candidates", type=int, default=1, help="samples per reason at first (default 1)")
+    p.add_argument("--retry-candidates", type=int, default=3,
+                   help="samples per reason in the second round, for those whose first ones failed (default 3)")
     p.add_argument("--customers", type=int, default=None, metavar="N", help="only the first N customers")
     p.add_argument("--sample", type=int, default=None, metavar="N", help="only N random suggestions")
     p.add_argument("--seed", type=int, default=0, help="which random suggestions --sample picks")
     p.add_argument("--missing-only", action="store_true",
                    help="only suggestions without a reason (goes on where a stopped run ended)")
     p = sub("evaluate-reasons", cmd_evaluate, "compare template, base model and LoRA on held-out data")
-    p.add_argument("--candidates", type=int, default=2, help="samples per reason and round (default 2)")
+    p.add_argument("--candidates", type=int, default=2, help="samples per reason in the first round (default 2)")
     p.add_argument("--limit", type=int, default=None, help="at most this many held-out recommendations")
     p.add_argument("--audit", type=int, default=None, metavar="N",
                    help="write N random reasons of the latest run with their evidence for a person to label")

@@ -1,7 +1,9 @@
 """`shopwise --self-test`: the whole pipeline, headless, on the bundled demo shop, in a temporary folder.
 
 Import the demo CSV (a dozen customers of it), recommend, train a TINY model of the real architecture
-with the real tokenizer (read from the bundled GGUF) for a few steps, write reasons, export a CSV.
+with the real tokenizer (read from the bundled GGUF) for a few steps, convert it for the fast engine
+(CTranslate2) and sample from it, write reasons with the engine this machine uses and with the torch
+loop (the fallback), export a CSV.
 Every network connection is made to fail while it runs (engine.offline), so a pass also shows that
 the whole pipeline works on a machine without network. Exit status 0 when every step worked;
 otherwise the failing step is named in plain words and the exit status is 1. Nothing outside the
@@ -63,10 +65,12 @@ def run(workdir: Path, say=print) -> None:
         return f"{n} customers"
 
     def libraries():
+        import ctranslate2
         import peft
         import torch
         import transformers
-        return f"torch {torch.__version__}, transformers {transformers.__version__}, peft {peft.__version__}"
+        return (f"torch {torch.__version__}, transformers {transformers.__version__}, peft {peft.__version__}, "
+                f"ctranslate2 {ctranslate2.__version__}")
 
     def base_model():
         from engine.reasons.model import gguf_path
@@ -109,13 +113,48 @@ def run(workdir: Path, say=print) -> None:
             raise ValueError(f"training run ended as {status!r}")
         return f"{TRAIN_STEPS} steps, adapter saved"
 
+    def fast_engine():
+        """The trained tiny model merged and converted for the fast engine (int8, on the CPU, which
+        every machine has), then sampled, with the prompts' shared prefix as its static prompt."""
+        from engine.reasons import fast, prompt, store
+        from engine.reasons.adapters import active_adapter
+        from engine.reasons.device import DeviceInfo
+        from engine.reasons.model import load_tokenizer
+        if not fast.installed():
+            raise ModuleNotFoundError("the fast engine (ctranslate2) is not in this installation")
+        base = Path(state["db"].execute("SELECT value FROM settings WHERE key = 'reasons.base_model'").fetchone()[0])
+        adapter = Path(active_adapter(state["db"])["path"])
+        t0 = time.perf_counter()
+        folder = fast.convert(base, adapter, "int8", workdir / "fast-check" / "ct2-int8")
+        converted = time.perf_counter() - t0
+        model = fast.load(folder, DeviceInfo("cpu", "CPU"), "int8")
+        tok = load_tokenizer(base)
+        recs = store.recommendations(state["db"])[:4]
+        got = fast.sample_batch(model, tok, tok(prompt.PREFIX, add_special_tokens=False)["input_ids"],
+                                [tok(prompt.user_part(r["evidence"]) + prompt.SUFFIX,
+                                     add_special_tokens=False)["input_ids"] for r in recs],
+                                2, 8, 0.8, 40, 0.95, [tok.convert_tokens_to_ids("<|im_end|>")])
+        if [len(per_prompt) for per_prompt in got] != [2] * len(recs) or not any(s for p in got for s in p):
+            raise ValueError(f"the fast engine wrote nothing: {got}")
+        return f"converted in {converted:.1f} s, {len(recs)} prompts x 2 candidates"
+
     def reasons():
         from engine.reasons import generate_reasons
         ids = [r[0] for r in state["db"].execute("SELECT id FROM recommendations ORDER BY id LIMIT ?", [REASONS])]
-        summary = generate_reasons(state["db"], data=workdir / "data", candidates=2, ids=ids)
+        summary = generate_reasons(state["db"], data=workdir / "data", ids=ids)
         if not summary.get("reasons"):
             raise ValueError(f"no reasons were written: {summary}")
-        return f"{summary['reasons']} reasons"
+        return f"{summary['reasons']} reasons, {summary['engine']}"
+
+    def torch_fallback():
+        from engine.reasons import generate_reasons
+        from engine.reasons.generate import load_generator
+        ids = [r[0] for r in state["db"].execute("SELECT id FROM recommendations ORDER BY id LIMIT 2")]
+        gen = load_generator(state["db"], workdir / "data", engine="torch")
+        summary = generate_reasons(state["db"], data=workdir / "data", ids=ids, generator=gen)
+        if not summary.get("reasons"):
+            raise ValueError(f"no reasons were written: {summary}")
+        return f"{summary['reasons']} reasons, {summary['engine']}"
 
     def export():
         from engine.export import export_recommendations
@@ -140,7 +179,9 @@ def run(workdir: Path, say=print) -> None:
         step("recommend", recommend)
         step("tiny model", tiny_model)
         step("train (LoRA)", train)
+        step("fast engine (convert, write)", fast_engine)
         step("reasons", reasons)
+        step("reasons (torch fallback)", torch_fallback)
         step("export CSV", export)
         state["db"].close()
     step("without network", offline)

@@ -14,7 +14,7 @@ import engine.reasons as reasons
 from engine import exclusions, queries
 
 from gui.charts import MonthChart, TopChart
-from gui.jobs import JobRunner, ViewLoader
+from gui.jobs import JobRunner, ViewLoader, eta_text
 from gui.shop import Changes, Shop
 from gui.times import local_time
 from gui.widgets import MAKE_SUGGESTIONS_KEY, edit_text, heading
@@ -123,6 +123,10 @@ class DashboardView(QWidget):
             steps.addWidget(b)
         steps.addWidget(self.hint, 1)
         lay.addLayout(steps)
+        self.reasons_progress = QLabel()   # while "Write reasons" runs: how many, how fast, how long
+        self.reasons_progress.hide()
+        lay.addWidget(self.reasons_progress)
+        self._reasons_saved = 0
 
         charts = QHBoxLayout()
         sales_box = QGroupBox("Sales per month")
@@ -274,5 +278,25 @@ class DashboardView(QWidget):
                 return reasons.generate_reasons(db, missing_only=True, progress=progress, cancel=cancel)
 
         # Stopping keeps every reason written so far; pressing again goes on from there.
-        self.runner.run(work, "Writing reasons", kind="reasons", shop=shop, changes=Changes(reasons=True),
-                        cancel_message="The reasons written so far are kept.")
+        job = self.runner.run(work, "Writing reasons", kind="reasons", shop=shop, changes=Changes(reasons=True),
+                              cancel_message="The reasons written so far are kept.")
+        if job is not None:
+            self._reasons_saved = 0
+            self.reasons_progress.setText("Loading the reason writer…")
+            self.reasons_progress.show()
+            job.progressed.connect(lambda p, job=job: self._reasons_progressed(job, p))
+            job.finished.connect(self.reasons_progress.hide)
+
+    def _reasons_progressed(self, job, p) -> None:
+        """Reasons per second and the time left, from the job's own measure; each saved group
+        is announced, so the Customers view shows its reasons while the rest are written."""
+        if p.total:
+            words = [f"{int(p.done):,} of {int(p.total):,} reasons written"]
+            if p.rate:
+                words.append(f"{p.rate:.1f} a second")
+            if eta := eta_text(job.started_at, p):
+                words.append(eta.lower() if len(words) > 1 else eta)
+            self.reasons_progress.setText(", ".join(words) + ".")
+        if p.saved and p.saved > self._reasons_saved and self.shop.is_open:
+            self._reasons_saved = p.saved
+            self.shop.changed.emit(Changes(reasons=True))

@@ -317,12 +317,18 @@ def running_jobs() -> list[Job]:
 
 
 def eta_text(started_at: float, p: Progress) -> str:
-    """'About 2 minutes left' style text, or '' while it cannot be told."""
-    frac = p.fraction
-    elapsed = time.monotonic() - started_at
-    if not frac or frac <= 0.02 or elapsed < 2:
-        return ""
-    left = elapsed * (1 - frac) / frac
+    """'About 2 minutes left' style text, or '' while it cannot be told.
+
+    From the rate the job measured where it reports one (its set-up, e.g. loading a model, is not
+    work that repeats), else from the time since the job started."""
+    if p.rate and p.total is not None:
+        left = max(0.0, p.total - p.done) / p.rate
+    else:
+        frac = p.fraction
+        elapsed = time.monotonic() - started_at
+        if not frac or frac <= 0.02 or elapsed < 2:
+            return ""
+        left = elapsed * (1 - frac) / frac
     if left < 10:
         return "A few seconds left"
     if left < 90:

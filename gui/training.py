@@ -67,6 +67,7 @@ class TrainingView(QWidget):
         self.steps: int | None = None   # None: the preset decides (tests set a tiny number)
         self._device = None
         self._estimates: dict[str, float] = {}
+        self._writes_with = ""   # which engine writes reasons, in words
         self._device_job: Job | None = None
         self._preset_chosen = False
         lay = QVBoxLayout(self)
@@ -173,17 +174,17 @@ class TrainingView(QWidget):
 
         def work(progress, cancel):
             device = reasons.detect_device()   # loads torch: on the worker thread
-            return device, estimates(device)
+            return device, estimates(device), reasons.engine_words(device)
 
         def found(result) -> None:
             if not shiboken6.isValid(self.device_label):
                 return  # the window closed while the device was being looked up
-            self._device, self._estimates = result
+            self._device, self._estimates, self._writes_with = result
             self._show_device()
 
         remembered = reasons.remembered_device()
-        if remembered is not None:
-            found((remembered, estimates(remembered)))
+        if remembered is not None:   # naming the engine loads CTranslate2 (~50 ms), not torch
+            found((remembered, estimates(remembered), reasons.engine_words(remembered)))
             return
 
         self._device_job = Job(work, "finding the device")
@@ -195,7 +196,8 @@ class TrainingView(QWidget):
         if device is None:
             self.device_label.setText("<b>Trains on:</b> checking this computer…")
         else:
-            self.device_label.setText(f"<b>Trains on:</b> {device_words(device)}")
+            self.device_label.setText(f"<b>Trains on:</b> {device_words(device)}<br>"
+                                      f"<b>Writes with:</b> {self._writes_with}")
         kind = str(getattr(device, "kind", device or "cpu")).lower()
         gpu = any(k in kind for k in ("cuda", "gpu", "mps"))
         for key, name, text, cpu_min, gpu_min in PRESETS:

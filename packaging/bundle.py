@@ -59,14 +59,20 @@ PACKAGE_FILES = [
 # huggingface_hub: frozen peft save_pretrained fails without its templates (model card).
 COLLECT_DATA = ["huggingface_hub", "transformers", "peft"]
 
+# Packages whose shared libraries are loaded from their own folder at run time (collect_dynamic_libs).
+# ctranslate2: the fast engine; on Windows its DLLs sit in the package and are found through
+# os.add_dll_directory, on Linux in ctranslate2.libs beside it (~145 MB unpacked, with its OpenMP).
+DYNAMIC_LIBS = ["ctranslate2"]
+
 # Distributions whose metadata is read at run time (importlib.metadata version checks).
 COPY_METADATA = ["torch", "transformers", "tokenizers", "huggingface_hub", "safetensors", "peft",
                  "accelerate", "gguf", "numpy", "pandas", "sqlite-utils", "tqdm", "regex", "requests",
-                 "packaging", "filelock", "pyyaml", "PySide6-Essentials", "shiboken6"]
+                 "packaging", "filelock", "pyyaml", "PySide6-Essentials", "shiboken6", "ctranslate2"]
 
 # Imported by name at run time (transformers' lazy module tables, the GGUF reader), so invisible to
 # PyInstaller's analysis. Entries ending in ".*" take every submodule of that package.
 HIDDEN_IMPORTS = [
+    "ctranslate2.*",          # its converters are imported by name when a model is converted
     "transformers.models.auto.*",
     "transformers.models.llama.*",
     "transformers.models.gpt2.*",

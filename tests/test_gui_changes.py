@@ -82,3 +82,53 @@ def test_writing_a_customers_reasons_keeps_that_customer_shown_with_its_reasons(
     assert view.model.rows[view.table.currentIndex().row()]["id"] == 5
     assert not detail.missing_ids and not detail.write_customer_button.isVisibleTo(detail)
     assert detail.selected() is not None and detail.reason_text.text().startswith("Written for suggestion")
+
+
+def test_writing_everyones_reasons_shows_the_rate_and_time_left_and_each_saved_group(
+        make_window, tmp_path, qtbot, monkeypatch):
+    """The Overview says how fast and how long from the job's own measure; the reasons of a saved
+    group appear under Customers while the next group is still being written."""
+    import threading
+
+    from engine.jobs import Progress
+    from gui.jobs import eta_text
+    db = fill_shop(tmp_path / "s.shopwise", customers=8)
+    db.execute("DELETE FROM reasons")
+    ids = [r[0] for r in db.execute("SELECT id FROM recommendations ORDER BY id")]
+    first_customer = db.execute("SELECT customer_id FROM recommendations WHERE id = ?", [ids[0]]).fetchone()[0]
+    first_group = [r[0] for r in db.execute("SELECT id FROM recommendations WHERE customer_id = ?",
+                                            [first_customer])]
+    db.conn.close()
+    go_on = threading.Event()
+
+    def generate_reasons(db, missing_only=False, progress=None, cancel=None, **_):
+        store.save_reasons(db, [{"recommendation_id": i, "text": f"Written for suggestion {i}.",
+                                 "provenance": "template"} for i in first_group])
+        progress(Progress(len(first_group), len(ids), "Writing reasons", rate=0.5, saved=len(first_group)))
+        assert go_on.wait(20)
+        rest = [i for i in ids if i not in first_group]
+        store.save_reasons(db, [{"recommendation_id": i, "text": f"Written for suggestion {i}.",
+                                 "provenance": "template"} for i in rest])
+        return {"reasons": len(ids)}
+
+    monkeypatch.setitem(vars(reasons), "generate_reasons", generate_reasons)
+    w, dash = open_shop(make_window, tmp_path / "s.shopwise")
+    qtbot.waitUntil(lambda: dash.reasons_button.isEnabled(), timeout=10000)
+    w.show_view("customers")
+    view = w.views["customers"]
+    assert view.select_customer(first_customer)
+    assert view.detail.missing_ids
+    dash.reasons_button.click()
+    qtbot.waitUntil(lambda: "a second" in dash.reasons_progress.text(), timeout=10000)
+    # the time left is the reasons left at the measured rate, whenever the job started
+    left = eta_text(-1e6, Progress(len(first_group), len(ids), rate=0.5)).lower()
+    assert left and eta_text(0.0, Progress(10, 70, rate=0.5)) == "About 2 minutes left"
+    assert dash.reasons_progress.text() == \
+        f"{len(first_group)} of {len(ids)} reasons written, 0.5 a second, {left}."
+    # the first group is shown before the job ends
+    qtbot.waitUntil(lambda: not view.detail.missing_ids, timeout=10000)
+    assert view.detail.reason_text.text().startswith("Written for suggestion")
+    assert w.runner.busy
+    go_on.set()
+    wait_job(qtbot, w.runner.job)
+    assert dash.reasons_progress.isHidden()

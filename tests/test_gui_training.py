@@ -50,6 +50,7 @@ def fake_reasons(monkeypatch):
     monkeypatch.setitem(vars(reasons), "train", train)
     monkeypatch.setitem(vars(reasons), "detect_device", lambda: Device())
     monkeypatch.setitem(vars(reasons), "remembered_device", lambda: None)
+    monkeypatch.setitem(vars(reasons), "engine_words", lambda device: "fast engine, int8, 2 cores")
     monkeypatch.setitem(vars(reasons), "estimate_training_seconds",
                         lambda preset, device=None: {"quick": 120, "standard": 600, "thorough": 2400}[preset])
 
@@ -58,6 +59,7 @@ def test_training_shows_progress_loss_and_history_without_freezing(make_window, 
     fill_shop(tmp_path / "s.shopwise", customers=5).conn.close()
     w, view = open_training(make_window, tmp_path / "s.shopwise")
     qtbot.waitUntil(lambda: "CPU, 2 cores" in view.device_label.text())   # found on a worker thread
+    assert "Writes with:</b> fast engine, int8, 2 cores" in view.device_label.text()
     assert "about 2 minutes" in view.preset_buttons["quick"].text()
     assert "about 40 minutes" in view.preset_buttons["thorough"].text()
     assert view.preset_buttons["quick"].isChecked()          # on a processor, start small

@@ -48,6 +48,14 @@ def test_data_the_frozen_libraries_read_at_run_time_is_collected():
         assert importlib.util.find_spec(package) is not None, package
 
 
+def test_the_fast_engine_and_its_libraries_are_bundled():
+    """CTranslate2 loads its shared libraries from beside itself: the spec collects them."""
+    assert "ctranslate2" in bundle.DYNAMIC_LIBS and "ctranslate2" in bundle.COPY_METADATA
+    assert "ctranslate2.*" in bundle.HIDDEN_IMPORTS
+    assert not any(bundle.trimmed(f"ctranslate2/{name}") or bundle.trimmed(f"ctranslate2.libs/{name}")
+                   for name in ("_ext.so", "libctranslate2.so.4", "libgomp.so.1", "ctranslate2.dll"))
+
+
 def test_hidden_imports_exist():
     for name in bundle.HIDDEN_IMPORTS:
         assert importlib.util.find_spec(name.removesuffix(".*")) is not None, name
@@ -57,7 +65,7 @@ def test_spec_takes_everything_from_the_shared_list():
     spec = text("shopwise.spec")
     ast.parse(spec)
     for use in ("import bundle", "bundle.data_pairs()", "bundle.COLLECT_DATA", "bundle.COPY_METADATA",
-                "bundle.HIDDEN_IMPORTS", "bundle.EXCLUDES", "bundle.trimmed", "bundle.APP_ID",
+                "bundle.HIDDEN_IMPORTS", "bundle.DYNAMIC_LIBS", "bundle.EXCLUDES", "bundle.trimmed", "bundle.APP_ID",
                 "bundle.ICON_ICO", "bundle.ICON_ICNS", "bundle.BUNDLE_ID", "bundle.ENTRY"):
         assert use in spec, f"shopwise.spec does not use {use}"
     code = "\n".join(line for line in spec.splitlines() if not line.lstrip().startswith("#"))
@@ -142,7 +150,8 @@ def test_self_test_runs_unfrozen(tmp_path):
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Self-test passed" in result.stdout
-    for step in ("import", "recommend", "train (LoRA)", "reasons", "export CSV", "without network"):
+    for step in ("import", "recommend", "train (LoRA)", "fast engine (convert, write)", "reasons",
+                 "reasons (torch fallback)", "export CSV", "without network"):
         assert f"ok  {step}" in result.stdout
     assert not list(tmp_path.glob("*.shopwise")), "the self-test wrote outside its temporary folder"
 

@@ -5,6 +5,7 @@ import json
 from pathlib import Path
 
 import pytest
+import torch
 
 from engine import evidence
 from engine.jobs import Cancelled, CancelToken
@@ -81,7 +82,7 @@ def test_shared_prefix_and_early_exit_change_nothing(demo, tiny_model):
     left-padded batch gives (greedy), and tokenizes as training does (the whole prompt at once)."""
     from engine.reasons import prompt
     from engine.reasons.generate import decode, load_generator
-    gen = load_generator(demo, adapter=None)
+    gen = load_generator(demo, adapter=None, engine="torch")
     tok = gen.tok
     recs = store.recommendations(demo)[:6]
     users = [prompt.user_part(r["evidence"], f) + prompt.SUFFIX
@@ -99,12 +100,68 @@ def test_shared_prefix_and_early_exit_change_nothing(demo, tiny_model):
     assert a.shape == (2 * len(users), 12) and a.tolist() == b.tolist()
 
 
+def test_fast_engine_writes_what_the_torch_loop_writes(demo, tiny_model, tmp_path):
+    """The CTranslate2 copy in fp32, greedy, with the prefix as its static prompt, gives the torch
+    loop's tokens: same model, same prompts, same stop tokens, same token limit."""
+    from engine.reasons import fast, prompt
+    from engine.reasons.device import detect_device
+    from engine.reasons.generate import decode, load_generator
+    gen = load_generator(demo, adapter=None, engine="torch")
+    tok = gen.tok
+    users = [prompt.user_part(r["evidence"]) + prompt.SUFFIX for r in store.recommendations(demo)[:8]]
+    prefix = tok(prompt.PREFIX, add_special_tokens=False)["input_ids"]
+    stop = [tok.convert_tokens_to_ids("<|im_end|>")]
+    folder = fast.convert(tiny_model, None, "float32", tmp_path / "ct2-float32")
+    assert (folder / "model.bin").exists() and not list(tmp_path.glob(".tmp-*"))
+    ct2 = fast.load(folder, detect_device(), "float32")
+    got = fast.sample_batch(ct2, tok, prefix, [tok(u, add_special_tokens=False)["input_ids"] for u in users],
+                            1, 12, 1.0, 1, 1.0, stop)
+    enc = tok(users, return_tensors="pt", padding=True, add_special_tokens=False)
+    want = decode(gen.model, torch.tensor(prefix), enc["input_ids"], enc["attention_mask"], 1, 12, 1.0, 1, 1.0,
+                  stop, tok.pad_token_id)
+    want = [[t for t in row if t not in stop] for row in want.tolist()]
+    assert [seq for per_prompt in got for seq in per_prompt] == want
+
+
+def test_when_the_fast_engine_cannot_start_the_torch_loop_writes(demo, monkeypatch):
+    from engine.reasons import fast
+    from engine.reasons.generate import load_generator
+
+    def disk_full(*args):
+        raise OSError("No space left on device")
+    monkeypatch.setattr(fast, "convert", disk_full)
+    gen = load_generator(demo, adapter=None)
+    assert not gen.fast and hasattr(gen.model, "generate")
+    assert gen.engine.startswith("standard engine, fp32") and "No space left on device" in gen.engine
+    out = generate_reasons(demo, ids=[1, 2], generator=gen)
+    assert out["reasons"] == 2 and out["engine"] == gen.engine
+
+
+def test_the_engine_choice():
+    """int8 on a CPU, bf16 (else fp16) on CUDA, torch where CTranslate2 is missing or cannot run."""
+    from engine.reasons.device import DeviceInfo
+    from engine.reasons.fast import EngineChoice, decide
+    assert decide("cpu", True, {"int8", "float32"}) == EngineChoice(True, "int8")
+    assert decide("cpu", True, {"int8"}).words(DeviceInfo("cpu", "CPU")).startswith("fast engine, int8, ")
+    assert decide("cpu", True, {"float32"}).compute_type == "float32"
+    assert decide("cuda", True, {"int8", "float16", "bfloat16", "float32"}).compute_type == "bfloat16"
+    assert decide("cuda", True, {"int8", "float16", "float32"}).compute_type == "float16"
+    assert decide("cuda", True, set()) == EngineChoice(False, None, "the fast engine cannot use this CUDA")
+    mps = decide("mps", True, set())
+    assert mps == EngineChoice(False, None, "the fast engine does not run on MPS")
+    assert mps.words(DeviceInfo("mps", "Apple GPU, MPS")) == \
+        "standard engine, fp32, Apple GPU, MPS (the fast engine does not run on MPS)"
+    assert decide("cpu", False, set()) == EngineChoice(False, None, "fast engine not installed")
+
+
 def test_train_cancel_resume_generate_store_evaluate_rollback(demo, tmp_path):
     # 1. a first adapter
     seen = []
     run1 = train(demo, steps=3, progress=seen.append)
     first = active_adapter(demo)
     assert first and Path(first["path"], "adapter_config.json").exists()
+    # the fast engine's copy is made with the adapter, inside its folder: one version
+    assert Path(first["path"], "ct2-int8", "model.bin").exists()
     row = dict(zip(["status", "device", "params", "data_sizes", "losses", "metrics", "adapter_id"], demo.execute(
         "SELECT status, device, params, data_sizes, losses, metrics, adapter_id FROM training_runs WHERE id = ?",
         [run1]).fetchone()))
@@ -138,9 +195,11 @@ def test_train_cancel_resume_generate_store_evaluate_rollback(demo, tmp_path):
     assert second["id"] != first["id"]
 
     # 4. generate: every recommendation gets a reason that passes the checker
-    out = generate_reasons(demo, candidates=2)
+    out = generate_reasons(demo)
     recs = store.recommendations(demo)
-    assert out["reasons"] == len(recs) == 40
+    assert out["reasons"] == len(recs) == 40 and out["engine"].startswith("fast engine, int8")
+    # a random model's single candidate fails the checker: all go to the second round, then the template
+    assert out["second_round"] == 40 and out["second_round_share"] == 1.0
     rows = demo.execute("SELECT r.recommendation_id, r.text, r.provenance, r.status, r.created_at, rec.evidence"
                         " FROM reasons r JOIN recommendations rec ON rec.id = r.recommendation_id").fetchall()
     catalogue = store.catalogue_names(demo)
@@ -177,7 +236,7 @@ def test_cancel_during_generation_writes_nothing(demo):
 
 def test_cancel_keeps_finished_chunks_and_the_next_run_goes_on(demo, monkeypatch):
     from engine.reasons import generate
-    monkeypatch.setattr(generate, "CHUNK", 16)
+    monkeypatch.setattr(generate, "SAVE_EVERY", 16)
     token = CancelToken()
 
     def cancel_in_second_chunk(p):

@@ -3,6 +3,7 @@
 The engine API (no Qt here):
 
     detect_device() -> DeviceInfo
+    engine_words(device=None) -> "fast engine, int8, 2 cores" (which engine writes reasons here)
     estimate_training_seconds(preset) -> float
     train(db, preset="quick", progress=..., cancel=...) -> training run id
     generate_reasons(db, run_id=None, progress=..., cancel=...) -> summary dict
@@ -25,7 +26,7 @@ _MODULE_OF = {
     "evaluate": "compare", "generate_reasons": "generate", "ModelMissing": "model", "set_reason": "store",
     "reason_states": "store", "restore_reasons": "store", "approve_reasons": "store",
     "PRESETS": "presets", "estimate_training_seconds": "presets", "remembered_device": "device",
-    "train": "lora",
+    "engine_words": "fast", "train": "lora",
 }
 
 __all__ = sorted(_MODULE_OF)

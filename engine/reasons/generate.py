@@ -1,13 +1,11 @@
-"""Reason generation: batched sampling of a few candidates, the checker picks.
+"""Reason generation: batched sampling of candidates, the checker picks.
 
-Prompts are sorted by length and left-padded in batches; generation uses the
-KV cache, reads the prompts' shared prefix once per batch, and drops finished
-sequences from the batch. Each recommendation gets `candidates` samples; the
-model writes
-slots (`{product}`, `{share}`...) that the evidence fills; the best filled
-candidate that passes the claim checker is kept; those with none get a
-second round; if that fails too, a template reason is stored with provenance
-'template'.
+Two engines sample: the fast engine (CTranslate2, `fast.py`) where it runs, else the torch loop
+below (`decode`), with the same prompts, sampling settings and stop tokens. Prompts are sorted by
+length and batched; the prompts' shared prefix is read once. The model writes slots (`{product}`,
+`{share}`...) that the evidence fills. Each recommendation first gets one candidate; those whose
+candidate the claim checker rejects (or that does not state the asked fact) get a second round with
+more candidates; if that fails too, a template reason is stored with provenance 'template'.
 """
 
 from __future__ import annotations
@@ -21,7 +19,7 @@ import torch
 from engine.jobs import CancelToken, Progress, no_progress
 from engine.queries import latest_run_id
 
-from . import prompt, slots, store
+from . import fast, prompt, slots, store
 from .adapters import active_adapter
 from .checker import check, mentions_feature
 from .device import detect_device
@@ -31,27 +29,52 @@ from .silver import template_reason
 
 @dataclass
 class Generator:
-    model: object
+    model: object             # the torch model, or the CTranslate2 generator when `fast`
     tok: object
     provenance: str           # "adapter:<id>" | "base"
     adapter_id: int | None
     device: str
+    fast: bool = False
+    engine: str = ""          # for people: "fast engine, int8, 2 cores"
 
 
-def load_generator(db, data: str | Path | None = None, adapter: str | int | None = "active") -> Generator:
-    """The base model with the active adapter merged in ('active'), a given adapter id, or none."""
+def _adapter_row(db, adapter) -> dict | None:
+    if adapter == "active":
+        return active_adapter(db)
+    if adapter is None:
+        return None
+    row = db.execute("SELECT id, path FROM adapters WHERE id = ?", [adapter]).fetchone()
+    return {"id": row[0], "path": row[1]} if row else None
+
+
+def load_generator(db, data: str | Path | None = None, adapter: str | int | None = "active",
+                   engine: str = "auto") -> Generator:
+    """The base model with the active adapter merged in ('active'), a given adapter id, or none.
+
+    engine 'auto': the fast engine where it runs (converting the model on first use), else torch;
+    'torch': the torch model (training reuses it); a CTranslate2 type ('float32'): the fast engine
+    in that type (the benchmark compares them)."""
     device = detect_device()
     base = base_model_dir(db, data)
-    row = active_adapter(db) if adapter == "active" else (
-        next((a for a in db.execute("SELECT id, path FROM adapters WHERE id = ?", [adapter]).fetchall()), None)
-        if adapter is not None else None)
-    if isinstance(row, tuple):
-        row = {"id": row[0], "path": row[1]}
-    model = load_model(base, row["path"] if row else None, device.kind, device.dtype)
+    row = _adapter_row(db, adapter)
     tok = load_tokenizer(base)
     tok.padding_side = "left"
-    return Generator(model, tok, f"adapter:{row['id']}" if row else "base", row["id"] if row else None,
-                     device.kind)
+    provenance, adapter_id = (f"adapter:{row['id']}", row["id"]) if row else ("base", None)
+    choice = (fast.choose(device) if engine == "auto" else fast.EngineChoice(False, None) if engine == "torch"
+              else fast.EngineChoice(True, engine))
+    if choice.fast:
+        target = (fast.adapter_copy(Path(row["path"]), choice.compute_type) if row
+                  else fast.base_copy(base, choice.compute_type, data))
+        try:
+            folder = fast.convert(base, Path(row["path"]) if row else None, choice.compute_type, target)
+            model = fast.load(folder, device, choice.compute_type)
+        except (RuntimeError, ValueError, NotImplementedError, OSError) as exc:
+            # a model it cannot convert, a device that refuses it, a full disk: the torch loop writes instead
+            choice = fast.EngineChoice(False, None, f"the fast engine could not start: {exc}")
+        else:
+            return Generator(model, tok, provenance, adapter_id, device.kind, True, choice.words(device))
+    model = load_model(base, row["path"] if row else None, device.kind, device.dtype)
+    return Generator(model, tok, provenance, adapter_id, device.kind, False, choice.words(device))
 
 
 @torch.inference_mode()
@@ -108,23 +131,33 @@ def sample(gen: Generator, prompts: list[str], candidates: int = 2, batch_size: 
            shared: str = "") -> list[list[str]]:
     """`candidates` sampled reasons per prompt, in the prompts' order; batches of similar length.
 
-    `shared` is the text every prompt starts with (read once per batch); prompts are given without it.
+    `shared` is the text every prompt starts with (read once); prompts are given without it.
     """
-    torch.manual_seed(seed)
     tok = gen.tok
-    stop = [tok.convert_tokens_to_ids("<|im_end|>"), tok.eos_token_id]
-    prefix = tok(shared, add_special_tokens=False, return_tensors="pt")["input_ids"][0].to(gen.device)
-    order = sorted(range(len(prompts)), key=lambda i: len(prompts[i]))
+    stop = list(dict.fromkeys([tok.convert_tokens_to_ids("<|im_end|>"), tok.eos_token_id]))
+    prefix = tok(shared, add_special_tokens=False)["input_ids"]
+    if gen.fast:
+        fast.set_seed(seed)
+    else:
+        torch.manual_seed(seed)
+    encoded = tok(prompts, add_special_tokens=False)["input_ids"]
+    order = sorted(range(len(prompts)), key=lambda i: len(encoded[i]))
     out: list[list[str]] = [[] for _ in prompts]
     for start in range(0, len(order), batch_size):
         if cancel is not None:
             cancel.check()
         idx = order[start:start + batch_size]
-        enc = tok([prompts[i] for i in idx], return_tensors="pt", padding=True,
-                  add_special_tokens=False).to(gen.device)
-        ids = decode(gen.model, prefix, enc["input_ids"], enc["attention_mask"], candidates, max_new_tokens,
-                     temperature, top_k, top_p, stop, tok.pad_token_id)
-        texts = tok.batch_decode(ids, skip_special_tokens=True)
+        if gen.fast:
+            got = fast.sample_batch(gen.model, tok, prefix, [encoded[i] for i in idx], candidates,
+                                    max_new_tokens, temperature, top_k, top_p, stop)
+            texts = tok.batch_decode([seq for per_prompt in got for seq in per_prompt], skip_special_tokens=True)
+        else:
+            enc = tok([prompts[i] for i in idx], return_tensors="pt", padding=True,
+                      add_special_tokens=False).to(gen.device)
+            ids = decode(gen.model, torch.tensor(prefix, dtype=torch.long, device=gen.device),
+                         enc["input_ids"], enc["attention_mask"], candidates, max_new_tokens,
+                         temperature, top_k, top_p, stop, tok.pad_token_id)
+            texts = tok.batch_decode(ids, skip_special_tokens=True)
         for j, i in enumerate(idx):
             out[i] = [t.strip().split("\n")[0].strip() for t in texts[j * candidates:(j + 1) * candidates]]
         progress(Progress(min(start + batch_size, len(order)), len(order), "Writing reasons"))
@@ -145,25 +178,30 @@ class Written:
     texts: list[str]              # the kept reason per recommendation (template when none passed)
     from_model: list[bool]        # False where the template was used
     candidates: list[list[str]]   # every sampled candidate, for the raw metrics
+    second_round: int = 0         # recommendations whose first candidates all failed
 
 
-def write(gen: Generator, recs: list[dict], catalogue, candidates: int = 2, rounds: int = 2,
+def write(gen: Generator, recs: list[dict], catalogue, candidates: int = 1, retry_candidates: int = 3,
           progress=no_progress, cancel: CancelToken | None = None) -> Written:
-    """A checked reason per recommendation: `candidates` samples each, and for those where none
-    passed the checker, another round of samples (up to `rounds`); then the template.
-    Progress counts recommendations of the first round; later rounds say how many they retry."""
+    """A checked reason per recommendation: `candidates` samples each; for those where none passed
+    the checker, a second round of `retry_candidates` samples; then the template. Most pass at the
+    first try, so the extra samples are spent only where they are needed.
+    Progress counts recommendations of the first round; the second says how many it retries."""
     feats = [prompt.main_feature(r["evidence"]) for r in recs]
     prompts = [prompt.user_part(r["evidence"], f) + prompt.SUFFIX for r, f in zip(recs, feats)]
     cands: list[list[str]] = [[] for _ in recs]
     texts: list[str | None] = [None] * len(recs)
     used: set[str] = set()
     todo = list(range(len(recs)))
-    for round_no in range(rounds):
-        if not todo:
+    second_round = 0
+    for round_no, n in enumerate((candidates, retry_candidates)):
+        if not todo or n < 1:
             break
+        if round_no:
+            second_round = len(todo)
         report = progress if round_no == 0 else (
             lambda p, n=len(todo): progress(Progress(len(recs), len(recs), f"Second try for {n} reasons")))
-        got = sample(gen, [prompts[i] for i in todo], candidates, cancel=cancel, seed=round_no,
+        got = sample(gen, [prompts[i] for i in todo], n, cancel=cancel, seed=round_no,
                      shared=prompt.PREFIX, progress=report)
         for i, cs in zip(todo, got):
             # The model writes slots; a candidate with a slot its evidence cannot fill stays as written
@@ -176,21 +214,23 @@ def write(gen: Generator, recs: list[dict], catalogue, candidates: int = 2, roun
         todo = [i for i in todo if texts[i] is None]
     from_model = [t is not None for t in texts]
     final = [t if t is not None else template_reason(r["evidence"], f, r["id"]) for t, r, f in zip(texts, recs, feats)]
-    return Written(final, from_model, cands)
+    return Written(final, from_model, cands, second_round)
 
 
-CHUNK = 480   # reasons saved together: a cancel or a crash keeps every finished chunk
+SAVE_EVERY = 96      # reasons saved together: a cancel or a crash keeps every saved group, and
+                     # the Customers view shows them as they come
 
 
 def generate_reasons(db, run_id: int | None = None, progress=no_progress, cancel: CancelToken | None = None,
-                     data: str | Path | None = None, candidates: int = 2, rounds: int = 2,
+                     data: str | Path | None = None, candidates: int = 1, retry_candidates: int = 3,
                      ids: list[int] | None = None, generator: Generator | None = None,
                      missing_only: bool = False) -> dict:
     """Write a draft reason for every recommendation of the run (owner-reviewed ones are kept).
 
-    Reasons are saved chunk by chunk, so a cancelled run keeps what it finished; with
+    Reasons are saved group by group, so a cancelled run keeps what it finished; with
     `missing_only` only recommendations without any reason are written, so the next run
-    goes on where a cancelled one stopped.
+    goes on where a cancelled one stopped. Progress carries the reasons saved so far and the
+    measured rate (reasons/s, model load excluded).
     """
     run_id = run_id if run_id is not None or ids is not None else latest_run_id(db)
     skip = store.reviewed_ids(db) | (store.ids_with_reason(db) if missing_only else set())
@@ -200,18 +240,27 @@ def generate_reasons(db, run_id: int | None = None, progress=no_progress, cancel
     progress(Progress(0, None, "Loading the model (about half a minute)"))   # no fraction: a busy bar, not an empty one
     gen = generator or load_generator(db, data)
     catalogue = store.catalogue_names(db)
-    t0, saved, templates = time.perf_counter(), 0, 0
-    for start in range(0, len(recs), CHUNK):
-        chunk = recs[start:start + CHUNK]
-        written = write(gen, chunk, catalogue, candidates, rounds, cancel=cancel, progress=lambda p: progress(
-            Progress(start + (p.done or 0), len(recs), p.message)))
+    t0, saved, templates, second_round = time.perf_counter(), 0, 0, 0
+
+    def rate() -> float | None:
+        seconds = time.perf_counter() - t0
+        return saved / seconds if saved and seconds > 0 else None
+
+    for start in range(0, len(recs), SAVE_EVERY):
+        group = recs[start:start + SAVE_EVERY]
+        written = write(gen, group, catalogue, candidates, retry_candidates, cancel=cancel,
+                        progress=lambda p: progress(Progress(start + (p.done or 0), len(recs), p.message,
+                                                             rate=rate(), saved=saved)))
         if cancel is not None:
             cancel.check()
         store.save_reasons(db, [{"recommendation_id": rec["id"], "text": text,
                                  "provenance": gen.provenance if ok else "template",
                                  "adapter_id": gen.adapter_id if ok else None}
-                                for rec, text, ok in zip(chunk, written.texts, written.from_model)])
-        saved, templates = saved + len(chunk), templates + written.from_model.count(False)
+                                for rec, text, ok in zip(group, written.texts, written.from_model)])
+        saved, templates = saved + len(group), templates + written.from_model.count(False)
+        second_round += written.second_round
+        progress(Progress(saved, len(recs), f"{saved:,} reasons saved", rate=rate(), saved=saved))
     seconds = time.perf_counter() - t0
-    return {"reasons": saved, "templates": templates, "seconds": round(seconds, 2),
-            "reasons_per_second": round(saved / seconds, 2), "provenance": gen.provenance}
+    return {"reasons": saved, "templates": templates, "second_round": second_round,
+            "second_round_share": round(second_round / saved, 3), "seconds": round(seconds, 2),
+            "reasons_per_second": round(saved / seconds, 2), "provenance": gen.provenance, "engine": gen.engine}

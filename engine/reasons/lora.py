@@ -11,6 +11,7 @@ failed run leaves the previous adapter active and the database as it was.
 from __future__ import annotations
 
 import json
+import logging
 import math
 import shutil
 import time
@@ -25,6 +26,7 @@ from engine.db import transaction
 from engine.jobs import CancelToken, Cancelled, Progress, no_progress
 
 from . import data as training_data
+from . import fast
 from .adapters import register_adapter
 from .device import detect_device
 from .presets import PRESETS
@@ -35,6 +37,7 @@ from .paths import data_dir, offline, save_atomically
 LORA_TARGETS = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
 LORA_TOP_LAYERS = 1 / 3   # adapt only the top third of the layers: backward stops there (~2x less compute)
 MAX_LEN = 384
+log = logging.getLogger("shopwise.reasons")
 
 
 def tokenize(examples, tok, max_len: int = MAX_LEN) -> list[dict]:
@@ -114,6 +117,20 @@ def _update_run(db, run_id: int, **fields) -> None:
         db["training_runs"].update(run_id, fields)
 
 
+def _prepare_fast_copy(base: Path, adapter: Path, device, progress, steps: int) -> None:
+    """Merge the new adapter into the base and convert it for the fast engine now (~20 s for the
+    bundled model), so writing reasons starts at once. A failure here costs only speed: the first
+    generation converts again, or the torch loop writes."""
+    choice = fast.choose(device)
+    if not choice.fast:
+        return
+    progress(Progress(steps, steps, "Preparing the fast engine"))
+    try:
+        fast.convert(base, adapter, choice.compute_type, fast.adapter_copy(adapter, choice.compute_type))
+    except Exception:  # noqa: BLE001 - the adapter is saved and active; conversion is retried when used
+        log.warning("Converting adapter %s for the fast engine failed", adapter, exc_info=True)
+
+
 def train(db, preset: str = "quick", steps: int | None = None, progress=no_progress,
           cancel: CancelToken | None = None, data: str | Path | None = None, resume: int | None = None,
           seed: int = 0, max_examples: int = 4000) -> int:
@@ -139,7 +156,7 @@ def train(db, preset: str = "quick", steps: int | None = None, progress=no_progr
         p = PRESETS[preset]
         generator = None
         if p.get("rewordings"):  # the base model rewords silver reasons, then is the model trained
-            generator = load_generator(db, root, adapter=None)
+            generator = load_generator(db, root, adapter=None, engine="torch")  # its model is trained next
             base_model = generator.model
         examples, sizes = training_data.build(db, max_examples=max_examples, seed=seed, generator=generator,
                                               rewordings=p.get("rewordings", 0), progress=progress,
@@ -202,5 +219,6 @@ def train(db, preset: str = "quick", steps: int | None = None, progress=no_progr
         _update_run(db, run_id, status="failed", finished_at=now(), losses=callback.losses, metrics=metrics)
         raise
     shutil.rmtree(run_dir / "checkpoints", ignore_errors=True)
+    _prepare_fast_copy(Path(params["base_model"]), folder, device, progress, params["steps"])
     progress(Progress(params["steps"], params["steps"], "Training finished"))
     return run_id
