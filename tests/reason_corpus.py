@@ -58,7 +58,25 @@ STRINGS = ev("Elixir Nanoweb Strings 10-46", kind="reorder", last="2024-03-01", 
 PEDAL = ev("Boss DS-1 Distortion", contributors=["Fender Stratocaster"], affinity=("Effects", 0.35),
            category="Effects", vendor="Boss")
 
+# Cases the fast-engine benchmark (issue 17) found passing the checker, on the evidence they were written for.
+CREAM = ev("yogurt", partner="cream cheese", customers_with=345, share=0.33)
+BAGS = ev("soda", partner="shopping bags", customers_with=500, share=0.38)
+SEX_BOMB = ev("HOT WATER BOTTLE SEX BOMB", last="2011-10-01", since=69,
+              match=("FAWN BLUE HOT WATER BOTTLE", "Water"))
+T_LIGHT = ev("3 HEARTS HANGING DECORATION RUSTIC", last="2011-10-01", since=69,
+             match=("VICTORIAN GLASS HANGING T-LIGHT", "Hanging"))
+CAKE_CASES = ev("PACK OF 72 RETROSPOT CAKE CASES", last="2011-10-01", since=69,
+                match=("PACK OF 60 PINK PAISLEY CAKE CASES", "Cases"))
+SUGAR_BOWL = ev("PARTY BUNTING", partner="REGENCY SUGAR BOWL GREEN", customers_with=8, share=0.25, buyers=300, rank=1)
+
 WRONG = [
+    (CREAM, "People who buy cream cheese often add a 33% of their yogurt."),
+    (BAGS, "38% of shopping bags buyers who bought shopping bags also picked up soda."),
+    (SEX_BOMB, "You bought Fawn Blue Hot Water Bottle on Hot Water Bottle Sex Bomb."),
+    (T_LIGHT, "Based on your past orders, Victorian Glass Hanging T-light is on 3 Hearts Hanging Decoration Rustic."),
+    (CAKE_CASES, "Based on the Cases range Pack Of 72 Retrospot Cake Cases, you have Pack Of 60 Pink Paisley Cake "
+                 "Cases, so Cases pairs well with Cases?"),
+    (SUGAR_BOWL, "Since you have Regency Sugar Bowl Green, Party Bunting is a popular pairing."),
     # Purchase-history wording about a product the customer never bought.
     (CAKESTAND, "You have REGENCY CAKESTAND 3 TIER."),
     (LUNCH_BAG, "LUNCH BAG RED RETROSPOT was one you have, too. You have it."),

@@ -49,7 +49,8 @@ def test_a_reason_that_pairs_the_product_with_itself_is_rejected():
     assert not c.ok and "names {product} twice" in c.problems
     # Inside the partner's longer name, it is the partner.
     ev = {"kind": "discover", "product": {"name": "chocolate"},
-          "co_purchase": {"with_name": "specialty chocolate", "confidence": 0.4, "customers_with": 80}}
+          "co_purchase": {"with_name": "specialty chocolate", "confidence": 0.4, "customers_with": 80,
+                          "customers_both": 32}}
     assert check("People who buy specialty chocolate often add chocolate too (40% of them).", ev).ok
 
 

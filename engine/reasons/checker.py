@@ -101,6 +101,7 @@ POPULAR_RANK = 50    # "popular" only for the shop's 50 most-bought products
 STRONG_PAIR = re.compile(r"\b(often|many|most|usually|typically|popular pairing|popular combination|"
                          r"pairs? (nicely|well|perfectly)|goes? (well|nicely|perfectly)|natural)\b", re.IGNORECASE)
 STRONG_SHARE = 0.25
+STRONG_PAIR_BUYERS = 5   # "often", "a popular pairing": a share of 2 customers out of 8 is not that
 PAIRING = re.compile(r"\b(go(es)? (well |nicely |great )?with|pairs?( \w+)? with|go(es)? together|pairing|"
                      r"companion|to go with|alongside)\b", re.IGNORECASE)
 WITH_PRODUCT = re.compile(r"(\b(go(es)?|going|pairs?|paired|works?|fits?|match(es)?)\b(\s+\w+){0,2}\s+with|together with|"
@@ -221,9 +222,12 @@ def claim_problems(t: str, ev: dict) -> list[str]:
             out.append(f"'{m.group(0)}': a product does not buy or like")
         if "{partner}" in t and group_of("product", sentence):
             out.append("co-purchase direction reversed: the recommended product's buyers")
-        if "{partner}" in sentence and (m := STRONG_PAIR.search(sentence)) \
-                and ev["co_purchase"]["confidence"] < STRONG_SHARE:
-            out.append(f"'{m.group(0)}' for {numbers.pct(ev['co_purchase']['confidence'])} of the partner's buyers")
+        if "{partner}" in sentence and (m := STRONG_PAIR.search(sentence)):
+            pair = ev["co_purchase"]
+            if pair["confidence"] < STRONG_SHARE:
+                out.append(f"'{m.group(0)}' for {numbers.pct(pair['confidence'])} of the partner's buyers")
+            elif pair["customers_both"] < STRONG_PAIR_BUYERS:
+                out.append(f"'{m.group(0)}' for {pair['customers_both']} customers")
         if "{label_share}" in sentence and "{label}" not in sentence:
             out.append("a share of purchases without its label")
         for figure, context in FIGURE_CONTEXT.items():
@@ -279,6 +283,16 @@ def style_problems(text: str, t: str) -> list[str]:
     named = r"\{(?:" + "|".join(slots.NAME_SLOTS + slots.LABEL_SLOTS) + r")\}"
     if re.search(named + r"\s*" + named, t):
         out.append("garbled: two facts run together")
+    if re.search(named + r"\s+(?:is\s+|are\s+)?on\s+(?:the\s+)?" + named, t):
+        out.append("garbled: one product 'on' another")
+    if re.search(r"\ba \{share\}|\{share\} of (?:their |your |the |our |a )?" + named
+                 + r"(?!\s+(?:buyers|customers|shoppers|fans|purchasers|lovers))", t, re.IGNORECASE):
+        out.append("garbled: a share of a product, not of its buyers")
+    for sentence in SENTENCE.findall(t):
+        twice = [s for s in set(re.findall(named, sentence)) if s != "{product}" and sentence.count(s) > 1]
+        if twice:
+            out.append(f"garbled: {twice[0]} twice in one sentence")
+            break
     return out
 
 

@@ -58,7 +58,9 @@ def cue(ev: dict, feature: str) -> str:
     if feature == "reorder":
         return {"due": "due now", "coming_up": "not due yet", "bought_before": "lapsed"}[reorder_timing(ev)]
     if feature == "co_purchase":
-        return "strong pair" if ev["co_purchase"]["confidence"] >= checker.STRONG_SHARE else "weak pair"
+        pair = ev["co_purchase"]
+        strong = pair["confidence"] >= checker.STRONG_SHARE and pair["customers_both"] >= checker.STRONG_PAIR_BUYERS
+        return "strong pair" if strong else "weak pair"
     if feature == "popularity":
         rank = ev["popularity"]["rank"]
         return "best seller" if rank <= checker.POPULAR_RANK else "not a best seller"
