@@ -28,7 +28,7 @@ from engine.clock import now
 from engine.db import transaction
 from engine.jobs import CancelToken, Progress, ProgressCallback, no_progress
 from engine.products import base_url, product_url
-from engine.queries import APPROVED_STATUSES, NEWEST_REASON, display_name_sql, latest_run_id
+from engine.queries import APPROVED_STATUSES, NEWEST_REASON, display_name_sql, latest_run_id, shop_currency
 
 # (key = the header in the file, label in words for the export screen, on by default)
 EXPORT_COLUMNS = [
@@ -41,6 +41,7 @@ EXPORT_COLUMNS = [
     ("product", "Product", True),
     ("sku", "SKU", False),
     ("price", "Price", False),
+    ("currency", "Currency", False),
     ("product_url", "Product link", False),
     ("image_url", "Image link", False),
     ("score", "Score", False),
@@ -105,11 +106,12 @@ def _suggestions(db, only_approved: bool) -> list[dict]:
          WHERE r.run_id = ? AND {status}
          ORDER BY customer COLLATE NOCASE, c.id, r.kind DESC, r.rank""", [run])
     names = [d[0] for d in cur.description]
-    base = base_url(db)
+    base, currency = base_url(db), shop_currency(db)
     records = []
     for row in cur.fetchall():
         rec = dict(zip(names, row))
         rec["product_url"] = product_url(base, rec["handle"], rec["url"])
+        rec["currency"] = currency if rec["price"] is not None else None
         rec["customer_number"] = rec["external_key"] if rec["key_kind"] not in ("email", "phone") else None
         if rec["score"] is not None:
             rec["score"] = round(rec["score"], 4)

@@ -89,6 +89,18 @@ def test_export_per_customer(tmp_path):
     db.conn.close()
 
 
+def test_export_says_which_currency_its_prices_are_in(tmp_path):
+    db = fill_shop(tmp_path / "s.shopwise", customers=3)
+    db.execute("UPDATE orders SET currency = 'EUR'")
+    db.execute("UPDATE products SET price = NULL WHERE id = (SELECT min(id) FROM products)")
+    export_recommendations(db, tmp_path / "out.csv", columns=["product", "price", "currency"])
+    rows = read_csv(tmp_path / "out.csv")
+    assert rows[0] == ["product", "price", "currency"]
+    assert {r[2] for r in rows[1:] if r[1]} == {"EUR"}
+    assert all(r[2] == "" for r in rows[1:] if not r[1])      # no price, no currency
+    db.conn.close()
+
+
 def test_export_rejects_unknown_columns(tmp_path):
     db = fill_shop(tmp_path / "s.shopwise", customers=2)
     with pytest.raises(ValueError, match="Unknown export column"):
