@@ -69,7 +69,22 @@ CAKE_CASES = ev("PACK OF 72 RETROSPOT CAKE CASES", last="2011-10-01", since=69,
                 match=("PACK OF 60 PINK PAISLEY CAKE CASES", "Cases"))
 SUGAR_BOWL = ev("PARTY BUNTING", partner="REGENCY SUGAR BOWL GREEN", customers_with=8, share=0.25, buyers=300, rank=1)
 
+# The Standard preset with base-model rewordings in its training data (session 7's first audit).
+SAUSAGE = ev("yogurt", partner="sausage", customers_with=803, share=0.37, buyers=1103, rank=5)
+MARSHMALLOW = ev("soda", partner="chocolate marshmallow", customers_with=60, share=0.37, buyers=1222, rank=4)
+NAPKINS = ev("rolls/buns", partner="napkins", customers_with=317, share=0.44, buyers=1363, rank=3)
+FROZEN = ev("rolls/buns", partner="frozen meals", customers_with=245, share=0.45, buyers=1363, rank=3)
+WAFFLES = ev("soda", partner="waffles", customers_with=269, share=0.35, buyers=1222, rank=4)
+POT_PLANTS = ev("other vegetables", partner="pot plants", customers_with=116, share=0.51, buyers=1468, rank=2)
+
 WRONG = [
+    (SAUSAGE, "Yogurt is a popular pairing: sausage is a favorite among your customers."),
+    (MARSHMALLOW, "The chocolate marshmallow is a great choice for soda."),
+    (NAPKINS, "Rolls/buns is a gift: 44% of the customers who bought napkins took some too."),
+    (FROZEN, "You have frozen meals your favorite rolls/buns in your home."),
+    (WAFFLES, "Waffles is a popular pairing: soda is a well-known choice."),
+    (POT_PLANTS, "Other vegetables is a favorite among many, but it's also popular among the pot plants's favorite "
+                 "pairings."),
     (CREAM, "People who buy cream cheese often add a 33% of their yogurt."),
     (BAGS, "38% of shopping bags buyers who bought shopping bags also picked up soda."),
     (SEX_BOMB, "You bought Fawn Blue Hot Water Bottle on Hot Water Bottle Sex Bomb."),

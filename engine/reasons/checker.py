@@ -74,7 +74,8 @@ HISTORY = re.compile(r"\b(you have|you've|you had|have it|has it|again|another|y
                      r"liked your|loved your|enjoyed your|(bought|ordered|had|purchased) (it |one |this )?before|"
                      r"you bought|you ordered|you purchased|you picked|you got|you tried|"
                      r"you (?:usually |often |always )?buy|you (?:usually |often |always )?order|you tend to|"
-                     r"you enjoyed|you liked|picked (it|one) up|last time|last one|your \{\w+\})", re.IGNORECASE)
+                     r"you enjoyed|you liked|picked (it|one) up|last time|last one|"
+                     r"your (?:favou?rite |usual |regular |go-to |beloved )?\{\w+\})", re.IGNORECASE)
 YOU_BOUGHT = re.compile(r"\byou(?: have|'ve)? (?:bought|ordered|purchased|picked up|got)\b", re.IGNORECASE)
 ALSO = re.compile(r"\b(too|also|as well)\b", re.IGNORECASE)
 JOINED = re.compile(r"\{(?:partner|contributor|match)\}\s+(?:and|&|with|plus)\s+(?:a |an |the |your )?\{product\}|"
@@ -142,6 +143,15 @@ PUSHES_PARTNER = re.compile(r"\b(another|try|get|grab|restock|reorder|order|add)
 TAKES_PARTNER = re.compile(r"\b(?:also|often|usually|then|too)\s+(?:choose|chooses|chose|pick|picks|picked(?: up)?|add|"
                            r"adds|added|take|takes|took|buy|buys|bought|get|gets|got)\s+(?:a |an |the |some )?\{partner\}",
                            re.IGNORECASE)
+# "{partner} is a great choice", "{partner} is a favorite of {product}": praise for what they have, not the pick.
+PRAISES_PARTNER = re.compile(r"\{(?:partner|contributor|match)\}(?:'s)?\s+(?:is|are|was|makes?)\s+(?:a |an |the |one of )?"
+                             r"(?:\w+ )?(?:great|good|perfect|popular|best|favou?rite|well[- ]known|natural|special|"
+                             r"top|classic|go-to|ideal)\b", re.IGNORECASE)
+# Nothing in the evidence says what a product is for, and a product has no favourites.
+GIFT = re.compile(r"\b(?:is|as|makes?) (?:a |an )?(?:\w+ )?gift\b", re.IGNORECASE)
+PRODUCTS_FAVOURITE = re.compile(r"\{\w+\}'s (?:\w+ )?(?:favou?rites?|choice|pick)\b", re.IGNORECASE)
+# Written to the customer: "your customers" speaks to the shop.
+TO_THE_SHOP = re.compile(r"\byour (?:customers|shoppers|buyers|clients)\b", re.IGNORECASE)
 PRODUCT_WHO = re.compile(NAME + r"\s+(who|whom)\b", re.IGNORECASE)
 # One product said to be another: "You bought {match}; it is {product}".
 PRODUCT_IS = re.compile(r"(?:\b(?:it|this|that)|" + NAME + r")\s+(?:is|are|was)\s+(?:a |an |the |your )?" + NAME,
@@ -243,6 +253,14 @@ def claim_problems(t: str, ev: dict) -> list[str]:
             out.append(f"'{m.group(0)}': one product is not another")
         if m := PUSHES_PARTNER.search(sentence) or TAKES_PARTNER.search(sentence):
             out.append(f"'{m.group(0)}': recommends the partner, not the pick")
+        if m := PRAISES_PARTNER.search(sentence):
+            out.append(f"'{m.group(0)}': praises what they have, not the pick")
+        if m := GIFT.search(sentence):
+            out.append(f"'{m.group(0)}': the evidence does not say what it is for")
+        if m := PRODUCTS_FAVOURITE.search(sentence):
+            out.append(f"'{m.group(0)}': a product has no favourites")
+        if m := TO_THE_SHOP.search(sentence):
+            out.append(f"'{m.group(0)}': speaks to the shop, not to the customer")
         if WITH_PRODUCT.search(sentence):
             out.append("pairs the recommended product with itself")
         elif PAIRING.search(sentence) and not any(c in t for c in COMPANIONS):
