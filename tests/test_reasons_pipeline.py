@@ -302,19 +302,6 @@ def test_commands_register_and_run(demo, tmp_path, capsys):
         args.handler(args)
 
 
-def test_rewording_layer_runs_and_is_recorded(demo, monkeypatch):
-    """The standard presets let the base model reword silver reasons first; a random tiny model's
-    rewordings never survive the checker, so none are kept, but every try is counted."""
-    import json
-
-    from engine.reasons.lora import train
-    from engine.reasons.presets import PRESETS
-    monkeypatch.setitem(PRESETS, "probe", {**PRESETS["standard"], "steps": 1, "batch_size": 2, "rewordings": 4})
-    run_id = train(demo, preset="probe")
-    sizes = json.loads(demo.execute("SELECT data_sizes FROM training_runs WHERE id = ?", [run_id]).fetchone()[0])
-    assert sizes["rewordings_tried"] == 4 and sizes["layers"]["reworded"] == 0
-
-
 def test_a_device_lookup_is_remembered_until_the_machine_changes(tmp_path, monkeypatch):
     from engine.reasons import device
     monkeypatch.setenv("SHOPWISE_DATA_DIR", str(tmp_path / "data"))

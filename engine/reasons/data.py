@@ -1,11 +1,12 @@
 """Training data from the shop's own data, in weighted, de-duplicated layers, all in slots.
 
 (a) the owner's approved or edited reasons (weight 3), read back into slots
-where every claim checks out, (b) silver reasons from evidence in many
-phrasings (weight 1), and (c) some of them reworded by the base model itself,
-kept only when no fact was lost (weight 1). The model learns to write
-`{product}` and `{share}`, never a name or a number; the engine fills them.
-Held-out recommendations never enter training.
+where every claim checks out, and (b) silver reasons from evidence in many
+phrasings (weight 1). The model learns to write `{product}` and `{share}`, never
+a name or a number; the engine fills them. Held-out recommendations never enter
+training. (The base model's own rewordings of silver reasons were a layer until
+a hand audit found them teaching false and garbled sentences the checker passed:
+benchmarks/reason_results.md, session 7.)
 
 Customers' reviews are not a layer: they speak of one person's own use ("I
 bought these for my son"), which is untrue of the customer a reason is for.
@@ -17,12 +18,11 @@ import random
 from dataclasses import dataclass
 
 from engine import evidence
-from engine.jobs import CancelToken, no_progress
 
-from . import paraphrase, prompt, silver, store
+from . import prompt, silver, store
 from .checker import check
 
-WEIGHTS = {"owner": 3, "silver": 1, "reworded": 1}
+WEIGHTS = {"owner": 3, "silver": 1}
 SILVER_RECS = 3000   # recommendations silver reasons are written for
 
 
@@ -30,7 +30,7 @@ SILVER_RECS = 3000   # recommendations silver reasons are written for
 class Example:
     prompt: str
     target: str
-    source: str   # "owner" | "silver" | "reworded"
+    source: str   # "owner" | "silver"
 
 
 def owner_examples(db, catalogue) -> list[Example]:
@@ -66,22 +66,15 @@ def silver_reasons(recs: list[dict], per_feature: int, seed: int) -> list[tuple[
     return out
 
 
-def build(db, per_feature: int = 2, max_examples: int = 4000, seed: int = 0, generator=None,
-          rewordings: int = 0, progress=no_progress, cancel: CancelToken | None = None
-          ) -> tuple[list[Example], dict]:
-    """Weighted, de-duplicated training examples and a summary of the data (sizes, variety).
-
-    With a `generator` (the base model), `rewordings` silver reasons are reworded by it first.
-    """
+def build(db, per_feature: int = 2, max_examples: int = 4000, seed: int = 0) -> tuple[list[Example], dict]:
+    """Weighted, de-duplicated training examples and a summary of the data (sizes, variety)."""
     catalogue = store.catalogue_names(db)
     recs = [r for r in store.recommendations(db) if not store.is_held_out(r["id"])]
     silver_rows = silver_reasons(recs, per_feature, seed)
-    tried = random.Random(seed).sample(silver_rows, min(rewordings, len(silver_rows))) if generator else []
-    reworded = paraphrase.reword(generator, tried, catalogue, progress, cancel) if tried else []
     as_examples = lambda rows, source: [Example(prompt.build(ev, f), text, source)  # noqa: E731
                                         for ev, f, text in rows]
     layers = {"owner": owner_examples(db, catalogue),
-              "silver": as_examples(silver_rows, "silver"), "reworded": as_examples(reworded, "reworded")}
+              "silver": as_examples(silver_rows, "silver")}
     seen, unique = set(), []
     for name, examples in layers.items():
         for ex in examples:
@@ -91,12 +84,12 @@ def build(db, per_feature: int = 2, max_examples: int = 4000, seed: int = 0, gen
                 unique.append(ex)
     rng = random.Random(seed)
     rng.shuffle(unique)
-    # The owner's words and the scarce rewordings always stay; the rest is capped so training stays affordable.
-    unique.sort(key=lambda ex: ex.source not in ("owner", "reworded"))
+    # The owner's words always stay; the rest is capped so training stays affordable.
+    unique.sort(key=lambda ex: ex.source != "owner")
     unique = unique[:max_examples]
     weighted = [ex for ex in unique for _ in range(WEIGHTS[ex.source])]
     rng.shuffle(weighted)
     targets = [ex.target for ex in unique]
-    summary = {"layers": {k: len(v) for k, v in layers.items()}, "rewordings_tried": len(tried),
+    summary = {"layers": {k: len(v) for k, v in layers.items()},
                "unique": len(unique), "weighted": len(weighted), "variety": silver.variety(targets)}
     return weighted, summary

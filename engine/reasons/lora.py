@@ -30,7 +30,6 @@ from . import fast
 from .adapters import register_adapter
 from .device import detect_device
 from .presets import PRESETS
-from .generate import load_generator
 from .model import base_model_dir, load_base, load_tokenizer
 from .paths import data_dir, offline, save_atomically
 
@@ -140,7 +139,6 @@ def train(db, preset: str = "quick", steps: int | None = None, progress=no_progr
     offline()
     device = detect_device()
     root = data_dir(data)
-    base_model = None
     if resume is not None:  # the same data and settings as the interrupted run
         row = db.execute("SELECT params FROM training_runs WHERE id = ?", [resume]).fetchone()
         if row is None:
@@ -154,13 +152,7 @@ def train(db, preset: str = "quick", steps: int | None = None, progress=no_progr
         progress(Progress(0, None, "Building training data"))
         base = base_model_dir(db, root)
         p = PRESETS[preset]
-        generator = None
-        if p.get("rewordings"):  # the base model rewords silver reasons, then is the model trained
-            generator = load_generator(db, root, adapter=None, engine="torch")  # its model is trained next
-            base_model = generator.model
-        examples, sizes = training_data.build(db, max_examples=max_examples, seed=seed, generator=generator,
-                                              rewordings=p.get("rewordings", 0), progress=progress,
-                                              cancel=cancel)
+        examples, sizes = training_data.build(db, max_examples=max_examples, seed=seed)
         if not examples:
             raise ValueError("No training data: create recommendations first.")
         if cancel is not None:
@@ -175,7 +167,7 @@ def train(db, preset: str = "quick", steps: int | None = None, progress=no_progr
     tok = load_tokenizer(base)
     dataset = tokenize(examples, tok, params["max_len"])
     collator = Collator(tok.pad_token_id)
-    model = base_model or load_base(base, device.dtype)
+    model = load_base(base, device.dtype)
     n_layers = model.config.num_hidden_layers
     top = list(range(n_layers - max(1, round(n_layers * LORA_TOP_LAYERS)), n_layers))
     model = get_peft_model(model, LoraConfig(r=params["rank"], lora_alpha=2 * params["rank"],
