@@ -24,11 +24,11 @@ from gui.widgets import heading
 
 log = logging.getLogger("shopwise.gui")
 
-# (key, title, what it means, rough minutes on a CPU, on a GPU)
+# (key, title, what it means); how long each takes is the engine's estimate for the device
 PRESETS = [
-    ("quick", "Quick", "A short lesson on your shop's words. Good for a first try.", 2, 1),
-    ("standard", "Standard", "A balanced lesson. Recommended.", 25, 4),
-    ("thorough", "Thorough", "The longest lesson, for the most natural reasons.", 160, 12),
+    ("quick", "Quick", "A short lesson on your shop's words. Good for a first try."),
+    ("standard", "Standard", "A balanced lesson. Recommended."),
+    ("thorough", "Thorough", "The longest lesson, for the most natural reasons."),
 ]
 
 
@@ -85,7 +85,7 @@ class TrainingView(QWidget):
         sl.addWidget(self.device_label)
         self.preset_group = QButtonGroup(self)
         self.preset_buttons: dict[str, QRadioButton] = {}
-        for key, name, words, _cpu, _gpu in PRESETS:
+        for key, *_ in PRESETS:
             b = QRadioButton()
             b.setProperty("preset", key)
             self.preset_group.addButton(b)
@@ -200,11 +200,9 @@ class TrainingView(QWidget):
                                       f"<b>Writes with:</b> {self._writes_with}")
         kind = str(getattr(device, "kind", device or "cpu")).lower()
         gpu = any(k in kind for k in ("cuda", "gpu", "mps"))
-        for key, name, text, cpu_min, gpu_min in PRESETS:
-            minutes = gpu_min if gpu else cpu_min
-            if key in self._estimates:
-                minutes = self._estimates[key] / 60
-            self.preset_buttons[key].setText(f"{name} — {duration_words(minutes)}. {text}")
+        for key, name, text in PRESETS:
+            took = f" — {duration_words(self._estimates[key] / 60)}" if key in self._estimates else ""
+            self.preset_buttons[key].setText(f"{name}{took}. {text}")
         if device is not None and not gpu and not self._preset_chosen:
             self.preset_buttons["quick"].setChecked(True)   # on a processor, start small
 
