@@ -117,6 +117,8 @@ class DashboardView(QWidget):
         self.import_button.clicked.connect(self.import_requested)
         self.recommend_button.clicked.connect(self.recommend)
         self.reasons_button.clicked.connect(self.write_reasons)
+        for b in (self.recommend_button, self.reasons_button):
+            b.setEnabled(False)   # until the shop's counts (read in the background) say there is work for them
         self.hint = QLabel()
         self.hint.setWordWrap(True)
         for b in (self.import_button, self.recommend_button, self.reasons_button):
