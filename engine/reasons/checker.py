@@ -157,6 +157,18 @@ PRODUCT_WHO = re.compile(NAME + r"\s+(who|whom)\b", re.IGNORECASE)
 PRODUCT_IS = re.compile(r"(?:\b(?:it|this|that)|" + NAME + r")\s+(?:is|are|was)\s+(?:a |an |the |your )?" + NAME,
                         re.IGNORECASE)
 COMPANIONS = ("{partner}", "{contributor}", "{match}")
+# Wording that is false whatever the evidence says, each with why; the first match of a row is reported.
+FALSE_WORDING = [
+    ((STATE_NOT_TIME,), "a time is not a state"),
+    ((OFTEN_BUYERS,), "how many bought it, not how often"),
+    ((YOUR_POPULAR,), "popular in the shop, not with this customer"),
+    ((PRODUCT_IS,), "one product is not another"),
+    ((PUSHES_PARTNER, TAKES_PARTNER), "recommends the partner, not the pick"),
+    ((PRAISES_PARTNER,), "praises what they have, not the pick"),
+    ((GIFT,), "the evidence does not say what it is for"),
+    ((PRODUCTS_FAVOURITE,), "a product has no favourites"),
+    ((TO_THE_SHOP,), "speaks to the shop, not to the customer"),
+]
 
 
 def group_of(slot: str, sentence: str) -> bool:
@@ -243,24 +255,9 @@ def claim_problems(t: str, ev: dict) -> list[str]:
         for figure, context in FIGURE_CONTEXT.items():
             if "{" + figure + "}" in sentence and not context.search(sentence):
                 out.append(f"{{{figure}}} outside the claim it states")
-        if m := STATE_NOT_TIME.search(sentence):
-            out.append(f"'{m.group(0)}': a time is not a state")
-        if m := OFTEN_BUYERS.search(sentence):
-            out.append(f"'{m.group(0)}': how many bought it, not how often")
-        if m := YOUR_POPULAR.search(sentence):
-            out.append(f"'{m.group(0)}': popular in the shop, not with this customer")
-        if m := PRODUCT_IS.search(sentence):
-            out.append(f"'{m.group(0)}': one product is not another")
-        if m := PUSHES_PARTNER.search(sentence) or TAKES_PARTNER.search(sentence):
-            out.append(f"'{m.group(0)}': recommends the partner, not the pick")
-        if m := PRAISES_PARTNER.search(sentence):
-            out.append(f"'{m.group(0)}': praises what they have, not the pick")
-        if m := GIFT.search(sentence):
-            out.append(f"'{m.group(0)}': the evidence does not say what it is for")
-        if m := PRODUCTS_FAVOURITE.search(sentence):
-            out.append(f"'{m.group(0)}': a product has no favourites")
-        if m := TO_THE_SHOP.search(sentence):
-            out.append(f"'{m.group(0)}': speaks to the shop, not to the customer")
+        for patterns, why in FALSE_WORDING:
+            if m := next(filter(None, (p.search(sentence) for p in patterns)), None):
+                out.append(f"'{m.group(0)}': {why}")
         if WITH_PRODUCT.search(sentence):
             out.append("pairs the recommended product with itself")
         elif PAIRING.search(sentence) and not any(c in t for c in COMPANIONS):
