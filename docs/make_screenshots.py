@@ -15,6 +15,15 @@ from PySide6.QtCore import QSettings, QStandardPaths  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 
+def spin(seconds: float) -> None:
+    """Let the window work and paint for a while."""
+    app = QApplication.instance()
+    end = time.time() + seconds
+    while time.time() < end:
+        app.processEvents()
+        time.sleep(0.02)
+
+
 def main(out: Path) -> None:
     QStandardPaths.setTestModeEnabled(True)
     app = QApplication(sys.argv)
@@ -24,12 +33,6 @@ def main(out: Path) -> None:
     w = MainWindow(settings=QSettings(str(data / "s.ini"), QSettings.Format.IniFormat), data_dir=data)
     w.resize(1200, 760)
     w.show()
-
-    def spin(seconds):
-        end = time.time() + seconds
-        while time.time() < end:
-            app.processEvents()
-            time.sleep(0.02)
 
     def wait():
         while w.runner.busy:
@@ -108,12 +111,6 @@ def mailing(app, out: Path) -> None:
     w = MainWindow(settings=QSettings(str(data / "s.ini"), QSettings.Format.IniFormat), data_dir=data)
     w.resize(1200, 760)
     w.show()
-
-    def spin(seconds):
-        end = time.time() + seconds
-        while time.time() < end:
-            app.processEvents()
-            time.sleep(0.02)
 
     w.open_shop(data / "Kids living.shopwise")
     spin(1.5)
