@@ -8,7 +8,8 @@ phrasings, the models' own drafts and hand-written ones. Labels are by hand, not
 
 
 def ev(name, kind="discover", partner=None, customers_with=None, share=None, times=None, every=None,
-       last=None, since=None, contributors=(), match=None, affinity=None, buyers=None, rank=None, **facts):
+       last=None, since=None, contributors=(), match=None, match_attribute="word", affinity=None, buyers=None,
+       rank=None, **facts):
     """Evidence as the recommender writes it (engine/evidence.py), from the few facts a case needs."""
     out = {"kind": kind, "as_of": "2011-12-09", "product": {"id": 1, "name": name, **facts},
            "contributors": [{"product_id": 10 + i, "name": c, "weight": 0.5} for i, c in enumerate(contributors)],
@@ -22,7 +23,7 @@ def ev(name, kind="discover", partner=None, customers_with=None, share=None, tim
                           "days_since_last": since, "due_in_days": None if every is None else every - since}
         out["kind"] = "reorder"
     if match:
-        out["content_match"] = {"product_id": 3, "name": match[0], "attribute": "word", "value": match[1]}
+        out["content_match"] = {"product_id": 3, "name": match[0], "attribute": match_attribute, "value": match[1]}
     if affinity:
         out["affinity"] = {"label": affinity[0], "share": affinity[1]}
     if buyers:
@@ -53,6 +54,9 @@ SODA_LAPSED["reorder"].update(expected_days_between=30.0, timing="bought_before"
 ROLLS = ev("rolls/buns", partner="pot plants", customers_with=50, share=0.46)
 WEAK = ev("FELTCRAFT PRINCESS CHARLOTTE DOLL", partner="SET OF 4 PANTRY JELLY MOULDS", customers_with=31, share=0.06)
 PARTY = ev("PARTY BUNTING", match=("PAPER BUNTING VINTAGE PAISLEY", "Bunting"), buyers=71, rank=1)
+PARTY_CATEGORY = ev("PARTY BUNTING", match=("PAPER BUNTING VINTAGE PAISLEY", "Bunting"), match_attribute="category")
+HOLDER = ev("WHITE HANGING HEART T-LIGHT HOLDER", match=("WHITE WIRE EGG HOLDER", "Holder"), buyers=56, rank=3)
+AMELIE = ev("FELTCRAFT GIRL AMELIE KIT", last="2011-11-17", since=22)
 STRINGS = ev("Elixir Nanoweb Strings 10-46", kind="reorder", last="2024-03-01", times=4, every=29.6, since=27,
              category="Strings", vendor="Elixir", price=12.99)
 PEDAL = ev("Boss DS-1 Distortion", contributors=["Fender Stratocaster"], affinity=("Effects", 0.35),
@@ -204,6 +208,17 @@ WRONG = [
      "You buy Wall Art Stop For Tea with Set Of 6 Tea Time Baking Cases; so you share it too."),
     (ev("SET OF 6 TEA TIME BAKING CASES", last="2011-08-18", since=113, match=("WALL ART STOP FOR TEA", "Tea"),
         buyers=5, rank=900), "Out of Wall Art Stop For Tea, Set Of 6 Tea Time Baking Cases is a favorite."),
+    # The Online Retail Standard audit (session 8): a shared word of two names is not a range of the shop;
+    # a share of 3 or 6 customers stated as if it were a statistic; timing talk after one purchase.
+    (ev("SET OF 6 TEA TIME BAKING CASES", last="2011-08-18", since=113, match=("WALL ART STOP FOR TEA", "Tea")),
+     "You bought Wall Art Stop For Tea; Set Of 6 Tea Time Baking Cases is from the same Tea range."),
+    (HOLDER, "More from our Holder range, to go with your White Wire Egg Holder: White Hanging Heart T-light Holder."),
+    (PARTY, "Since you picked Paper Bunting Vintage Paisley, have a look at Party Bunting, also in our Bunting range."),
+    (ev("WHITE METAL LANTERN", partner="VINTAGE BILLBOARD DRINK ME MUG", customers_with=3, share=0.67),
+     "67% of customers who bought Vintage Billboard Drink Me Mug also picked up White Metal Lantern."),
+    (ev("FELT EGG COSY CHICKEN", kind="reorder", partner="VINTAGE RED ENAMEL TRIM MUG", customers_with=6,
+        share=0.33), "33% of customers who bought Vintage Red Enamel Trim Mug also bought Felt Egg Cosy Chicken."),
+    (AMELIE, "Your last Feltcraft Girl Amelie Kit was on 17 November 2011; time for another?"),
     # Numbers not in the evidence at all.
     (MILK, "45% of customers who bought sugar also bought whole milk."),
     (STRINGS, "These strings cost only 9.99 this week: Elixir Nanoweb Strings 10-46."),
@@ -247,8 +262,12 @@ TRUE = [
     (COWBOY, "You bought Card Birthday Cowboy before, last on 26 January 2011."),
     (COWBOY, "Liked your Card Birthday Cowboy? You bought it 317 days ago."),
     (COWBOY, "Card Birthday Cowboy again? Your last one was on 26 January 2011."),
-    (PARTY, "Since you picked Paper Bunting Vintage Paisley, have a look at Party Bunting, also in our Bunting range."),
-    (PARTY, "Party Bunting and the Paper Bunting Vintage Paisley you bought are both in our Bunting range."),
+    (PARTY_CATEGORY, "Since you picked Paper Bunting Vintage Paisley, have a look at Party Bunting, also in our Bunting "
+                     "range."),
+    (PARTY_CATEGORY, "Party Bunting and the Paper Bunting Vintage Paisley you bought are both in our Bunting range."),
+    (PARTY, "You bought Paper Bunting Vintage Paisley, so you may like Party Bunting, another Bunting item."),
+    (HOLDER, "Another Holder item for you, like your White Wire Egg Holder: White Hanging Heart T-light Holder."),
+    (AMELIE, "You picked up Feltcraft Girl Amelie Kit on 17 November 2011, in case you would like one more."),
     (PARTY, "71 customers have already picked up Party Bunting."),
     (PARTY, "Party Bunting is our best seller, bought by 71 customers."),
     (PEDAL, "Because you bought Fender Stratocaster, we think you will like Boss DS-1 Distortion."),
@@ -260,7 +279,7 @@ TRUE = [
     (CAKESTAND, "Regency Cakestand 3 Tier is one of our best sellers: 180 customers have bought it."),
     (JUMBO, "Jumbo Bag Red Retrospot has been bought by 300 customers."),
     (ev("FELT EGG COSY CHICKEN", kind="reorder", partner="VINTAGE RED ENAMEL TRIM MUG", customers_with=6,
-        share=0.33), "33% of customers who bought Vintage Red Enamel Trim Mug also bought Felt Egg Cosy Chicken."),
+        share=0.33), "Out of 6 customers who bought Vintage Red Enamel Trim Mug, 33% also bought Felt Egg Cosy Chicken."),
     (ev("RIBBON REEL FLORA + FAUNA", last="2010-12-16", since=358), "Your last Ribbon Reel Flora + Fauna was 358 days ago."),
     (ev("HOT BATHS METAL SIGN", last="2011-09-09", times=2, every=141.0, since=91),
      "You have ordered Hot Baths Metal Sign twice, about every 141 days; the last one 91 days ago."),

@@ -151,6 +151,30 @@ def test_a_product_bought_once_is_a_reason_about_when():
     assert not check("You bought Elixir Nanoweb Strings 10-46 120 days ago.", ev, CATALOGUE).ok
 
 
+def test_a_weak_pair_gives_way_to_another_personal_feature():
+    """"4% of the 71 customers who bought X also bought it" argues against the pick: a purchase of the
+    customer's own is said first; with nothing else personal, the pair still beats popularity."""
+    from tests.reason_corpus import ev as make
+    weak = dict(partner="LUNCH BAG PINK POLKADOT", customers_with=35, buyers=9)
+    with_history = make("GROW YOUR OWN BASIL IN ENAMEL MUG", share=0.06, last="2011-11-21", since=18, **weak)
+    assert prompt.features(with_history)[:2] == ["bought_before", "popularity"]
+    assert prompt.features(with_history)[-2:] == ["co_purchase", "product"]
+    assert prompt.main_feature(make("GROW YOUR OWN BASIL IN ENAMEL MUG", share=0.06, **weak)) == "co_purchase"
+    assert prompt.main_feature(make("GROW YOUR OWN BASIL IN ENAMEL MUG", share=0.30, last="2011-11-21", since=18,
+                                    **weak)) == "co_purchase"
+
+
+def test_the_prompt_says_whether_a_content_match_is_a_shared_word_or_a_shared_category():
+    from tests.reason_corpus import HOLDER, PARTY_CATEGORY
+    assert "(shared word)" in prompt.build(HOLDER, "content")
+    assert "(same category)" in prompt.build(PARTY_CATEGORY, "content")
+    rng = random.Random(1)
+    for ev, ranges in ((HOLDER, False), (PARTY_CATEGORY, True)):
+        texts = {slots.fill(silver.silver_template(ev, "content", rng), ev) for _ in range(40)}
+        assert all(check(t, ev).ok for t in texts)
+        assert any("range" in t for t in texts) == ranges
+
+
 def test_contributor_is_never_the_product_itself():
     ev = {**EV, "contributors": [{"product_id": 1, "name": EV["product"]["name"], "weight": 1.0}]}
     assert "contributor" not in prompt.features(ev)

@@ -91,7 +91,8 @@ TOGETHER = re.compile(r"\byou (?:\w+ )?(?:buy|bought|order|ordered|picked up|got
 OUR_PRODUCT = re.compile(r"\b(?:our|part of(?: our| the| your| a)?) \{(?:product|partner|match|contributor)\}",
                          re.IGNORECASE)
 CYCLE = re.compile(r"\b(due|overdue|usual|usually|regular|regularly|running low|run low|running out|run out|"
-                   r"refill|top up|top-up|restock|every \w+ (days|weeks|months))\b", re.IGNORECASE)
+                   r"refill|top up|top-up|restock|time for (?:another|a new one|more)|every \w+ (days|weeks|months))\b",
+                   re.IGNORECASE)
 # Said only of a reorder that is due now (engine.evidence.reorder_timing), not of one coming up or lapsed.
 DUE_NOW = re.compile(r"\b(running low|run low|running out|run out|time to|time for|refill|restock|top up|top-up|"
                      r"due now|due about now|is due\b(?! in)|overdue)", re.IGNORECASE)
@@ -103,6 +104,10 @@ STRONG_PAIR = re.compile(r"\b(often|many|most|usually|typically|popular pairing|
                          r"pairs? (nicely|well|perfectly)|goes? (well|nicely|perfectly)|natural)\b", re.IGNORECASE)
 STRONG_SHARE = 0.25
 STRONG_PAIR_BUYERS = 5   # "often", "a popular pairing": a share of 2 customers out of 8 is not that
+SMALL_GROUP = 10         # "67% of customers who bought X" from 3 customers: the share needs its count
+# A shared word of two names ("Holder") is not a range, line or collection of the shop.
+WORD_AS_RANGE = re.compile(r"\{match_on\}\s+(?:range|line|collection|series|family|department|section|category|"
+                           r"selection)\b|\b(?:our|the shop's) \{match_on\}", re.IGNORECASE)
 PAIRING = re.compile(r"\b(go(es)? (well |nicely |great )?with|pairs?( \w+)? with|go(es)? together|pairing|"
                      r"companion|to go with|alongside)\b", re.IGNORECASE)
 WITH_PRODUCT = re.compile(r"(\b(go(es)?|going|pairs?|paired|works?|fits?|match(es)?)\b(\s+\w+){0,2}\s+with|together with|"
@@ -250,6 +255,11 @@ def claim_problems(t: str, ev: dict) -> list[str]:
                 out.append(f"'{m.group(0)}' for {numbers.pct(pair['confidence'])} of the partner's buyers")
             elif pair["customers_both"] < STRONG_PAIR_BUYERS:
                 out.append(f"'{m.group(0)}' for {pair['customers_both']} customers")
+        if ("{share}" in sentence and "{partner_buyers}" not in t
+                and ev["co_purchase"]["customers_with"] < SMALL_GROUP):
+            out.append(f"a share of only {ev['co_purchase']['customers_with']} customers without their count")
+        if (m := WORD_AS_RANGE.search(sentence)) and ev["content_match"]["attribute"] == "word":
+            out.append(f"'{m.group(0)}': the names share a word; the shop has no such range")
         if "{label_share}" in sentence and "{label}" not in sentence:
             out.append("a share of purchases without its label")
         for figure, context in FIGURE_CONTEXT.items():

@@ -44,12 +44,14 @@ FEATURE_PHRASES = {
         "{product} fits well with {contributor} from your past orders.",
         "Customers with {contributor} in their basket often look at {product} next.",
     ],
+    # The "range" phrasings hold for a shared category, vendor or tag; the checker keeps them from a shared word.
     "content": [
         "{product} and the {match} you bought are both in our {match_on} range.",
         "You bought {match}; {product} is from the same {match_on} range.",
-        "More from our {match_on} range, to go with your {match}: {product}.",
         "Since you picked {match}, have a look at {product}, also in our {match_on} range.",
-        "Like your {match}, {product} is part of our {match_on} range.",
+        "Another {match_on} item for you, like your {match}: {product}.",
+        "You bought {match}, so you may like {product}, another {match_on} item.",
+        "Like the {match} you bought, {product} is a {match_on} piece too.",
     ],
     "affinity": [
         "You often shop for {label}, and {product} is one of them.",
@@ -60,7 +62,7 @@ FEATURE_PHRASES = {
     ],
     "bought_before": [
         "You bought {product} before, last on {last}.",
-        "Your last {product} was on {last}; time for another?",
+        "You picked up {product} on {last}, in case you would like one more.",
         "Another {product}? You last picked one up {ago}.",
         "You have ordered {product} before; the last time was {ago}.",
         "{product} again? Your last one was on {last}.",
