@@ -17,6 +17,9 @@ sys.path.insert(0, str(ROOT))
 from PySide6.QtCore import QSettings, QStandardPaths  # noqa: E402
 from PySide6.QtWidgets import QApplication, QMessageBox  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "docs"))
+from make_screenshots import spin  # noqa: E402
+
 
 def demo_shop(folder: Path) -> Path:
     from engine.db import open_shop
@@ -29,13 +32,6 @@ def demo_shop(folder: Path) -> Path:
     run_recommendations(db)
     db.conn.close()
     return shop
-
-
-def spin(app, seconds):
-    end = time.time() + seconds
-    while time.time() < end:
-        app.processEvents()
-        time.sleep(0.02)
 
 
 def main(out: Path) -> None:
@@ -67,7 +63,7 @@ def main(out: Path) -> None:
     w.show()
     w.open_shop(shop)
     w.about()
-    spin(app, 1.0)
+    spin(1.0)
     box = w.findChild(QMessageBox, "about_box")
     box.grab().save(str(out / "10-about.png"))
     print("saved", out / "10-about.png")
