@@ -208,6 +208,8 @@ WRONG = [
      "You buy Wall Art Stop For Tea with Set Of 6 Tea Time Baking Cases; so you share it too."),
     (ev("SET OF 6 TEA TIME BAKING CASES", last="2011-08-18", since=113, match=("WALL ART STOP FOR TEA", "Tea"),
         buyers=5, rank=900), "Out of Wall Art Stop For Tea, Set Of 6 Tea Time Baking Cases is a favorite."),
+    (ev("soda", partner="ham", customers_with=247, share=0.36),
+     "Ham brings soda together in a unique way that makes it a special combination."),
     # The Online Retail Standard audit (session 8): a shared word of two names is not a range of the shop;
     # a share of 3 or 6 customers stated as if it were a statistic; timing talk after one purchase.
     (ev("SET OF 6 TEA TIME BAKING CASES", last="2011-08-18", since=113, match=("WALL ART STOP FOR TEA", "Tea")),

@@ -154,6 +154,9 @@ PRAISES_PARTNER = re.compile(r"\{(?:partner|contributor|match)\}(?:'s)?\s+(?:is|
                              r"top|classic|go-to|ideal)\b", re.IGNORECASE)
 # Nothing in the evidence says what a product is for, and a product has no favourites.
 GIFT = re.compile(r"\b(?:is|as|makes?) (?:a |an )?(?:\w+ )?gift\b", re.IGNORECASE)
+# "Ham brings soda together in a unique way that makes it a special combination": no evidence says either.
+BRINGS_TOGETHER = re.compile(r"\bbrings?\s+(?:the |your |a |an )?\{\w+\}\s+together\b", re.IGNORECASE)
+SPECIAL = re.compile(r"\b(?:unique|special|perfect|ideal) (?:way|combination|pairing|match|pair|duo)\b", re.IGNORECASE)
 PRODUCTS_FAVOURITE = re.compile(r"\{\w+\}'s (?:\w+ )?(?:favou?rites?|choice|pick)\b", re.IGNORECASE)
 # Written to the customer: "your customers" speaks to the shop.
 TO_THE_SHOP = re.compile(r"\byour (?:customers|shoppers|buyers|clients)\b", re.IGNORECASE)
@@ -172,6 +175,7 @@ FALSE_WORDING = [
     ((PRAISES_PARTNER,), "praises what they have, not the pick"),
     ((GIFT,), "the evidence does not say what it is for"),
     ((PRODUCTS_FAVOURITE,), "a product has no favourites"),
+    ((BRINGS_TOGETHER, SPECIAL), "the evidence says who bought both, not that the pair is special"),
     ((TO_THE_SHOP,), "speaks to the shop, not to the customer"),
 ]
 
