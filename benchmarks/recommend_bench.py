@@ -36,7 +36,7 @@ from engine.ingest.orders import import_orders  # noqa: E402
 from engine.recommend import data as D  # noqa: E402
 from engine.recommend.base import Model  # noqa: E402
 from engine.recommend.evaluate import (  # noqa: E402
-    bootstrap_ci, completion_split, evaluate, evaluate_completion, list_diversity)
+    bootstrap_ci, completion_split, evaluate, evaluate_completion, list_diversity, paired_diff_ci)
 from engine.recommend.select import make, select  # noqa: E402
 
 DATA = ROOT.parent.parent / "shared" / "data"
@@ -103,14 +103,6 @@ def shop_for(path: Path, tmp: Path):
     t = time.time()
     import_orders(db, path)
     return db, time.time() - t
-
-
-def paired_diff_ci(a, b, n=1000, seed=0):
-    d = a - b
-    d = d[~np.isnan(d)]
-    rng = np.random.default_rng(seed)
-    means = d[rng.integers(0, len(d), size=(n, len(d)))].mean(axis=1)
-    return float(d.mean()), float(np.percentile(means, 2.5)), float(np.percentile(means, 97.5))
 
 
 def bench_dataset(label, path, tmp, quick=False):

@@ -17,7 +17,8 @@ from datetime import date
 import numpy as np
 import scipy.sparse as sp
 
-from engine.products import load_product_groups
+from engine.interests import name_words
+from engine.products import load_product_groups, load_products
 
 BASKET_SQL = """
 SELECT o.id, o.customer_id, substr(o.ordered_at, 1, 10) AS day, l.product_id
@@ -34,6 +35,7 @@ class Interactions:
     b_user: np.ndarray        # user index of each basket (sorted by user, then day)
     b_day: np.ndarray         # day number of each basket (days since 1970-01-01)
     baskets: sp.csr_matrix    # baskets x items, 1 where the basket holds the item
+    item_features: sp.csr_matrix | None = None   # items x catalogue facts (load_item_features)
 
     @property
     def n_users(self) -> int:
@@ -46,7 +48,7 @@ class Interactions:
     def subset(self, keep: np.ndarray) -> "Interactions":
         """The same users and items, only the baskets where `keep` is true."""
         return Interactions(self.user_ids, self.item_ids, self.b_user[keep],
-                            self.b_day[keep], self.baskets[np.flatnonzero(keep)])
+                            self.b_day[keep], self.baskets[np.flatnonzero(keep)], self.item_features)
 
     def user_basket_matrix(self, weights: np.ndarray | None = None) -> sp.csr_matrix:
         """users x baskets, optionally weighted (e.g. by a time decay)."""
@@ -101,7 +103,28 @@ def load(db) -> Interactions:
     baskets = sp.csr_matrix((np.ones(len(o)), (rank[o], i)), shape=(len(order_ids), len(item_ids)))
     baskets.sum_duplicates()
     baskets.data[:] = 1.0
-    return Interactions(user_ids, item_ids, o_user[perm], o_day[perm], baskets)
+    return Interactions(user_ids, item_ids, o_user[perm], o_day[perm], baskets,
+                        load_item_features(db, item_ids))
+
+
+def load_item_features(db, item_ids: np.ndarray) -> sp.csr_matrix:
+    """items x facts, 1 where the item's product has it: its category (a Shopify "Type" is stored
+    as the category), vendor, each tag, each word of its name and description (interests.name_words)."""
+    products = load_products(db, item_ids.tolist())
+    vocabulary: dict[str, int] = {}
+    rows, cols = [], []
+    for r, pid in enumerate(item_ids.tolist()):
+        f = products.get(pid)
+        if f is None:
+            continue
+        facts = {f"{kind}:{f[kind].casefold()}" for kind in ("category", "vendor") if f[kind]}
+        facts |= {f"tag:{t.casefold()}" for t in f["tags"]}
+        facts |= {f"word:{w}" for w in name_words(f"{f['name']} {f['description'] or ''}")}
+        for fact in facts:
+            rows.append(r)
+            cols.append(vocabulary.setdefault(fact, len(vocabulary)))
+    return sp.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)),
+                         shape=(len(item_ids), len(vocabulary)))
 
 
 def as_products(db, product_ids: np.ndarray) -> np.ndarray:

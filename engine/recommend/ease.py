@@ -1,23 +1,76 @@
 """EASE (Steck, 2019): a closed-form linear item-item model.
 
-B = I - P / diag(P) with P = (X'X + lambda I)^-1 and a zero diagonal. Dense,
-so only up to `max_items` items; beyond that it falls back to item kNN. The fit
-costs items^3 time and three items^2 float64 copies of memory: 5,000 items take
-about 10 s and 600 MB on two cores (benchmarks/scale_bench.py, docs/scale.md),
-and model selection fits it five times; at 20,000 items it took minutes and
-10 GB, more than an 8 GB laptop has.
+B = I - P / diag(P) with P = (X'X + lambda I)^-1 and a zero diagonal. Dense up to
+`max_items` items: the fit costs items^3 time and three items^2 float64 copies of
+memory: 5,000 items take about 10 s and 600 MB on two cores (benchmarks/scale_bench.py,
+docs/scale.md); at 20,000 items it took minutes and 10 GB, more than an 8 GB laptop has.
+
+Beyond that the model is a sparse EASE: each item's column of B is the same ridge
+regression (same lambda, the item itself left out) restricted to its NEIGHBOURS most
+co-bought items, b_i = (G_NN + lambda I)^-1 G_Ni with G = X'X. That is EASE's column
+with every weight outside those neighbours fixed at 0, so lambda keeps its meaning at
+any catalogue size; it costs items x NEIGHBOURS^3.
 """
 
 import numpy as np
+import scipy.sparse as sp
 from scipy.linalg import lapack
 
 from .base import Model, item_contributions
-from .itemknn import ItemKNN
+from .itemknn import top_k_columns
+
+NEIGHBOURS = 100   # co-bought items each item's column of the sparse EASE is solved on
+SOLVE_BLOCK = 256  # items solved together (a block of NEIGHBOURS^2 systems)
+
+
+def dense_weights(g: np.ndarray, lam: float) -> np.ndarray:
+    """B of the full closed form from the item-item Gram matrix (overwritten)."""
+    g[np.diag_indices_from(g)] += lam
+    c, info = lapack.dpotrf(g, lower=False, overwrite_a=True)   # g is positive definite:
+    p, info = lapack.dpotri(c, lower=False, overwrite_c=True)   # Cholesky inverse, 2x faster
+    p = np.triu(p) + np.triu(p, 1).T
+    b = -p / np.diag(p)
+    b[np.diag_indices_from(b)] = 0.0
+    return b
+
+
+def sparse_weights(g: sp.csr_matrix, lam: float, neighbours: int = NEIGHBOURS) -> sp.csc_matrix:
+    """B column by column: item i regressed on its `neighbours` most co-bought items."""
+    n = g.shape[0]
+    off = g.tolil(copy=True)
+    off.setdiag(0)
+    near = top_k_columns(off.tocsr(), neighbours).tocsc()   # column i: i's most co-bought items
+    near.eliminate_zeros()
+    rows, cols, vals = [], [], []
+    items = [i for i in range(n) if near.indptr[i + 1] > near.indptr[i]]
+    for a in range(0, len(items), SOLVE_BLOCK):
+        block = items[a:a + SOLVE_BLOCK]
+        size = max(near.indptr[i + 1] - near.indptr[i] for i in block)
+        lhs = np.zeros((len(block), size, size))
+        rhs = np.zeros((len(block), size))
+        idx = []
+        for r, i in enumerate(block):
+            nb = near.indices[near.indptr[i]:near.indptr[i + 1]]
+            m = len(nb)
+            sub = g[nb][:, np.append(nb, i)].toarray()
+            lhs[r, :m, :m] = sub[:, :m] + lam * np.eye(m)
+            lhs[r, m:, m:] = np.eye(size - m)        # padding: solves to 0
+            rhs[r, :m] = sub[:, m]
+            idx.append(nb)
+        sol = np.linalg.solve(lhs, rhs[..., None])[..., 0]
+        for r, (i, nb) in enumerate(zip(block, idx)):
+            rows.append(nb)
+            cols.append(np.full(len(nb), i))
+            vals.append(sol[r, :len(nb)])
+    if not rows:
+        return sp.csc_matrix((n, n), dtype=np.float32)
+    return sp.csc_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
+                         shape=(n, n), dtype=np.float32)
 
 
 class EASE(Model):
     name = "ease"
-    MAX_ITEMS = 5_000   # dense up to this many items
+    MAX_ITEMS = 5_000   # dense up to this many items, sparse beyond
 
     def __init__(self, lam: float = 100.0, max_items: int | None = None):
         super().__init__(lam=lam)
@@ -25,25 +78,23 @@ class EASE(Model):
 
     def _fit(self, data):
         self.x = data.binary()
-        self.fallback = None
-        if data.n_items > self.max_items:
-            self.fallback = ItemKNN().fit(data)
-            return
-        g = (self.x.T @ self.x).toarray().astype(np.float64)
-        g[np.diag_indices_from(g)] += self.params["lam"]
-        c, info = lapack.dpotrf(g, lower=False, overwrite_a=True)   # g is positive definite:
-        p, info = lapack.dpotri(c, lower=False, overwrite_c=True)   # Cholesky inverse, 2x faster
-        p = np.triu(p) + np.triu(p, 1).T
-        b = -p / np.diag(p)
-        b[np.diag_indices_from(b)] = 0.0
-        self.b = b.astype(np.float32)
+        g = (self.x.T @ self.x).tocsr().astype(np.float64)
+        self.dense = data.n_items <= self.max_items
+        if self.dense:
+            self.b = dense_weights(g.toarray(), self.params["lam"]).astype(np.float32)
+        else:
+            self.b = sparse_weights(g, self.params["lam"])
+            self.b_t = self.b.T.tocsr()   # row i: the weights that score item i
 
     def score(self, users):
-        if self.fallback is not None:
-            return self.fallback.score(users)
-        return np.asarray(self.x[users] @ self.b) + self.pop_tiebreak()
+        if self.dense:
+            return np.asarray(self.x[users] @ self.b) + self.pop_tiebreak()
+        return (self.x[users] @ self.b).toarray() + self.pop_tiebreak()
 
     def explain(self, user, item, k=3, score=None):
-        if self.fallback is not None:
-            return self.fallback.explain(user, item, k)
-        return item_contributions(self.x, user, self.b[:, item], k)
+        if self.dense:
+            return item_contributions(self.x, user, self.b[:, item], k)
+        w = np.zeros(self.data.n_items, dtype=np.float32)
+        a, b = self.b_t.indptr[item], self.b_t.indptr[item + 1]
+        w[self.b_t.indices[a:b]] = self.b_t.data[a:b]
+        return item_contributions(self.x, user, w, k)

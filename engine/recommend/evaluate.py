@@ -92,6 +92,19 @@ def bootstrap_ci(values: np.ndarray, n: int = 1000, seed: int = 0) -> tuple[floa
     return float(np.percentile(means, 2.5)), float(np.percentile(means, 97.5))
 
 
+def paired_diff_ci(a: np.ndarray, b: np.ndarray, n: int = 1000, seed: int = 0, level: float = 0.95
+                   ) -> tuple[float, float, float]:
+    """(mean of a - b, and its `level` bootstrap interval), resampling customers with both values."""
+    d = a - b
+    d = d[~np.isnan(d)]
+    if len(d) == 0:
+        return (float("nan"), float("nan"), float("nan"))
+    rng = np.random.default_rng(seed)
+    means = d[rng.integers(0, len(d), size=(n, len(d)))].mean(axis=1)
+    tail = 100 * (1 - level) / 2
+    return float(d.mean()), float(np.percentile(means, tail)), float(np.percentile(means, 100 - tail))
+
+
 def evaluate(model, train: Interactions, targets: dict[int, np.ndarray], ks=KS,
              min_repeat_share: float = 0.1, keep_per_user: bool = False, fitted: bool = False) -> dict:
     """Fit on train, recommend for the target users, score against their targets."""
@@ -112,6 +125,7 @@ def evaluate(model, train: Interactions, targets: dict[int, np.ndarray], ks=KS,
             if keep_per_user:
                 out.setdefault("per_user", {})[f"{name}@{k}"] = v
         out[f"coverage@{k}"] = float(len(np.unique(recs[:, :k])) / max(train.n_items, 1))
+        out[f"personalisation@{k}"] = personalisation(recs[:, :k])   # of these customers' lists
     return out
 
 
@@ -152,7 +166,8 @@ def completion_split(data: Interactions, seed: int = 0) -> tuple[Interactions, d
         b[row, h] = 0
     baskets = sp.csr_matrix(b)
     baskets.eliminate_zeros()
-    return Interactions(data.user_ids, data.item_ids, data.b_user, data.b_day, baskets), hidden, rest
+    return (Interactions(data.user_ids, data.item_ids, data.b_user, data.b_day, baskets, data.item_features),
+            hidden, rest)
 
 
 class _InTheBasket:

@@ -3,9 +3,13 @@
 Every candidate (model and a few hyper-parameters, with the one-off reorder
 rule on or off) is fitted on all baskets before each customer's
 second-to-last one and scored on that basket by NDCG@10 (of at most MAX_USERS
-customers, a seeded sample in bigger shops). Popularity comes
-first and a later candidate must beat the best so far by a margin, so the
-simplest model wins ties.
+customers, a seeded sample in bigger shops). The most accurate candidate sets
+the bar; every candidate not more than NON_INFERIOR (1%) worse than it, by a
+paired bootstrap over the customers at 95% (one-sided), counts as just as
+accurate, and of those the most personal wins: the one with the largest share
+of customers whose top 10 differs from the most common top 10. A shop where
+best sellers are as good as anything gets a list that follows each customer's
+own purchases; a shop where only best sellers are good keeps best sellers.
 """
 
 from __future__ import annotations
@@ -14,49 +18,73 @@ import numpy as np
 
 from ..jobs import Progress
 from .blend import Blend
+from .content import ItemContent
 from .data import Interactions, holdout_last
 from .ease import EASE
-from .evaluate import evaluate
+from .evaluate import evaluate, paired_diff_ci
 from .itemknn import ItemKNN
 from .popularity import Popularity
 from .repeat import Repeat
-from .tifu import TIFUKNN
+from .tifu import GroupedTIFUKNN, TIFUKNN
 from .topfreq import PersonalTopFreq
 from .twostage import EXPLORERS, ExploreOnly, RepeatOnly, TwoStage, learn_lifts
 
-MODELS = {m.name: m for m in (Popularity, PersonalTopFreq, ItemKNN, EASE, TIFUKNN, Blend, TwoStage)}
+MODELS = {m.name: m for m in (Popularity, PersonalTopFreq, ItemKNN, EASE, TIFUKNN, GroupedTIFUKNN,
+                              ItemContent, Blend, TwoStage)}
 REPEAT_GRID = [{"beta": b, "item_weight": w, "gamma": g} for b in (0.0, 1.0) for w in (0.0, 1.0)
                for g in (0.0, 1.0)]
 REPEAT_RULES = (0.1, 0.0)   # min repeat share for an item to count as a consumable; 0 = rule off
 METRIC = "ndcg@10"
-MARGIN = 1.01               # a more complex candidate must be 1% better
+PERSONAL = "personalisation@10"
+NON_INFERIOR = 0.01         # at most this much worse than the most accurate (share of its NDCG@10)
+CONFIDENCE = 0.95           # one-sided: the lower end of the two-sided 90% paired interval
+MARGIN = 1.01               # tuning a two-ranker part: a later setting must be 1% better
 MIN_USERS = 20              # fewer validation customers than this: popularity
 MAX_USERS = 5000            # more: a seeded sample of them (NDCG@10 on 5,000 customers is within
                             # about +-0.005; scoring them all grew with the shop, 12 models x 2 rules)
 
 
-def candidates(n_items: int = 0) -> list[tuple[str, dict]]:
-    """The models compared on the validation split. Beyond EASE.MAX_ITEMS products EASE would be
-    item kNN under another name (its lambda unused): it is left out there, and the blends blend
-    item kNN."""
-    cands = [
+def candidates() -> list[tuple[str, dict]]:
+    """The models compared on the validation split. EASE is dense up to EASE.MAX_ITEMS products
+    and sparse beyond, with the same lambdas."""
+    return [
         ("popularity", {}),
         ("p-topfreq", {"half_life": None}), ("p-topfreq", {"half_life": 60}),
         ("item-knn", {"k": 50}), ("item-knn", {"k": 200}),
         ("ease", {"lam": 100.0}), ("ease", {"lam": 500.0}), ("ease", {"lam": 2000.0}),
+        ("item-content", {"w": 0.3, "k": 200}), ("item-content", {"w": 0.7, "k": 200}),
         ("tifu-knn", {"decay": 0.9, "k": 300, "alpha": 0.3}),
         ("tifu-knn", {"decay": 0.7, "k": 100, "alpha": 0.7}),
+        ("tifu-knn-grouped", {"group_size": 3, "within": 0.9, "across": 0.7, "k": 300, "alpha": 0.1}),
+        ("tifu-knn-grouped", {"group_size": 7, "within": 1.0, "across": 0.6, "k": 100, "alpha": 0.3}),
         ("blend", {"base": "ease", "w": 0.1, "lam": 500.0}),
         ("blend", {"base": "ease", "w": 0.3, "lam": 500.0}),
     ]
-    if n_items <= EASE.MAX_ITEMS:
-        return cands
-    return [(name, {"base": "item-knn", "w": params["w"], "k": 200} if name == "blend" else params)
-            for name, params in cands if name != "ease"]
 
 
 def make(name: str, params: dict):
     return MODELS[name](**params)
+
+
+def scored(model, train: Interactions, targets: dict, name: str, params: dict, rule: float
+           ) -> tuple[dict, np.ndarray]:
+    """(the validation entry, each target customer's NDCG@10 in sorted customer order)."""
+    r = evaluate(model, train, targets, ks=(10,), min_repeat_share=rule, keep_per_user=True, fitted=True)
+    entry = {"model": name, "params": params, "min_repeat_share": rule,
+             METRIC: r[METRIC], "recall@10": r["recall@10"], PERSONAL: r[PERSONAL]}
+    return entry, r["per_user"][METRIC]
+
+
+def most_personal_of_the_best(entries: list[dict], per_user: list[np.ndarray]) -> int:
+    """Index of the chosen entry (module doc); marks each entry `non_inferior`. Ties in
+    personalisation go to the more accurate, then to the earlier (simpler) candidate."""
+    best = max(range(len(entries)), key=lambda n: (entries[n][METRIC], -n))
+    bar = entries[best][METRIC]
+    for e, values in zip(entries, per_user):
+        lo = paired_diff_ci(values, per_user[best], level=1 - 2 * (1 - CONFIDENCE))[1]
+        e["non_inferior"] = bool(e is entries[best] or lo >= -NON_INFERIOR * bar)
+    return max((n for n, e in enumerate(entries) if e["non_inferior"]),
+               key=lambda n: (entries[n][PERSONAL], entries[n][METRIC], -n))
 
 
 def select(data: Interactions, progress=None, cancel=None) -> dict:
@@ -71,8 +99,8 @@ def select(data: Interactions, progress=None, cancel=None) -> dict:
         choice["note"] = (f"only {len(targets)} customers have 3 or more orders; too few to compare "
                           "models, so best sellers are used")
         return choice
-    best = -1.0
-    cands = candidates(data.n_items)
+    cands = candidates()
+    entries, per_user = [], []
     explorers = {}   # fitted explore candidates, for the two-ranker model
     for n, (name, params) in enumerate(cands):
         if cancel is not None:
@@ -85,24 +113,23 @@ def select(data: Interactions, progress=None, cancel=None) -> dict:
         if name in EXPLORERS:
             explorers[(name, tuple(sorted(params.items())))] = (name, params, model)
         for rule in REPEAT_RULES:
-            r = evaluate(model, train, targets, ks=(10,), min_repeat_share=rule, fitted=True)
-            choice["validation"].append({"model": name, "params": params, "min_repeat_share": rule,
-                                         METRIC: r[METRIC], "recall@10": r["recall@10"]})
-            if r[METRIC] > best * MARGIN:
-                best = r[METRIC]
-                choice.update(model=name, params=params, min_repeat_share=rule)
+            entry, values = scored(model, train, targets, name, params, rule)
+            entries.append(entry)
+            per_user.append(values)
     if progress is not None:
         progress(Progress(len(cands), len(cands) + 1, "Trying repeat and explore rankers together on your past orders"))
-    for cand in two_stage_candidates(train, targets, list(explorers.values()), cancel):
-        if cand[METRIC] > best * MARGIN:
-            best = cand[METRIC]
-            choice.update(model=TwoStage.name, params=cand["params"], min_repeat_share=cand["min_repeat_share"])
-        choice["validation"].append(cand)
-    choice[METRIC] = best
+    for entry, values in two_stage_candidates(train, targets, list(explorers.values()), cancel):
+        entries.append(entry)
+        per_user.append(values)
+    chosen = entries[most_personal_of_the_best(entries, per_user)]
+    choice.update(model=chosen["model"], params=chosen["params"], min_repeat_share=chosen["min_repeat_share"],
+                  validation=entries)
+    choice[METRIC] = chosen[METRIC]
     return choice
 
 
-def two_stage_candidates(train: Interactions, targets: dict, explorers: list, cancel=None) -> list[dict]:
+def two_stage_candidates(train: Interactions, targets: dict, explorers: list, cancel=None
+                         ) -> list[tuple[dict, np.ndarray]]:
     """The repeat ranker tuned on the customers' repeat items, the explore ranker on their
     never-bought items (NDCG@10 of each part: recall@10 of repeat items saturates when customers
     own fewer than 10 products), then the merged list with its lifts learned (twostage.py)."""
@@ -137,7 +164,5 @@ def two_stage_candidates(train: Interactions, targets: dict, explorers: list, ca
     for rule in REPEAT_RULES:
         if cancel is not None:
             cancel.check()
-        r = evaluate(model, train, targets, ks=(10,), min_repeat_share=rule, fitted=True)
-        out.append({"model": TwoStage.name, "params": params, "min_repeat_share": rule,
-                    METRIC: r[METRIC], "recall@10": r["recall@10"]})
+        out.append(scored(model, train, targets, TwoStage.name, params, rule))
     return out

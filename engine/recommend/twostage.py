@@ -29,13 +29,14 @@ from __future__ import annotations
 import numpy as np
 
 from .base import Model
+from .content import ItemContent
 from .ease import EASE
 from .itemknn import ItemKNN
-from .popularity import Popularity
 from .reorder import trips
 from .repeat import Repeat
 
-EXPLORERS = {m.name: m for m in (Popularity, ItemKNN, EASE)}
+# Each explores from the customer's own products; one with no purchases gets their tie-break: best sellers.
+EXPLORERS = {m.name: m for m in (ItemKNN, EASE, ItemContent)}
 SLOTS = 10          # list places with their own lift; later places share one
 SHARE_BINS = 4
 SHARE_PRIOR = 5.0
@@ -136,7 +137,7 @@ class TwoStage(Model):
     name = "repeat-explore"
 
     def __init__(self, repeat: dict | None = None, explore: list | None = None, lifts: dict | None = None):
-        super().__init__(repeat=repeat or {}, explore=explore or ["popularity", {}], lifts=lifts)
+        super().__init__(repeat=repeat or {}, explore=explore or ["item-knn", {"k": 200}], lifts=lifts)
 
     def _fit(self, data):
         name, params = self.params["explore"]
