@@ -23,7 +23,7 @@ import scipy.sparse as sp
 from .base import Model
 from .itemknn import ItemKNN
 
-BLOCK_ROWS = 1000   # items whose content similarities are computed (densely) at once
+BLOCK_CELLS = 4_000_000   # similarities computed densely at once (items in a block x all items)
 
 
 def content_similarity(features: sp.csr_matrix, k: int) -> sp.csr_matrix:
@@ -32,12 +32,13 @@ def content_similarity(features: sp.csr_matrix, k: int) -> sp.csr_matrix:
     df = np.asarray((features > 0).sum(axis=0)).ravel()
     f = (features @ sp.diags(np.log(max(n, 1) / np.maximum(df, 1)))).tocsr()
     norm = np.sqrt(np.asarray(f.multiply(f).sum(axis=1)).ravel())
-    f = (sp.diags(1 / np.maximum(norm, 1e-12)) @ f).tocsr()
+    f = (sp.diags(1 / np.maximum(norm, 1e-12)) @ f).tocsr().astype(np.float32)
     f_t = f.T.tocsc()
     k = min(k, max(n - 1, 1))
+    block = max(1, BLOCK_CELLS // max(n, 1))
     rows, cols, vals = [], [], []
-    for a in range(0, n, BLOCK_ROWS):   # symmetric: a row's k best are that column's k best
-        s = (f[a:a + BLOCK_ROWS] @ f_t).toarray()
+    for a in range(0, n, block):   # symmetric: a row's k best are that column's k best
+        s = (f[a:a + block] @ f_t).toarray()
         s[np.arange(s.shape[0]), np.arange(a, a + s.shape[0])] = 0.0
         top = np.argpartition(-s, k - 1, axis=1)[:, :k] if n > k else np.tile(np.arange(n), (s.shape[0], 1))
         v = np.take_along_axis(s, top, axis=1)
