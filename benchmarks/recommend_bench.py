@@ -253,11 +253,18 @@ def bench_speed(tmp: Path) -> dict:
         choice = selected_in_process(script, path)
         out[f"select_s_{who}"], out[f"selected_{who}"] = choice.pop("seconds"), choice["model"]
         picks.append((f"{who}: auto ({choice['model']})", script, choice["model"], choice["params"]))
-    for model, params in [("popularity", {}), ("p-topfreq", {"half_life": None}), ("item-knn", {"k": 200}),
-                          ("ease", {"lam": 500.0}), ("tifu-knn", {"decay": 0.9, "k": 300, "alpha": 0.3}),
-                          ("blend", {"base": "ease", "w": 0.3, "lam": 500.0}),
-                          ("repeat-explore", {"explore": ["item-knn", {"k": 200}]})]:
-        picks.append((model, Path(__file__), model, params))
+    for label, model, params in [
+            ("popularity", "popularity", {}), ("p-topfreq", "p-topfreq", {"half_life": None}),
+            ("item-knn", "item-knn", {"k": 200}), ("ease", "ease", {"lam": 500.0}),
+            # the sparse EASE a catalogue beyond EASE.MAX_ITEMS gets, forced on this one
+            ("ease, sparse", "ease", {"lam": 500.0, "max_items": 0}),
+            ("item-content", "item-content", {"w": 0.7, "k": 200}),
+            ("tifu-knn", "tifu-knn", {"decay": 0.9, "k": 300, "alpha": 0.3}),
+            ("tifu-knn-grouped", "tifu-knn-grouped",
+             {"group_size": 3, "within": 0.9, "across": 0.7, "k": 300, "alpha": 0.1}),
+            ("blend", "blend", {"base": "ease", "w": 0.3, "lam": 500.0}),
+            ("repeat-explore", "repeat-explore", {"explore": ["item-knn", {"k": 200}]})]:
+        picks.append((label, Path(__file__), model, params))
     for label, script, model, params in picks:
         res = subprocess.run([sys.executable, str(script), "--timed-run", str(path), model, json.dumps(params)],
                              capture_output=True, text=True, check=True)
