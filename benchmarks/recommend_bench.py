@@ -37,7 +37,7 @@ from engine.recommend import data as D  # noqa: E402
 from engine.recommend.base import Model  # noqa: E402
 from engine.recommend.evaluate import (  # noqa: E402
     bootstrap_ci, completion_split, evaluate, evaluate_completion, list_diversity, paired_diff_ci)
-from engine.recommend.select import make, select  # noqa: E402
+from engine.recommend.select import SELECTION_RULE, make, select  # noqa: E402
 
 DATA = ROOT.parent.parent / "shared" / "data"
 if not DATA.exists():
@@ -207,7 +207,8 @@ def timed_run(path: str, model: str, params: str) -> dict:
     import engine.recommend as R
     db = open_shop(path)
     choice = {"model": model, "params": json.loads(params), "min_repeat_share": 0.1,
-              "validation": [], "validation_users": 0, "fingerprint": R._fingerprint(db)}
+              "validation": [], "validation_users": 0, "fingerprint": R._fingerprint(db),
+              "rule": SELECTION_RULE}
     with transaction(db):
         R._save_selection(db, choice)
     t = time.time()
@@ -267,7 +268,9 @@ def bench_speed(tmp: Path) -> dict:
         picks.append((label, Path(__file__), model, params))
     for label, script, model, params in picks:
         res = subprocess.run([sys.executable, str(script), "--timed-run", str(path), model, json.dumps(params)],
-                             capture_output=True, text=True, check=True)
+                             capture_output=True, text=True)
+        if res.returncode:
+            raise RuntimeError(f"the timed run of {label} failed:\n{res.stderr}")
         out["runs"].append({**json.loads(res.stdout.strip().splitlines()[-1]), "model": label})
     return out
 

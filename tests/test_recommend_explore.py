@@ -116,3 +116,16 @@ def test_selection_picks_the_most_personal_non_inferior_candidate_on_a_shop(tmp_
                   and v["min_repeat_share"] == choice["min_repeat_share"])
     assert chosen[PERSONAL] == max(v[PERSONAL] for v in equal)
     assert max(v[METRIC] for v in choice["validation"]) in [v[METRIC] for v in equal]
+
+
+def test_a_selection_saved_by_an_earlier_rule_is_made_again(tmp_path):
+    from engine.db import transaction
+    from engine.recommend.select import SELECTION_RULE
+    db = synthetic(tmp_path / "s.db", n_customers=300, n_items=30, seed=1, baskets=6)
+    earlier = {"model": "repeat-explore", "params": {"explore": ["popularity", {}]}, "min_repeat_share": 0.1,
+               "validation": [], "validation_users": 0, "fingerprint": R._fingerprint(db)}
+    with transaction(db):
+        R._save_selection(db, earlier)
+    choice = R.selection(db)
+    assert choice["rule"] == SELECTION_RULE and choice["validation"]
+    assert R.run_recommendations(db) > 0

@@ -30,7 +30,7 @@ from .bundles import find_bundles
 from .evaluate import (KS, bootstrap_ci, completion_split, evaluate, evaluate_completion, list_diversity,
                        rank)
 from .explain import EvidenceBuilder
-from .select import make, select
+from .select import SELECTION_RULE, make, select
 
 SELECTION_KEY = "recommend.selection"
 COMPLETION = "basket_completion"
@@ -58,12 +58,12 @@ def _load(db) -> D.Interactions:
 
 
 def selection(db, data=None, progress=None, cancel=None) -> dict:
-    """The shop's chosen model (cached in settings until the orders change)."""
+    """The shop's chosen model (cached in settings until the orders or the selection rule change)."""
     fp = _fingerprint(db)
     row = db.execute("SELECT value FROM settings WHERE key = ?", [SELECTION_KEY]).fetchone()
     if row:
         saved = json.loads(row[0])
-        if saved.get("fingerprint") == fp:
+        if saved.get("fingerprint") == fp and saved.get("rule") == SELECTION_RULE:
             return saved
     choice = select(data if data is not None else _load(db), progress, cancel)
     choice["fingerprint"] = fp

@@ -41,7 +41,10 @@ CONFIDENCE = 0.95           # one-sided: the lower end of the two-sided 90% pair
 MARGIN = 1.01               # tuning a two-ranker part: a later setting must be 1% better
 MIN_USERS = 20              # fewer validation customers than this: popularity
 MAX_USERS = 5000            # more: a seeded sample of them (NDCG@10 on 5,000 customers is within
-                            # about +-0.005; scoring them all grew with the shop, 12 models x 2 rules)
+                            # about +-0.005; scoring them all grew with the shop, 16 models x 2 rules)
+# Which rule made a saved selection: one saved by another rule (e.g. "popularity unless 1% better",
+# whose two-ranker candidate could explore by popularity) is made again, not reused.
+SELECTION_RULE = "most personal of the non-inferior"
 
 
 def candidates() -> list[tuple[str, dict]]:
@@ -94,7 +97,7 @@ def select(data: Interactions, progress=None, cancel=None) -> dict:
         sample = np.random.default_rng(0).choice(sorted(targets), MAX_USERS, replace=False)
         targets = {u: targets[u] for u in sorted(sample.tolist())}
     choice = {"model": "popularity", "params": {}, "min_repeat_share": REPEAT_RULES[0],
-              "validation_users": len(targets), "validation": []}
+              "validation_users": len(targets), "validation": [], "rule": SELECTION_RULE}
     if len(targets) < MIN_USERS:
         choice["note"] = (f"only {len(targets)} customers have 3 or more orders; too few to compare "
                           "models, so best sellers are used")
