@@ -238,7 +238,9 @@ print(json.dumps({"model": choice["model"], "params": choice["params"], "seconds
 def selected_in_process(script: Path, path: Path) -> dict:
     """The selection made by the code next to `script` (its own engine/), in a fresh process."""
     res = subprocess.run([sys.executable, "-c", SELECT_TIMED, str(script.parent.parent), str(path)],
-                         capture_output=True, text=True, check=True)
+                         capture_output=True, text=True)
+    if res.returncode:
+        raise RuntimeError(f"the selection by {script} failed:\n{res.stderr}")
     return json.loads(res.stdout.strip().splitlines()[-1])
 
 
