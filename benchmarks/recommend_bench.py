@@ -20,6 +20,7 @@ import argparse
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -253,9 +254,13 @@ def bench_speed(tmp: Path) -> dict:
     for who, script in (("today", MAIN), ("now", Path(__file__))):
         if not script.exists():
             continue
-        choice = selected_in_process(script, path)
+        # each code on its own copy: the main branch may have moved on to a newer shop schema,
+        # which it writes into the file and this branch's code then refuses to open
+        own = tmp / f"retail_sized_{who}.db"
+        shutil.copyfile(path, own)
+        choice = selected_in_process(script, own)
         out[f"select_s_{who}"], out[f"selected_{who}"] = choice.pop("seconds"), choice["model"]
-        picks.append((f"{who}: auto ({choice['model']})", script, choice["model"], choice["params"]))
+        picks.append((f"{who}: auto ({choice['model']})", script, own, choice["model"], choice["params"]))
     for label, model, params in [
             ("popularity", "popularity", {}), ("p-topfreq", "p-topfreq", {"half_life": None}),
             ("item-knn", "item-knn", {"k": 200}), ("ease", "ease", {"lam": 500.0}),
@@ -267,9 +272,9 @@ def bench_speed(tmp: Path) -> dict:
              {"group_size": 3, "within": 0.9, "across": 0.7, "k": 300, "alpha": 0.1}),
             ("blend", "blend", {"base": "ease", "w": 0.3, "lam": 500.0}),
             ("repeat-explore", "repeat-explore", {"explore": ["item-knn", {"k": 200}]})]:
-        picks.append((label, Path(__file__), model, params))
-    for label, script, model, params in picks:
-        res = subprocess.run([sys.executable, str(script), "--timed-run", str(path), model, json.dumps(params)],
+        picks.append((label, Path(__file__), path, model, params))
+    for label, script, shop, model, params in picks:
+        res = subprocess.run([sys.executable, str(script), "--timed-run", str(shop), model, json.dumps(params)],
                              capture_output=True, text=True)
         if res.returncode:
             raise RuntimeError(f"the timed run of {label} failed:\n{res.stderr}")
