@@ -160,6 +160,18 @@ SPECIAL = re.compile(r"\b(?:unique|special|perfect|ideal) (?:way|combination|pai
 PRODUCTS_FAVOURITE = re.compile(r"\{\w+\}'s (?:\w+ )?(?:favou?rites?|choice|pick)\b", re.IGNORECASE)
 # Written to the customer: "your customers" speaks to the shop.
 TO_THE_SHOP = re.compile(r"\byour (?:customers|shoppers|buyers|clients)\b", re.IGNORECASE)
+# "Based on your past orders" for a suggestion from popularity alone: nothing personal backs it.
+YOUR_HISTORY = re.compile(r"\b(?:based on|from|given|because of|after|looking at) (?:your|what you)\b[^.!?]{0,30}?"
+                          r"\b(?:orders?|purchases?|shopping|history|taste|bought|buy)\b|"
+                          r"\byour (?:past|previous|recent|earlier) (?:orders?|purchases?|shopping|visits?)\b", re.IGNORECASE)
+# "A recommendation from a loyal customer", "rated 5 stars": the evidence holds purchases, no one's word.
+SOMEONES_WORD = re.compile(r"\b(?:recommend(?:ed|ation)s? (?:by|from)|loyal customers?|reviews?|reviewers?|rated|ratings?|"
+                           r"stars?)\b", re.IGNORECASE)
+# Sentences the Quick model garbles past every claim: "You bought {match} about {product}", "so it was {ago}",
+# "you buy {product} before", "again before", "{ago} before", "bought it {product}".
+GARBLED = re.compile(NAME + r"\s+about\s+(?:the |your |a |an )?" + NAME + r"|\bso (?:it|that) (?:was|is)\s+\{(?:ago|last)\}|"
+                     r"\byou (?:buy|order|get) (?:the |your |a |an )?" + NAME + r" before\b|\bagain before\b|"
+                     r"\{ago\} (?:before|again)\b|\b(?:bought|ordered|picked|got) it\s+" + NAME, re.IGNORECASE)
 PRODUCT_WHO = re.compile(NAME + r"\s+(who|whom)\b", re.IGNORECASE)
 # One product said to be another: "You bought {match}; it is {product}".
 PRODUCT_IS = re.compile(r"(?:\b(?:it|this|that)|" + NAME + r")\s+(?:is|are|was)\s+(?:a |an |the |your )?" + NAME,
@@ -177,6 +189,8 @@ FALSE_WORDING = [
     ((PRODUCTS_FAVOURITE,), "a product has no favourites"),
     ((BRINGS_TOGETHER, SPECIAL), "the evidence says who bought both, not that the pair is special"),
     ((TO_THE_SHOP,), "speaks to the shop, not to the customer"),
+    ((SOMEONES_WORD,), "the evidence is purchases, not anyone's recommendation or rating"),
+    ((GARBLED,), "garbled: not a sentence a person would send"),
 ]
 
 
@@ -197,6 +211,12 @@ def _nearest_name(sentence: str, at: int) -> str:
     """The name slot nearest to position `at` in the sentence; the recommended product when there is none."""
     found = [(abs(m.start() - at), m.group(0)) for m in re.finditer(r"\{(product|partner|contributor|match)\}", sentence)]
     return min(found)[1] if found else "{product}"
+
+
+def personal(ev: dict) -> bool:
+    """Does anything in the evidence come from the customer's own purchases?"""
+    return bool(slots.owned(ev) or ev.get("co_purchase") or ev.get("contributors") or ev.get("content_match")
+                or ev.get("affinity"))
 
 
 def claim_problems(t: str, ev: dict) -> list[str]:
@@ -221,6 +241,8 @@ def claim_problems(t: str, ev: dict) -> list[str]:
         once = not cycle or ev["reorder"]["times_bought"] < 2
         if once and (m := AGAIN.search(sentence)):
             out.append(f"'{m.group(0)}': the customer bought it once")
+        if not personal(ev) and (m := YOUR_HISTORY.search(sentence)):
+            out.append(f"'{m.group(0)}': nothing in the evidence comes from the customer's own purchases")
         if m := LAST_ORDER.search(sentence):
             out.append(f"'{m.group(0)}': the evidence does not say what their last order held")
         if (m := re.search(GROUP, sentence, re.I)) and not any(
