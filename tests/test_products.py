@@ -2,8 +2,7 @@
 
 import json
 
-from engine.db import name_key
-from engine.products import parse_tags, plain, strip_html
+from engine.products import name_key, parse_tags, plain, strip_html
 
 
 def test_tags_are_read_from_a_json_list_or_commas():
