@@ -56,7 +56,8 @@ def name_key(name: str) -> str:
 
 def _rest(name: str, title: str) -> str | None:
     """What a name adds to its title ("Hoodie - Red, No" after "Hoodie": "Red, No"), None for nothing."""
-    rest = name.strip()[len(title.strip()):] if name_key(name).startswith(name_key(title)) else ""
+    name, title = name.strip(), title.strip()
+    rest = name[len(title):] if name.casefold().startswith(title.casefold()) else ""
     return rest.strip(" -/,") or None
 
 
