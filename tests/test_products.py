@@ -106,3 +106,28 @@ def test_names_alone_decide_when_nothing_else_says(shop, tmp_path):
     import_file(shop, second)
     assert identity(shop)["Tea - Earl Grey"] == ("Tea", "Earl Grey", "name")
     assert identity(shop)["Tea - Assam"] == ("Tea", "Assam", "name")
+
+
+def test_kidsliving_recommends_products_never_a_variant_of_one_the_customer_has(shop):
+    """The real Shopify shop: three pacifier colours in one order are one product bought once."""
+    from engine import evidence
+    from engine.ingest import import_file
+    from engine.recommend import bundles, run_recommendations
+    from engine.reasons import slots
+    from tests.conftest import SHARED_DATA
+    import_file(shop, SHARED_DATA / "shopify-orders-kidsliving/orders_export.redacted.csv")
+    run = run_recommendations(shop, limit=6)
+    rows = shop.execute("SELECT r.customer_id, r.kind, p.title, r.evidence FROM recommendations r"
+                        " JOIN products p ON p.id = r.product_id WHERE r.run_id = ?", [run]).fetchall()
+    owned = {(c, t) for c, t in shop.execute(
+        "SELECT DISTINCT o.customer_id, p.title FROM orders o JOIN order_lines l ON l.order_id = o.id"
+        " JOIN products p ON p.id = l.product_id WHERE o.status = 'completed'")}
+    assert len({(c, t) for c, _, t, _ in rows}) == len(rows)               # a product once per list
+    assert not [t for c, kind, t, _ in rows if kind == "discover" and (c, t) in owned]
+    sleeping_bag = [evidence.decode(e) for _, _, t, e in rows if t == "Sleeping Bag Winter with Sleeves 70 cm"]
+    assert sleeping_bag and all(slots.values(e)["product"] == "Sleeping Bag Winter with Sleeves 70 cm"
+                                and " - " in e["product"]["name"] for e in sleeping_bag)
+    assert sleeping_bag[0]["popularity"]["customers"] == 3   # 2 bought Snake Pale Pink, 1 Bloom
+    sets = bundles(shop, min_support=1, limit=1000)
+    assert sets and all(len(set(b["names"])) == len(b["names"]) for b in sets)
+    assert any("Bibs Danish Pacifier" in b["names"] for b in sets)
