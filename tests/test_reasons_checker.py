@@ -298,3 +298,10 @@ def test_a_kept_reason_states_the_fact_it_was_asked_about():
     assert check(vague, ev).ok and not mentions_feature(vague, ev, "reorder")
     assert choose([vague], ev, "reorder", CATALOGUE, set()) is None
     assert choose([vague, stated], ev, "reorder", CATALOGUE, set()) == stated
+
+
+def test_a_name_in_a_sentence_has_no_full_stop_of_its_own():
+    """Online Retail sells "LUNCH BAG  BLACK SKULL.": in a sentence it read "...Black Skull., 12% also...\""""
+    from engine.reasons.slots import display_name
+    assert display_name("LUNCH BAG  BLACK SKULL.") == "Lunch Bag Black Skull"
+    assert display_name("Tea - Earl Grey") == "Tea - Earl Grey"

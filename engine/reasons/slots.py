@@ -29,9 +29,9 @@ FIGURES = ("share", "partner_buyers", "times", "every", "due", "last", "ago", "b
 
 def display_name(title: str) -> str:
     """A product's title (engine/evidence.py title_of: no variant or offer) as a sentence says it,
-    shouting softened: "JUMBO BAG RED RETROSPOT" -> "Jumbo Bag Red Retrospot". The export keeps
-    the full name."""
-    out = title
+    shouting softened: "JUMBO BAG RED RETROSPOT" -> "Jumbo Bag Red Retrospot", without a full stop
+    of its own ("LUNCH BAG BLACK SKULL." would end a sentence in its middle). The export keeps the full name."""
+    out = title.rstrip(" .")
     letters = [c for c in out if c.isalpha()]
     if letters and sum(c.isupper() for c in letters) / len(letters) > 0.8:
         out = " ".join(w[:1] + w[1:].lower() if w[:1].isalpha() else w.capitalize() for w in out.split())
