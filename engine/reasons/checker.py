@@ -87,7 +87,9 @@ LAST_ORDER = re.compile(r"\b(?:your|the) last (?:order|purchase|basket|visit|sho
                         r"\blast (?:one|order|purchase) (?:was|is) (?:a |an |the )?" + NAME, re.IGNORECASE)
 # "You buy {match} with {product}": bought in one order, which no evidence says.
 TOGETHER = re.compile(r"\byou (?:\w+ )?(?:buy|bought|order|ordered|picked up|got)\s+(?:the |your |a |an )?\{\w+\}\s+"
-                      r"(?:with|and|together with|alongside|plus)\s+(?:the |your |a |an )?\{\w+\}", re.IGNORECASE)
+                      r"(?:with|and|together with|alongside|plus)\s+(?:the |your |a |an )?\{\w+\}|"
+                      r"\byou (?:\w+ ){0,2}(?:buy|bought|order|ordered|picked up|got)\b[^.!?]*?\b(?:often|usually|always|typically) "
+                      r"(?:together )?with\s+(?:the |your |a |an )?\{\w+\}", re.IGNORECASE)
 OUR_PRODUCT = re.compile(r"\b(?:our|part of(?: our| the| your| a)?) \{(?:product|partner|match|contributor)\}",
                          re.IGNORECASE)
 CYCLE = re.compile(r"\b(due|overdue|usual|usually|regular|regularly|running low|run low|running out|run out|"
@@ -142,8 +144,8 @@ STATE_NOT_TIME = re.compile(r"\b(?:is|are|has been|have been|you have|it has|tha
 OFTEN_BUYERS = re.compile(r"\boften\b[^.!?]{0,25}\{buyers\}|\{buyers\}[^.!?]{0,12}\boften\b", re.IGNORECASE)
 YOUR_POPULAR = re.compile(r"\byour (?:most |best |top )?(?:popular|best[- ]?sell\w*|favourite)|\bpopular\s+\{",
                           re.IGNORECASE)
-PUSHES_PARTNER = re.compile(r"\b(another|try|get|grab|restock|reorder|order|add)\s+(your |a |an |the |some )?\{partner\}|"
-                            r"\{partner\}\s+again\b", re.IGNORECASE)
+PUSHES_PARTNER = re.compile(r"\b(another|try|get|grab|restock|reorder|order|add)\s+(your |a |an |the |some )?"
+                            r"\{(?:partner|match|contributor)\}|\{partner\}\s+again\b", re.IGNORECASE)
 # "Many customers also choose {partner}": the partner as the thing bought, the pick's place.
 TAKES_PARTNER = re.compile(r"\b(?:also|often|usually|then|too)\s+(?:choose|chooses|chose|pick|picks|picked(?: up)?|add|"
                            r"adds|added|take|takes|took|buy|buys|bought|get|gets|got)\s+(?:a |an |the |some )?\{partner\}",
@@ -170,6 +172,8 @@ SOMEONES_WORD = re.compile(r"\b(?:recommend(?:ed|ation)s? (?:by|from)|loyal cust
 # Sentences the Quick model garbles past every claim: "You bought {match} about {product}", "so it was {ago}",
 # "you buy {product} before", "again before", "{ago} before", "bought it {product}".
 GARBLED = re.compile(NAME + r"\s+about\s+(?:the |your |a |an )?" + NAME + r"|\bso (?:it|that) (?:was|is)\s+\{(?:ago|last)\}|"
+                     r"^\s*\{product\}\s+(?:was|were)\s+\{(?:ago|last)\}|"
+                     r"\b(?:has|have) (?:also )?been (?:a |an |the |your )?" + NAME + r"|"
                      r"\byou (?:buy|order|get) (?:the |your |a |an )?" + NAME + r" before\b|\bagain before\b|"
                      r"\{ago\} (?:before|again)\b|\b(?:bought|ordered|picked|got) it\s+" + NAME, re.IGNORECASE)
 PRODUCT_WHO = re.compile(NAME + r"\s+(who|whom)\b", re.IGNORECASE)
