@@ -245,6 +245,13 @@ WRONG = [
     (ev("PARTY BUNTING", partner="STRAWBERRY BATH SPONGE", customers_with=5, share=0.4),
      "Your past orders of Strawberry Bath Sponge have also been Party Bunting."),
     (ev("RAINY LADIES BIRTHDAY CARD", last="2011-10-17", since=53), "Rainy Ladies Birthday Card was 53 days ago."),
+    # The Groceries Quick audit (session 9): the customer's "buyers", a product that buys, pairing with people.
+    (ev("sausage", partner="sugar", customers_with=257, share=0.31), "Your sugar buyers also buy sausage."),
+    (ev("bottled water", partner="sugar", customers_with=257, share=0.30),
+     "Based on your previous orders, sugar likely buys bottled water."),
+    (ev("bottled water", partner="flour", customers_with=142, share=0.28),
+     "Based on your past orders, flour might have ordered bottled water too."),
+    (ev("bottled water", partner="sugar", customers_with=257, share=0.30), "Bottled water pairs nicely with sugar buyers."),
     # Numbers not in the evidence at all.
     (MILK, "45% of customers who bought sugar also bought whole milk."),
     (STRINGS, "These strings cost only 9.99 this week: Elixir Nanoweb Strings 10-46."),

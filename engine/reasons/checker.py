@@ -121,7 +121,8 @@ PROMPT_ECHO = re.compile(r"\b(discover|reorder|feature|interests|bought|before|l
                          r"bought_before|suggest|slots):|AI assistant|<\||\|>|[{}_]", re.IGNORECASE)
 SENTENCE = re.compile(r"[^.!?]+[.!?]*")
 # A product as the one who buys ("Your candy also bought whole milk") or as a person ("ice cream who buys").
-PRODUCT_BUYS = re.compile(NAME + r"\s+(?:(?:also|again|too|often|then|just|usually|always|has|have|had)\s+){0,2}"
+PRODUCT_BUYS = re.compile(NAME + r"\s+(?:(?:also|again|too|often|then|just|usually|always|has|have|had|likely|probably|"
+                          r"might|may|would|could|will)\s+){0,3}"
                           r"(?:bought|buys?|buying|picked|got|gets|takes?|took|taking|added|adds|chose|chooses|ordered|orders|"
                           r"ordering|purchased|purchases|likes?|loves?)\b", re.IGNORECASE)
 # Each figure sits in the claim it states: a count of days ago after a purchase ("bought it {ago}", "was {ago}"),
@@ -161,7 +162,7 @@ BRINGS_TOGETHER = re.compile(r"\bbrings?\s+(?:the |your |a |an )?\{\w+\}\s+toget
 SPECIAL = re.compile(r"\b(?:unique|special|perfect|ideal) (?:way|combination|pairing|match|pair|duo)\b", re.IGNORECASE)
 PRODUCTS_FAVOURITE = re.compile(r"\{\w+\}'s (?:\w+ )?(?:favou?rites?|choice|pick)\b", re.IGNORECASE)
 # Written to the customer: "your customers" speaks to the shop.
-TO_THE_SHOP = re.compile(r"\byour (?:customers|shoppers|buyers|clients)\b", re.IGNORECASE)
+TO_THE_SHOP = re.compile(r"\byour (?:\{\w+\} )?(?:customers|shoppers|buyers|clients)\b", re.IGNORECASE)
 # "Based on your past orders" for a suggestion from popularity alone: nothing personal backs it.
 YOUR_HISTORY = re.compile(r"\b(?:based on|from|given|because of|after|looking at) (?:your|what you)\b[^.!?]{0,30}?"
                           r"\b(?:orders?|purchases?|shopping|history|taste|bought|buy)\b|"
@@ -174,6 +175,7 @@ SOMEONES_WORD = re.compile(r"\b(?:recommend(?:ed|ation)s? (?:by|from)|loyal cust
 GARBLED = re.compile(NAME + r"\s+about\s+(?:the |your |a |an )?" + NAME + r"|\bso (?:it|that) (?:was|is)\s+\{(?:ago|last)\}|"
                      r"^\s*\{product\}\s+(?:was|were)\s+\{(?:ago|last)\}|"
                      r"\b(?:has|have) (?:also )?been (?:a |an |the |your )?" + NAME + r"|"
+                     r"\bwith (?:the |your )?" + NAME + r" (?:buyers|customers|shoppers|fans|owners)\b|"
                      r"\byou (?:buy|order|get) (?:the |your |a |an )?" + NAME + r" before\b|\bagain before\b|"
                      r"\{ago\} (?:before|again)\b|\b(?:bought|ordered|picked|got) it\s+" + NAME, re.IGNORECASE)
 PRODUCT_WHO = re.compile(NAME + r"\s+(who|whom)\b", re.IGNORECASE)
