@@ -19,6 +19,13 @@ Checker pass rate before fallback (the share of recommendations whose reason the
 wrote) with a 95% Wilson interval.
 
     python benchmarks/reason_bench.py --engines SHOP.db [SHOP.db ...] --recs 320 --slices 4
+
+Training precision (issue #17): the engine's `train()` with the Standard preset's batch, rank and
+learning rate on a real shop, in fp32 and under bf16 autocast (where the processor has bf16 units),
+taking turns for --rounds rounds of --steps steps, each in its own process: real tokens/s (median),
+the ratio in each round, and the last logged losses.
+
+    python benchmarks/reason_bench.py --training SHOP.db --steps 20 --rounds 3
 """
 
 from __future__ import annotations
@@ -88,6 +95,46 @@ def train_ours(db, steps: int, batch: int) -> dict:
     PRESETS["bench"] = {"steps": steps, "batch_size": batch, "lr": 1e-3, "rank": 8}
     run = train(db, preset="bench")
     return json.loads(db.execute("SELECT metrics FROM training_runs WHERE id = ?", [run]).fetchone()[0])
+
+
+def train_precision(shop_path: str, precision: str, steps: int) -> dict:
+    """One Standard-preset training of `steps` steps on a copy of the shop, in fp32 or bf16 autocast."""
+    import dataclasses
+    import shutil
+    from engine.db import open_shop
+    from engine.reasons import lora
+    from engine.reasons.device import detect_device
+    copy = Path(tempfile.mkdtemp(prefix="train-precision-")) / "shop.db"
+    shutil.copy(shop_path, copy)
+    device = detect_device()
+    if precision == "bf16" and not device.cpu_bf16:
+        raise SystemExit("this processor has no bf16 units")
+    device = dataclasses.replace(device, cpu_bf16=precision == "bf16")
+    lora.detect_device = lambda: device
+    lora._prepare_fast_copy = lambda *a, **k: None   # conversion is not training
+    db = open_shop(copy)
+    run = lora.train(db, preset="standard", steps=steps)
+    row = db.execute("SELECT metrics, losses FROM training_runs WHERE id = ?", [run]).fetchone()
+    return {**json.loads(row[0]), "losses": json.loads(row[1])[-3:]}
+
+
+def training_main(shop_path: str, steps: int, rounds: int) -> None:
+    import statistics
+    rates: dict[str, list[float]] = {"fp32": [], "bf16": []}
+    for r in range(rounds):
+        for precision in ("fp32", "bf16") if r % 2 == 0 else ("bf16", "fp32"):
+            out = subprocess.run([sys.executable, __file__, "--train-precision", precision, "--training", shop_path,
+                                  "--steps", str(steps)], capture_output=True, text=True)
+            line = [x for x in out.stdout.splitlines() if x.startswith("RESULT ")]
+            if not line:
+                raise SystemExit(out.stderr[-2000:])
+            result = json.loads(line[-1][7:])
+            rates[precision].append(result["tokens_per_second"])
+            print(f"round {r + 1} {precision}: {result['tokens_per_second']} real tokens/s, "
+                  f"{result['seconds']} s, last losses {result['losses']}", flush=True)
+    ratios = [b / f for b, f in zip(rates["bf16"], rates["fp32"])]
+    print(f"median real tokens/s: fp32 {statistics.median(rates['fp32']):.0f}, bf16 {statistics.median(rates['bf16']):.0f}; "
+          f"bf16/fp32 per round {', '.join(f'{x:.2f}' for x in ratios)} (median {statistics.median(ratios):.2f}x)")
 
 
 def generate_baseline(db, recs: int) -> dict:
@@ -242,7 +289,16 @@ def main() -> None:
     p.add_argument("--recs", type=int, default=64)
     p.add_argument("--phase")
     p.add_argument("--folder")
+    p.add_argument("--training", metavar="SHOP.db", help="compare fp32 and bf16 training on this shop")
+    p.add_argument("--train-precision", choices=["fp32", "bf16"])
+    p.add_argument("--rounds", type=int, default=3)
     a = p.parse_args()
+    if a.train_precision:
+        print("RESULT " + json.dumps(train_precision(a.training, a.train_precision, a.steps)), flush=True)
+        return
+    if a.training:
+        training_main(a.training, a.steps, a.rounds)
+        return
     if a.engine_phase:
         print("RESULT " + json.dumps(engine_phase(a.folder, a.engine_phase, [int(x) for x in a.ids.split(",")])),
               flush=True)

@@ -13,7 +13,6 @@ import os
 import re
 import shutil
 import sqlite3
-import unicodedata
 import uuid
 from pathlib import Path
 
@@ -22,8 +21,9 @@ import sqlite_utils
 from engine.backup import automatic_backup
 from engine.contacts import split_name
 from engine.jobs import Refused
+from engine.products import record_identity
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 APPLICATION_ID = 0x53485057  # "SHPW": marks a file as a Shopwise shop
 
 
@@ -177,7 +177,21 @@ def _migration_2(db: sqlite_utils.Database) -> None:
     db["exported_suggestions"].create_index(["customer_id", "product_id"])
 
 
-MIGRATIONS = [_migration_1, _migration_2]  # MIGRATIONS[n] brings a file from version n to n + 1
+def _migration_3(db: sqlite_utils.Database) -> None:
+    """Product identity: each product's `title` (the product a sentence names), its `variant` (the
+    variant or offer part of its name, NULL for none) and `identity_from` (what decided them:
+    'catalogue', 'line name' or 'name'; engine/products.py says what each means).
+
+    A shop made before knew only names, so its products are identified by their names as the
+    recommender grouped them until now (split_names), catalogue products included: the catalogue's
+    own titles are recorded when a catalogue is imported after the update.
+    """
+    for column in ("title", "variant", "identity_from"):
+        db.execute(f"ALTER TABLE products ADD COLUMN {column} TEXT")
+    record_identity(db.conn)
+
+
+MIGRATIONS = [_migration_1, _migration_2, _migration_3]  # MIGRATIONS[n] brings a file from version n to n + 1
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
 
@@ -371,8 +385,3 @@ def schema_version(db: sqlite_utils.Database) -> int:
 
 
 _SPACES = re.compile(r"\s+")
-
-
-def name_key(name: str) -> str:
-    """How product names are matched across files: case, accents of form and spacing ignored."""
-    return _SPACES.sub(" ", unicodedata.normalize("NFKC", name)).strip().casefold()

@@ -5,6 +5,10 @@ renders it into a prompt and checks generated text against it. Every number
 here must be recomputable from the shop database, so that a reason built only
 from evidence can only say true things. Dates are ISO `YYYY-MM-DD`; shares are
 fractions in [0, 1]; optional parts are omitted or null when they do not apply.
+
+A product is cited by its `name` (the full name, as the export and the screens show it) and its
+`title` (the product without its variant or offer, as a sentence says it; engine/products.py).
+Evidence stored before titles existed lacks them: `title_of` reads it as the reasoner always has.
 """
 
 from __future__ import annotations
@@ -12,12 +16,15 @@ from __future__ import annotations
 import json
 from typing import Literal, TypedDict
 
+from engine.products import base_name
+
 DUE_SOON_DAYS = 14   # due in at most this many days (or overdue): "time to reorder"; later: "coming up"
 
 
 class ProductFacts(TypedDict, total=False):
     id: int
     name: str
+    title: str
     sku: str | None
     category: str | None
     vendor: str | None
@@ -30,6 +37,7 @@ class Contributor(TypedDict):
     """One of the customer's past items that pushed this recommendation up."""
     product_id: int
     name: str
+    title: str
     weight: float             # share of the score this item explains, 0..1
 
 
@@ -37,6 +45,7 @@ class CoPurchase(TypedDict):
     """'N% of customers who bought A also bought B' for the strongest A of this customer."""
     with_product_id: int
     with_name: str
+    with_title: str
     customers_with: int       # customers who bought A
     customers_both: int       # customers who bought A and B
     confidence: float         # customers_both / customers_with
@@ -73,6 +82,7 @@ class ContentMatch(TypedDict):
     """One of the customer's own products that shares an attribute with the recommended one."""
     product_id: int
     name: str
+    title: str
     attribute: Literal["category", "vendor", "tag", "word"]   # word: a rare word of both names
     value: str                # the shared category, vendor, tag or word (title-cased)
 
@@ -127,6 +137,12 @@ def reorder_timing(evidence: Evidence) -> str | None:
         return cycle["timing"]
     due, gap = cycle.get("due_in_days"), cycle.get("expected_days_between")
     return due_timing(due if isinstance(due, (int, float)) else None, gap if isinstance(gap, (int, float)) else None)
+
+
+def title_of(cited: dict, prefix: str = "") -> str:
+    """The title of a product the evidence cites (`prefix` "with_" for the co-purchase partner); for
+    evidence stored before titles existed, its name without a variant or offer suffix."""
+    return cited.get(f"{prefix}title") or base_name(cited.get(f"{prefix}name"))
 
 
 def encode(evidence: Evidence) -> str:

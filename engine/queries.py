@@ -15,6 +15,7 @@ from typing import Any
 import sqlite_utils
 
 from engine import evidence
+from engine.evidence import title_of
 
 Database = sqlite_utils.Database
 
@@ -404,20 +405,21 @@ def evidence_in_words(evidence: dict) -> list[str]:
             lines.append(when[0].upper() + when[1:] + ".")
     co = evidence.get("co_purchase") or {}
     conf, with_n = _num(co.get("confidence")), _num(co.get("customers_with"))
+    # Products are counted with all their variants, so they are cited by title.
     if conf is not None and with_n and co.get("with_name"):
         lines.append(f"{round(conf * 100)}% of the {int(with_n)} customers who bought "
-                     f"{co['with_name']} also bought this.")
+                     f"{title_of(co, 'with_')} also bought this.")
     aff = evidence.get("affinity") or {}
     if _num(aff.get("share")) is not None and aff.get("label"):
         lines.append(f"{round(aff['share'] * 100)}% of what they buy is {aff['label']}.")
     own = (evidence.get("product") or {}).get("id")
-    names = [c.get("name") for c in (evidence.get("contributors") or [])
+    names = [title_of(c) for c in (evidence.get("contributors") or [])
              if isinstance(c, dict) and c.get("name") and c.get("product_id") != own]
     if names:
         lines.append(f"Because they bought {', '.join(names[:3])}.")
     match = evidence.get("content_match") or {}
     if match.get("name") and match.get("value"):
-        lines.append(f"They bought {match['name']}, which shares the {match.get('attribute', 'word')} "
+        lines.append(f"They bought {title_of(match)}, which shares the {match.get('attribute', 'word')} "
                      f"\"{match['value']}\" with it.")
     pop = evidence.get("popularity") or {}
     if isinstance(pop, dict) and _num(pop.get("customers")):

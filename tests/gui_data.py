@@ -6,7 +6,8 @@ import json
 import random
 from datetime import date, timedelta
 
-from engine.db import name_key, open_shop, transaction
+from engine.db import open_shop, transaction
+from engine.products import name_key
 from tests.conftest import SHARED_DATA
 
 PRODUCTS = ["Red heart T-light holder", "Jumbo bag doiley patterns", "Blue spot drawer knob",

@@ -221,6 +221,37 @@ WRONG = [
     (ev("FELT EGG COSY CHICKEN", kind="reorder", partner="VINTAGE RED ENAMEL TRIM MUG", customers_with=6,
         share=0.33), "33% of customers who bought Vintage Red Enamel Trim Mug also bought Felt Egg Cosy Chicken."),
     (AMELIE, "Your last Feltcraft Girl Amelie Kit was on 17 November 2011; time for another?"),
+    # The Online Retail Quick audit after the weak-pair change (session 9): an invented source, personal
+    # wording for a popularity pick, and sentences garbled past every claim.
+    (ev("SPOTTY BUNTING", buyers=45, rank=3),
+     "Based on your past orders and a recommendation from a loyal customer, 45 customers have already ordered "
+     "Spotty Bunting."),
+    (ev("SPOTTY BUNTING", buyers=45, rank=3), "Based on your previous purchases, Spotty Bunting is a great pick."),
+    (ev("SPOTTY BUNTING", buyers=45, rank=3), "Spotty Bunting is rated highly: 45 customers have bought it."),
+    (ev("WHITE HANGING HEART T-LIGHT HOLDER", match=("ROTATING SILVER ANGELS T-LIGHT HLDR", "Light")),
+     "You bought Rotating Silver Angels T-light Hldr about White Hanging Heart T-light Holder."),
+    (ev("RAINY LADIES BIRTHDAY CARD", last="2011-10-17", since=53),
+     "You buy Rainy Ladies Birthday Card before, so it was 53 days ago."),
+    (ev("3 STRIPEY MICE FELTCRAFT", last="2011-11-16", since=23),
+     "3 Stripey Mice Feltcraft again before, last on 16 November 2011."),
+    (ev("LETS GO SHOPPING COTTON TOTE BAG", last="2011-11-21", since=18),
+     "You bought Lets Go Shopping Cotton Tote Bag 18 days ago before."),
+    (ev("REGENCY CAKESTAND 3 TIER", buyers=56, rank=3), "56 customers have bought it Regency Cakestand 3 Tier."),
+    (ev("HAND WARMER BABUSHKA DESIGN", last="2011-09-23", since=77, match=("HAND WARMER RED RETROSPOT", "Hand")),
+     "Based on your past orders, you tend to buy Hand Warmer Red Retrospot, often with Hand Warmer Babushka Design."),
+    (ev("MINI CAKE STAND  HANGING STRAWBERY", last="2011-03-14", since=270,
+        match=("MINI CAKE STAND WITH HANGING CAKES", "Stand")),
+     "Another Mini Cake Stand With Hanging Cakes, like Mini Cake Stand Hanging Strawbery."),
+    (ev("PARTY BUNTING", partner="STRAWBERRY BATH SPONGE", customers_with=5, share=0.4),
+     "Your past orders of Strawberry Bath Sponge have also been Party Bunting."),
+    (ev("RAINY LADIES BIRTHDAY CARD", last="2011-10-17", since=53), "Rainy Ladies Birthday Card was 53 days ago."),
+    # The Groceries Quick audit (session 9): the customer's "buyers", a product that buys, pairing with people.
+    (ev("sausage", partner="sugar", customers_with=257, share=0.31), "Your sugar buyers also buy sausage."),
+    (ev("bottled water", partner="sugar", customers_with=257, share=0.30),
+     "Based on your previous orders, sugar likely buys bottled water."),
+    (ev("bottled water", partner="flour", customers_with=142, share=0.28),
+     "Based on your past orders, flour might have ordered bottled water too."),
+    (ev("bottled water", partner="sugar", customers_with=257, share=0.30), "Bottled water pairs nicely with sugar buyers."),
     # Numbers not in the evidence at all.
     (MILK, "45% of customers who bought sugar also bought whole milk."),
     (STRINGS, "These strings cost only 9.99 this week: Elixir Nanoweb Strings 10-46."),
@@ -285,4 +316,10 @@ TRUE = [
     (ev("RIBBON REEL FLORA + FAUNA", last="2010-12-16", since=358), "Your last Ribbon Reel Flora + Fauna was 358 days ago."),
     (ev("HOT BATHS METAL SIGN", last="2011-09-09", times=2, every=141.0, since=91),
      "You have ordered Hot Baths Metal Sign twice, about every 141 days; the last one 91 days ago."),
+    # Personal wording where the evidence is personal (session 9).
+    (ev("LUNCH BAG ALPHABET DESIGN", partner="JUMBO BAG PEARS", customers_with=17, share=0.18),
+     "Based on your past orders: 18% of the 17 customers who bought Jumbo Bag Pears also bought Lunch Bag "
+     "Alphabet Design."),
+    (ev("LETS GO SHOPPING COTTON TOTE BAG", last="2011-11-21", since=18),
+     "You bought Lets Go Shopping Cotton Tote Bag 18 days ago; one more?"),
 ]

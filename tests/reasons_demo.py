@@ -13,7 +13,8 @@ import json
 import random
 from pathlib import Path
 
-from engine.db import name_key, transaction
+from engine.db import transaction
+from engine.products import name_key
 
 CATALOGUE = [  # name, category, vendor, tags, price
     ("Elixir Nanoweb Electric Strings", "Strings", "Elixir", "electric,coated", 12.99),

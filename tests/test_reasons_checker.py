@@ -249,7 +249,23 @@ def test_fill_puts_in_the_evidence_values_and_refuses_what_it_lacks():
     ("Tea - Earl Grey", "Tea - Earl Grey"),            # a name, not an offer: kept
 ])
 def test_product_names_in_sentences_drop_offer_and_variant_suffixes(name, shown):
-    assert slots.display_name(name) == shown
+    assert slots.values({"product": {"name": name}})["product"] == shown   # evidence stored before titles
+
+
+def test_a_sentence_says_the_recorded_title_and_reads_every_name_back():
+    ev = {"kind": "discover",
+          "product": {"name": "Bibs Danish Pacifier - Smoke / Size 2 (from 6mnths - 18mnths)",
+                      "title": "Bibs Danish Pacifier"},
+          "co_purchase": {"with_product_id": 2, "with_name": "LD Toy Wooden Tea Set - Pink",
+                          "with_title": "LD Toy Wooden Tea Set", "customers_with": 12, "customers_both": 6,
+                          "confidence": 0.5, "support": 0.1, "lift": 2.0},
+          "popularity": {"customers": 40, "rank": 3}}
+    vals = slots.values(ev)
+    assert (vals["product"], vals["partner"]) == ("Bibs Danish Pacifier", "LD Toy Wooden Tea Set")
+    assert check("50% of the 12 customers who bought LD Toy Wooden Tea Set also bought Bibs Danish Pacifier.",
+                 ev).ok
+    assert check("50% of the 12 customers who bought LD Toy Wooden Tea Set - Pink also bought "
+                 "Bibs Danish Pacifier - Smoke / Size 2 (from 6mnths - 18mnths).", ev).ok
 
 
 def test_a_reason_with_the_full_or_the_short_name_is_read_the_same():
@@ -282,3 +298,10 @@ def test_a_kept_reason_states_the_fact_it_was_asked_about():
     assert check(vague, ev).ok and not mentions_feature(vague, ev, "reorder")
     assert choose([vague], ev, "reorder", CATALOGUE, set()) is None
     assert choose([vague, stated], ev, "reorder", CATALOGUE, set()) == stated
+
+
+def test_a_name_in_a_sentence_has_no_full_stop_of_its_own():
+    """Online Retail sells "LUNCH BAG  BLACK SKULL.": in a sentence it read "...Black Skull., 12% also...\""""
+    from engine.reasons.slots import display_name
+    assert display_name("LUNCH BAG  BLACK SKULL.") == "Lunch Bag Black Skull"
+    assert display_name("Tea - Earl Grey") == "Tea - Earl Grey"

@@ -302,6 +302,27 @@ def test_commands_register_and_run(demo, tmp_path, capsys):
         args.handler(args)
 
 
+def test_a_processor_with_bf16_units_trains_under_bf16_autocast(demo, tmp_path, monkeypatch):
+    """Where the CPU multiplies bf16 in hardware, training runs under autocast (weights stay fp32): the
+    run records it and the trainer gets bf16; elsewhere (no such flag in /proc/cpuinfo) it trains in fp32."""
+    from engine.reasons import device, lora
+    flags = tmp_path / "cpuinfo"
+    flags.write_text("processor\t: 0\nflags\t\t: fpu sse2 avx2 avx512f avx512_bf16 avx512_vnni\n")
+    assert device.cpu_has_bf16(str(flags))
+    flags.write_text("processor\t: 0\nflags\t\t: fpu sse2 avx2 avx512f avx512_vnni\n")
+    assert not device.cpu_has_bf16(str(flags))
+    assert not device.cpu_has_bf16(str(tmp_path / "missing"))
+
+    asked = []
+    monkeypatch.setattr(lora, "detect_device",
+                        lambda: device.DeviceInfo("cpu", "CPU, 2 cores, bf16 training", cpu_bf16=True))
+    real_args = lora.TrainingArguments
+    monkeypatch.setattr(lora, "TrainingArguments", lambda **kw: asked.append(kw["bf16"]) or real_args(**kw))
+    run = train(demo, steps=2)
+    assert asked == [True]
+    assert demo.execute("SELECT device FROM training_runs WHERE id = ?", [run]).fetchone()[0].endswith("bf16 training")
+
+
 def test_a_device_lookup_is_remembered_until_the_machine_changes(tmp_path, monkeypatch):
     from engine.reasons import device
     monkeypatch.setenv("SHOPWISE_DATA_DIR", str(tmp_path / "data"))

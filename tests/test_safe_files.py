@@ -7,7 +7,8 @@ import shutil
 
 import pytest
 
-from engine.db import name_key, transaction
+from engine.db import transaction
+from engine.products import name_key
 from engine.export import EXPORT_COLUMNS, FORMULA_STARTS, export_recommendations, safe_cell
 from engine.ingest.orders import import_orders
 from tests.conftest import ROOT

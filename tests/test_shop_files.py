@@ -1,5 +1,6 @@
 """Old and foreign shop files: an old shop opens with its data; anything else is refused, untouched."""
 
+import json
 import shutil
 import sqlite3
 
@@ -10,6 +11,7 @@ from engine.ingest.orders import import_orders
 from tests.conftest import ROOT, SHARED_DATA
 
 V1_SHOP = ROOT / "tests" / "fixtures" / "shop_schema_v1.shopwise"
+V2_SHOP = ROOT / "tests" / "fixtures" / "shop_schema_v2.shopwise"
 
 
 def counts(db) -> dict:
@@ -43,6 +45,41 @@ def test_shop_from_the_first_schema_opens_with_all_its_data(tmp_path):
     # and the owner can go on working in it
     report = import_orders(db, SHARED_DATA / "bread-basket" / "BreadBasket_DMS.csv")
     assert report.counts["orders"] == 9_465
+    db.conn.close()
+
+
+def test_a_schema_2_shop_gets_product_identity_and_keeps_every_order(tmp_path):
+    from engine.backup import backups_folder
+    from engine.recommend import run_recommendations
+    from engine.reasons import slots
+    path = tmp_path / "Kids shop.shopwise"
+    shutil.copyfile(V2_SHOP, path)
+    raw = sqlite3.connect(f"file:{V2_SHOP}?mode=ro", uri=True)
+    assert raw.execute("PRAGMA user_version").fetchone()[0] == 2
+    before = {t: raw.execute(f"SELECT * FROM {t} ORDER BY id").fetchall()
+              for t in ("orders", "order_lines", "customers", "recommendations", "reasons")}
+    raw.close()
+    db = open_shop(path, create=False)
+    assert schema_version(db) == SCHEMA_VERSION
+    assert [b.name for b in backups_folder(path).iterdir()] != []   # the shop as it was, kept first
+    assert {t: db.execute(f"SELECT * FROM {t} ORDER BY id").fetchall() for t in before} == before
+    assert db.execute("SELECT count(*) FROM products WHERE title IS NULL OR identity_from != 'name'"
+                      ).fetchone()[0] == 0   # a migrated shop is identified by its names
+    identity = {name: (title, variant) for name, title, variant in
+                db.execute("SELECT name, title, variant FROM products")}
+    assert identity["Bibs Danish Pacifier - Black / Size 2 (from 6mnths - 18mnths)"] == \
+        ("Bibs Danish Pacifier", "Black / Size 2 (from 6mnths - 18mnths)")
+    assert identity["Hoodie - Red, No"] == ("Hoodie", "Red, No") and identity["Hoodie"] == ("Hoodie", None)
+    assert identity["Ikea Sniglar Cot 120x60"] == ("Ikea Sniglar Cot 120x60", None)
+    # Evidence stored by schema 2 (no titles) is still said without its variant.
+    old = json.loads(db.execute("SELECT evidence FROM recommendations WHERE evidence LIKE"
+                                " '%\"name\": \"LD Toy Wooden Tea Set - Pink\"%' LIMIT 1").fetchone()[0])
+    assert "title" not in old["product"] and slots.values(old)["product"] == "LD Toy Wooden Tea Set"
+    # and a new run cites titles
+    run = run_recommendations(db, limit=3)
+    for (text,) in db.execute("SELECT evidence FROM recommendations WHERE run_id = ?", [run]):
+        product = json.loads(text)["product"]
+        assert product["title"] == identity[product["name"]][0]
     db.conn.close()
 
 

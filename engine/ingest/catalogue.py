@@ -2,7 +2,9 @@
 
 A product already known from orders is enriched (description, vendor, category,
 tags, price); a catalogue product nobody has ordered yet is added, so that
-"discover" recommendations and reasons can use its facts.
+"discover" recommendations and reasons can use its facts. Shopify's Title and
+WooCommerce's parent product say which product each variant is (its title); a
+product list in the owner's layout has no such column, so its names decide.
 """
 
 from __future__ import annotations
@@ -17,9 +19,9 @@ import sqlite_utils
 from engine.ingest.remembered import recall_mapping, remember_mapping
 from engine.ingest.csvfile import (CsvFormat, ImportRefused, csv_errors_refused, detect_decimal_comma,
                                    parse_numbers, read_chunks, skipped_lines, sniff, split_header)
-from engine.db import name_key, transaction
+from engine.db import transaction
 from engine.jobs import CancelToken, Progress, ProgressCallback, no_progress
-from engine.products import strip_html
+from engine.products import catalogue_identity, name_key, record_identity, strip_html
 from engine.ingest.report import ImportReport, already_imported, record_finish, record_start
 
 
@@ -97,7 +99,7 @@ def _mapped_rows(df: pd.DataFrame, m: CatalogueMapping, fmt: CsvFormat) -> pd.Da
     price = column("price")
     decimal_comma = fmt.delimiter != "," and detect_decimal_comma(price)
     return pd.DataFrame({
-        "row": df["row"], "sku": column("sku"), "name": column("name"),
+        "row": df["row"], "sku": column("sku"), "name": column("name"), "title": "",
         "description": column("description").map(strip_html), "vendor": column("vendor"),
         "category": column("category"), "tags": column("tags"), "price": parse_numbers(price, decimal_comma),
         "handle": column("handle"), "url": column("url"), "image_url": column("image_url"),
@@ -149,7 +151,7 @@ def _shopify_rows(df: pd.DataFrame, report: ImportReport) -> pd.DataFrame:
         shared = [first[c] for c in option_cols
                   if variants[c].nunique() == 1 and first[c] not in ("", "Default Title")]
         products.append({
-            "row": first["row"], "sku": first["Variant SKU"],
+            "row": first["row"], "sku": first["Variant SKU"], "title": first["Title"],
             "name": " - ".join([first["Title"], " / ".join(shared)]) if shared else first["Title"],
             "description": strip_html(first["Body (HTML)"]), "vendor": first["Vendor"],
             "category": first[category] or first["Type"], "tags": first["Tags"],
@@ -160,7 +162,7 @@ def _shopify_rows(df: pd.DataFrame, report: ImportReport) -> pd.DataFrame:
             "stock": parse_numbers(variants["Variant Inventory Qty"], False).sum(min_count=1),
         })
     report.counts["variant_rows"] += len(df)
-    return pd.DataFrame(products, columns=["row", "sku", "name", "description", "vendor", "category",
+    return pd.DataFrame(products, columns=["row", "sku", "title", "name", "description", "vendor", "category",
                                            "tags", "price", "handle", "image_url", "status", "stock"])
 
 
@@ -175,6 +177,7 @@ def _woo_rows(df: pd.DataFrame, report: ImportReport) -> pd.DataFrame:
         report.flag("unknown_type", df.loc[grouped, "row"], "Type", df.loc[grouped, "Name"])
     df = df[~grouped]
     parent = df["Parent"].map(lambda ref: by_ref.get(ref)) if "Parent" in df else pd.Series(None, index=df.index)
+    has_parent = parent.notna() & (df["Parent"] != "") if "Parent" in df else pd.Series(False, index=df.index)
 
     def inherit(column: str) -> pd.Series:
         own = df[column]
@@ -185,6 +188,7 @@ def _woo_rows(df: pd.DataFrame, report: ImportReport) -> pd.DataFrame:
     description = description.where(description != "", inherit("Short description"))
     return pd.DataFrame({
         "row": df["row"], "sku": df["SKU"], "name": df["Name"],
+        "title": df["Name"].where(~has_parent, parent.map(lambda p: p["Name"] if p is not None else "")),
         "description": description.map(strip_html), "vendor": "",
         "category": inherit("Categories").str.replace(" > ", " / ", regex=False),
         "tags": inherit("Tags"), "price": parse_numbers(price, False),
@@ -258,22 +262,27 @@ def import_catalogue(db: sqlite_utils.Database, path: str | Path, *, fmt: CsvFor
                       None if pd.isna(r.price) else float(r.price), r.handle or None, r.url or None,
                       r.image_url or None, r.status or None, None if pd.isna(r.stock) else float(r.stock),
                       report.import_id]
+            # Without a title column the name decides, once all rows are in (record_identity below).
+            identity = [*catalogue_identity(r.name, r.title), "catalogue"] if r.title.strip() else [None] * 3
             if found:
                 conn.execute("UPDATE products SET description = ?, vendor = ?, category = ?, tags = ?,"
                              " price = ?, handle = ?, url = ?, image_url = ?, status = ?, stock = ?,"
-                             " catalogue_import_id = ?,"
+                             " catalogue_import_id = ?, title = coalesce(?, title), variant = CASE WHEN ?"
+                             " IS NULL THEN variant ELSE ? END, identity_from = coalesce(?, identity_from),"
                              " sku = coalesce(sku, ?) WHERE id = ?",
-                             values + [sku, found[0]])
+                             values + [identity[0], identity[2], identity[1], identity[2], sku, found[0]])
                 report.counts["products_updated"] += 1
             else:
                 conn.execute("INSERT INTO products (sku, name, name_key, description, vendor, category,"
-                             " tags, price, handle, url, image_url, status, stock, catalogue_import_id)"
-                             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                             [sku, r.name, key] + values)
+                             " tags, price, handle, url, image_url, status, stock, catalogue_import_id,"
+                             " title, variant, identity_from)"
+                             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                             [sku, r.name, key] + values + identity)
                 report.counts["products_new"] += 1
             if i % 500 == 0:
                 cancel.check()
                 progress(Progress(i, len(rows), f"{i:,} of {len(rows):,} products"))
+        record_identity(conn)
         if layout is MAPPED:
             remember_mapping(db, "catalogue", header, mapping)
         record_finish(conn, report)

@@ -97,6 +97,7 @@ class Layout:
     date_column_is_epoch: bool = False
     kind: str = "orders"              # 'orders' or 'reviews'
     guest_customer_ids: tuple[str, ...] = ()  # customer numbers that mean "no account" (a guest)
+    line_names_title_variant: bool = False    # a variant's line is named "title - variant"
 
     def missing_columns(self, mapping: ColumnMapping) -> list[str]:
         """Sentences naming the required columns this file of a known layout lacks."""
@@ -147,6 +148,7 @@ SHOPIFY = Layout(
     },
     signature=("Name", "Lineitem name|Line item name|Lineitem title|Line Item Name|Line: Name|Line: Title"),
     customer_kind="email",
+    line_names_title_variant=True,
     fill_down=("ordered_at", "customer_email", "customer_phone", "customer_name", "customer_first_name",
                "customer_last_name", "marketing_consent", "status", "cancelled_at", "currency"),
     cancelled_statuses=("voided", "refunded"),
@@ -210,6 +212,7 @@ WOOCOMMERCE = Layout(
     },
     signature=("Order Status|status", "Billing Email|billing_email|Billing Phone|billing_phone"),
     customer_kind="email",
+    line_names_title_variant=True,
     guest_customer_ids=("0",),   # a guest checkout: keyed by billing e-mail, else kept a guest
     cancelled_statuses=("cancelled", "wc-cancelled", "refunded", "wc-refunded", "failed",
                         "wc-failed", "trash"),

@@ -30,7 +30,8 @@ from engine.ingest.workbook import is_workbook, sheet_as_csv, sheet_names
 from engine.ingest.catalogue import CatalogueLayout, CatalogueMapping, detect_catalogue, import_catalogue
 from engine import contacts
 from engine.backup import automatic_backup, has_a_day_of_work
-from engine.db import name_key, transaction
+from engine.db import transaction
+from engine.products import name_key, record_identity, split_line_name
 from engine.jobs import CancelToken, Progress, ProgressCallback, no_progress
 from engine.ingest.layouts import (GENERIC, ColumnMapping, Layout, LAYOUTS, detect_headerless,
                             detect_layout)
@@ -259,6 +260,8 @@ class _OrderImport:
         if not report.counts["rows"]:
             raise ImportRefused("There are no rows under the header: nothing to import.", file=self.path.name)
         report.counts["orders"] = len(self.new_orders)
+        if report.counts["products_new"]:
+            record_identity(conn)   # a new name can make an earlier one a variant ("Tea - Assam")
         record_finish(conn, report)
 
     def _date_format(self, first_chunk: pd.Series) -> DateFormat:
@@ -599,7 +602,9 @@ class _OrderImport:
              for cid, r in zip(newest.index, newest.to_dict("records"))])
 
     def _product_ids(self, f: pd.DataFrame) -> pd.Series:
-        """Product row ids, by SKU when there is one, else by name; new products are added."""
+        """Product row ids, by SKU when there is one, else by name; new products are added, with their
+        title and variant when the layout names lines "title - variant" (else `run` records them
+        from the shop's names)."""
         codes, uniques = _factorize_pairs(f["sku"], f["pname"])
         new, ids = [], []
         for sku, pname in uniques:
@@ -608,13 +613,15 @@ class _OrderImport:
             if pid is None:
                 pid = self.next_id["products"]
                 self.next_id["products"] += 1
-                new.append((pid, sku or None, pname, key))
+                title, variant = split_line_name(pname) if self.layout.line_names_title_variant else (None, None)
+                new.append((pid, sku or None, pname, key, title, variant, title and "line name"))
                 if sku:
                     self.products_by_sku[sku] = pid
                 self.products_by_name.setdefault(key, pid)
             ids.append(pid)
         if new:
-            self.db.conn.executemany("INSERT INTO products (id, sku, name, name_key) VALUES (?, ?, ?, ?)", new)
+            self.db.conn.executemany("INSERT INTO products (id, sku, name, name_key, title, variant, identity_from)"
+                                     " VALUES (?, ?, ?, ?, ?, ?, ?)", new)
             self.report.counts["products_new"] += len(new)
         return pd.Series(np.asarray(ids, dtype=object)[codes], index=f.index)
 

@@ -87,7 +87,9 @@ LAST_ORDER = re.compile(r"\b(?:your|the) last (?:order|purchase|basket|visit|sho
                         r"\blast (?:one|order|purchase) (?:was|is) (?:a |an |the )?" + NAME, re.IGNORECASE)
 # "You buy {match} with {product}": bought in one order, which no evidence says.
 TOGETHER = re.compile(r"\byou (?:\w+ )?(?:buy|bought|order|ordered|picked up|got)\s+(?:the |your |a |an )?\{\w+\}\s+"
-                      r"(?:with|and|together with|alongside|plus)\s+(?:the |your |a |an )?\{\w+\}", re.IGNORECASE)
+                      r"(?:with|and|together with|alongside|plus)\s+(?:the |your |a |an )?\{\w+\}|"
+                      r"\byou (?:\w+ ){0,2}(?:buy|bought|order|ordered|picked up|got)\b[^.!?]*?\b(?:often|usually|always|typically) "
+                      r"(?:together )?with\s+(?:the |your |a |an )?\{\w+\}", re.IGNORECASE)
 OUR_PRODUCT = re.compile(r"\b(?:our|part of(?: our| the| your| a)?) \{(?:product|partner|match|contributor)\}",
                          re.IGNORECASE)
 CYCLE = re.compile(r"\b(due|overdue|usual|usually|regular|regularly|running low|run low|running out|run out|"
@@ -119,7 +121,8 @@ PROMPT_ECHO = re.compile(r"\b(discover|reorder|feature|interests|bought|before|l
                          r"bought_before|suggest|slots):|AI assistant|<\||\|>|[{}_]", re.IGNORECASE)
 SENTENCE = re.compile(r"[^.!?]+[.!?]*")
 # A product as the one who buys ("Your candy also bought whole milk") or as a person ("ice cream who buys").
-PRODUCT_BUYS = re.compile(NAME + r"\s+(?:(?:also|again|too|often|then|just|usually|always|has|have|had)\s+){0,2}"
+PRODUCT_BUYS = re.compile(NAME + r"\s+(?:(?:also|again|too|often|then|just|usually|always|has|have|had|likely|probably|"
+                          r"might|may|would|could|will)\s+){0,3}"
                           r"(?:bought|buys?|buying|picked|got|gets|takes?|took|taking|added|adds|chose|chooses|ordered|orders|"
                           r"ordering|purchased|purchases|likes?|loves?)\b", re.IGNORECASE)
 # Each figure sits in the claim it states: a count of days ago after a purchase ("bought it {ago}", "was {ago}"),
@@ -142,8 +145,8 @@ STATE_NOT_TIME = re.compile(r"\b(?:is|are|has been|have been|you have|it has|tha
 OFTEN_BUYERS = re.compile(r"\boften\b[^.!?]{0,25}\{buyers\}|\{buyers\}[^.!?]{0,12}\boften\b", re.IGNORECASE)
 YOUR_POPULAR = re.compile(r"\byour (?:most |best |top )?(?:popular|best[- ]?sell\w*|favourite)|\bpopular\s+\{",
                           re.IGNORECASE)
-PUSHES_PARTNER = re.compile(r"\b(another|try|get|grab|restock|reorder|order|add)\s+(your |a |an |the |some )?\{partner\}|"
-                            r"\{partner\}\s+again\b", re.IGNORECASE)
+PUSHES_PARTNER = re.compile(r"\b(another|try|get|grab|restock|reorder|order|add)\s+(your |a |an |the |some )?"
+                            r"\{(?:partner|match|contributor)\}|\{partner\}\s+again\b", re.IGNORECASE)
 # "Many customers also choose {partner}": the partner as the thing bought, the pick's place.
 TAKES_PARTNER = re.compile(r"\b(?:also|often|usually|then|too)\s+(?:choose|chooses|chose|pick|picks|picked(?: up)?|add|"
                            r"adds|added|take|takes|took|buy|buys|bought|get|gets|got)\s+(?:a |an |the |some )?\{partner\}",
@@ -159,7 +162,22 @@ BRINGS_TOGETHER = re.compile(r"\bbrings?\s+(?:the |your |a |an )?\{\w+\}\s+toget
 SPECIAL = re.compile(r"\b(?:unique|special|perfect|ideal) (?:way|combination|pairing|match|pair|duo)\b", re.IGNORECASE)
 PRODUCTS_FAVOURITE = re.compile(r"\{\w+\}'s (?:\w+ )?(?:favou?rites?|choice|pick)\b", re.IGNORECASE)
 # Written to the customer: "your customers" speaks to the shop.
-TO_THE_SHOP = re.compile(r"\byour (?:customers|shoppers|buyers|clients)\b", re.IGNORECASE)
+TO_THE_SHOP = re.compile(r"\byour (?:\{\w+\} )?(?:customers|shoppers|buyers|clients)\b", re.IGNORECASE)
+# "Based on your past orders" for a suggestion from popularity alone: nothing personal backs it.
+YOUR_HISTORY = re.compile(r"\b(?:based on|from|given|because of|after|looking at) (?:your|what you)\b[^.!?]{0,30}?"
+                          r"\b(?:orders?|purchases?|shopping|history|taste|bought|buy)\b|"
+                          r"\byour (?:past|previous|recent|earlier) (?:orders?|purchases?|shopping|visits?)\b", re.IGNORECASE)
+# "A recommendation from a loyal customer", "rated 5 stars": the evidence holds purchases, no one's word.
+SOMEONES_WORD = re.compile(r"\b(?:recommend(?:ed|ation)s? (?:by|from)|loyal customers?|reviews?|reviewers?|rated|ratings?|"
+                           r"stars?)\b", re.IGNORECASE)
+# Sentences the Quick model garbles past every claim: "You bought {match} about {product}", "so it was {ago}",
+# "you buy {product} before", "again before", "{ago} before", "bought it {product}".
+GARBLED = re.compile(NAME + r"\s+about\s+(?:the |your |a |an )?" + NAME + r"|\bso (?:it|that) (?:was|is)\s+\{(?:ago|last)\}|"
+                     r"^\s*\{product\}\s+(?:was|were)\s+\{(?:ago|last)\}|"
+                     r"\b(?:has|have) (?:also )?been (?:a |an |the |your )?" + NAME + r"|"
+                     r"\bwith (?:the |your )?" + NAME + r" (?:buyers|customers|shoppers|fans|owners)\b|"
+                     r"\byou (?:buy|order|get) (?:the |your |a |an )?" + NAME + r" before\b|\bagain before\b|"
+                     r"\{ago\} (?:before|again)\b|\b(?:bought|ordered|picked|got) it\s+" + NAME, re.IGNORECASE)
 PRODUCT_WHO = re.compile(NAME + r"\s+(who|whom)\b", re.IGNORECASE)
 # One product said to be another: "You bought {match}; it is {product}".
 PRODUCT_IS = re.compile(r"(?:\b(?:it|this|that)|" + NAME + r")\s+(?:is|are|was)\s+(?:a |an |the |your )?" + NAME,
@@ -177,6 +195,8 @@ FALSE_WORDING = [
     ((PRODUCTS_FAVOURITE,), "a product has no favourites"),
     ((BRINGS_TOGETHER, SPECIAL), "the evidence says who bought both, not that the pair is special"),
     ((TO_THE_SHOP,), "speaks to the shop, not to the customer"),
+    ((SOMEONES_WORD,), "the evidence is purchases, not anyone's recommendation or rating"),
+    ((GARBLED,), "garbled: not a sentence a person would send"),
 ]
 
 
@@ -197,6 +217,12 @@ def _nearest_name(sentence: str, at: int) -> str:
     """The name slot nearest to position `at` in the sentence; the recommended product when there is none."""
     found = [(abs(m.start() - at), m.group(0)) for m in re.finditer(r"\{(product|partner|contributor|match)\}", sentence)]
     return min(found)[1] if found else "{product}"
+
+
+def personal(ev: dict) -> bool:
+    """Does anything in the evidence come from the customer's own purchases?"""
+    return bool(slots.owned(ev) or ev.get("co_purchase") or ev.get("contributors") or ev.get("content_match")
+                or ev.get("affinity"))
 
 
 def claim_problems(t: str, ev: dict) -> list[str]:
@@ -221,6 +247,8 @@ def claim_problems(t: str, ev: dict) -> list[str]:
         once = not cycle or ev["reorder"]["times_bought"] < 2
         if once and (m := AGAIN.search(sentence)):
             out.append(f"'{m.group(0)}': the customer bought it once")
+        if not personal(ev) and (m := YOUR_HISTORY.search(sentence)):
+            out.append(f"'{m.group(0)}': nothing in the evidence comes from the customer's own purchases")
         if m := LAST_ORDER.search(sentence):
             out.append(f"'{m.group(0)}': the evidence does not say what their last order held")
         if (m := re.search(GROUP, sentence, re.I)) and not any(

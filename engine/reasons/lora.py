@@ -180,7 +180,7 @@ def train(db, preset: str = "quick", steps: int | None = None, progress=no_progr
         logging_steps=max(1, params["steps"] // 30), save_strategy="steps",
         save_steps=max(10, params["steps"] // 4), save_total_limit=2, report_to="none",
         train_sampling_strategy="group_by_length", remove_unused_columns=False,
-        use_cpu=device.kind == "cpu", bf16=device.bf16, dataloader_num_workers=0,
+        use_cpu=device.kind == "cpu", bf16=device.trains_in_bf16, dataloader_num_workers=0,
         disable_tqdm=True, seed=params["seed"])
     callback = JobCallback(progress, cancel)
     trainer = Trainer(model=model, args=args, train_dataset=dataset, data_collator=collator,

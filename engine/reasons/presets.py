@@ -11,9 +11,10 @@ PRESETS = {
 # Bundled model, whole job: a fixed part (data, loading, saving, converting for the fast engine) and a
 # part per training example. cpu, measured on 2 cores beside other jobs: the quick preset's 160
 # examples in 99 s (session 4), the standard preset's 2,400 in 880 s on Groceries and 751 s on Online
-# Retail (session 7). The others are guesses.
+# Retail (session 7); under bf16 autocast the same divided by the 1.35x measured on a quiet 2-core CPU
+# (`reason_bench.py --training`, session 9). The others are guesses.
 SECONDS_FIXED = {"cpu": 45, "mps": 30, "cuda": 20}
-SECONDS_PER_EXAMPLE = {"cpu": 0.33, "mps": 0.15, "cuda": 0.03}
+SECONDS_PER_EXAMPLE = {"cpu": 0.33, "cpu_bf16": 0.25, "mps": 0.15, "cuda": 0.03}
 
 
 def estimate_training_seconds(preset: str = "quick", steps: int | None = None, device=None) -> float:
@@ -22,4 +23,5 @@ def estimate_training_seconds(preset: str = "quick", steps: int | None = None, d
         from .device import detect_device   # loads torch
         device = detect_device()
     p = PRESETS[preset]
-    return SECONDS_FIXED[device.kind] + (steps or p["steps"]) * p["batch_size"] * SECONDS_PER_EXAMPLE[device.kind]
+    per_example = SECONDS_PER_EXAMPLE["cpu_bf16" if getattr(device, "cpu_bf16", False) else device.kind]
+    return SECONDS_FIXED[device.kind] + (steps or p["steps"]) * p["batch_size"] * per_example

@@ -44,14 +44,15 @@ FEATURE_PHRASES = {
         "{product} fits well with {contributor} from your past orders.",
         "Customers with {contributor} in their basket often look at {product} next.",
     ],
-    # The "range" phrasings hold for a shared category, vendor or tag; the checker keeps them from a shared word.
+    # The "range" phrasings hold for a shared category, vendor or tag; the checker keeps them from a shared word,
+    # which the others leave unnamed: "another Hand item", "a Stand piece" (a word of two names) read as nonsense.
     "content": [
         "{product} and the {match} you bought are both in our {match_on} range.",
         "You bought {match}; {product} is from the same {match_on} range.",
         "Since you picked {match}, have a look at {product}, also in our {match_on} range.",
-        "Another {match_on} item for you, like your {match}: {product}.",
-        "You bought {match}, so you may like {product}, another {match_on} item.",
-        "Like the {match} you bought, {product} is a {match_on} piece too.",
+        "Since you bought {match}, you might like {product}.",
+        "You bought {match}, so {product} may catch your eye.",
+        "Picked for you after your {match}: {product}.",
     ],
     "affinity": [
         "You often shop for {label}, and {product} is one of them.",

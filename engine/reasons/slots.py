@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from engine.products import base_name
+from engine.evidence import title_of
 
 from . import numbers
 from .numbers import days, pct, price
@@ -27,14 +27,11 @@ LABEL_SLOTS = ("phrase", "label", "match_on", "category", "vendor", "tag")
 FIGURES = ("share", "partner_buyers", "times", "every", "due", "last", "ago", "buyers", "label_share", "price")
 
 
-def display_name(name: str) -> str:
-    """The product's name as a sentence says it: variant and offer suffixes dropped (engine/products.py
-    base_name), shouting softened.
-
-    "Facial Hair Removal Kit - 1 Pcs" -> "Facial Hair Removal Kit"; "Hair Dye / Dark Brown" -> "Hair Dye";
-    "JUMBO BAG RED RETROSPOT" -> "Jumbo Bag Red Retrospot". The export keeps the full name.
-    """
-    out = base_name(name)
+def display_name(title: str) -> str:
+    """A product's title (engine/evidence.py title_of: no variant or offer) as a sentence says it,
+    shouting softened: "JUMBO BAG RED RETROSPOT" -> "Jumbo Bag Red Retrospot", without a full stop
+    of its own ("LUNCH BAG BLACK SKULL." would end a sentence in its middle). The export keeps the full name."""
+    out = title.rstrip(" .")
     letters = [c for c in out if c.isalpha()]
     if letters and sum(c.isupper() for c in letters) / len(letters) > 0.8:
         out = " ".join(w[:1] + w[1:].lower() if w[:1].isalpha() else w.capitalize() for w in out.split())
@@ -77,16 +74,16 @@ def owned(ev: dict) -> bool:
     return ev.get("kind") == "reorder" or bool(ev.get("reorder"))
 
 
-def contributor_names(ev: dict) -> list[str]:
+def contributors(ev: dict) -> list[dict]:
     """The customer's purchases behind the pick, other than the product itself."""
     own = ev.get("product", {}).get("name")
-    return [c["name"] for c in ev.get("contributors") or [] if c.get("name") and c["name"] != own]
+    return [c for c in ev.get("contributors") or [] if c.get("name") and c["name"] != own]
 
 
 def values(ev: dict) -> dict[str, str]:
     """{slot: how the reason writes it} for every slot this evidence can fill."""
     p = ev.get("product", {})
-    out = {"product": display_name(p.get("name") or "this product")}
+    out = {"product": display_name(title_of(p) or "this product")}
     if p.get("category"):
         out["category"] = p["category"].split(">")[-1].strip()   # "Apparel > Clothing > Swimwear": Swimwear
     if p.get("vendor"):
@@ -106,14 +103,14 @@ def values(ev: dict) -> dict[str, str]:
         if b.get("days_since_last") is not None:
             out["ago"] = _ago(b["days_since_last"])
     if c := ev.get("co_purchase"):
-        out.update(partner=display_name(c["with_name"]), share=pct(c["confidence"]),
+        out.update(partner=display_name(title_of(c, "with_")), share=pct(c["confidence"]),
                    partner_buyers=f"{c['customers_with']:,} customers")
-    if names := contributor_names(ev):
-        out["contributor"] = display_name(names[0])
+    if behind := contributors(ev):
+        out["contributor"] = display_name(title_of(behind[0]))
     if a := ev.get("affinity"):
         out.update(label=a["label"], label_share=pct(a["share"]))
     if m := ev.get("content_match"):
-        out.update(match=display_name(m["name"]), match_on=m["value"])
+        out.update(match=display_name(title_of(m)), match_on=m["value"])
     if (pop := ev.get("popularity")) and pop.get("customers", 0) >= 2:
         out["buyers"] = f"{pop['customers']:,} customers"
     return out
@@ -144,13 +141,14 @@ def surfaces(ev: dict, vals: dict[str, str]) -> list[tuple[str, str]]:
     names = []
     p = ev.get("product", {})
     if p.get("name"):
-        names += [("product", p["name"]), ("product", vals["product"])]
+        names += [("product", p["name"]), ("product", title_of(p)), ("product", vals["product"])]
     if c := ev.get("co_purchase"):
-        names += [("partner", c["with_name"]), ("partner", vals["partner"])]
-    for n in contributor_names(ev):
-        names += [("contributor", n), ("contributor", display_name(n))]
+        names += [("partner", c["with_name"]), ("partner", title_of(c, "with_")), ("partner", vals["partner"])]
+    for n in contributors(ev):
+        names += [("contributor", n["name"]), ("contributor", title_of(n)),
+                  ("contributor", display_name(title_of(n)))]
     if m := ev.get("content_match"):
-        names += [("match", m["name"]), ("match", vals["match"])]
+        names += [("match", m["name"]), ("match", title_of(m)), ("match", vals["match"])]
     seen = set()
     for slot, name in sorted(names, key=lambda x: -len(x[1])):
         if name.casefold() not in seen:

@@ -31,7 +31,9 @@ def recommendations(db, run_id: int | None = None, ids: list[int] | None = None)
 
 
 def catalogue_names(db) -> frozenset[str]:
-    return frozenset(r[0] for r in db.execute("SELECT name FROM products").fetchall())
+    """Every name and title of the shop's products: a reason may cite a product either way."""
+    return frozenset(r[0] for r in db.execute("SELECT name FROM products UNION SELECT title FROM products"
+                                              " WHERE title IS NOT NULL").fetchall())
 
 
 def save_reasons(db, rows: list[dict]) -> None:

@@ -23,7 +23,7 @@ from ..db import transaction
 from ..exclusions import excluded_products
 from ..interests import interest_tags
 from ..jobs import Progress, Refused, no_progress
-from ..products import load_products
+from ..products import load_products, load_titles
 from ..reasons.store import carry_reviews
 from . import data as D
 from .bundles import find_bundles
@@ -189,9 +189,10 @@ def up_to_date_run(db, limit: int = 10) -> int | None:
 
 
 def bundles(db, min_support: int | None = None, limit: int = 50) -> list[dict]:
-    """Frequently bought together sets, with product names."""
-    names = dict(db.execute("SELECT id, name FROM products").fetchall())
+    """Frequently bought together sets, with their products' titles (a set counts each product with all
+    its variants)."""
+    titles = load_titles(db)
     out = find_bundles(db, min_support, limit)
     for b in out:
-        b["names"] = [names.get(p) for p in b["products"]]
+        b["names"] = [titles.get(p) for p in b["products"]]
     return out

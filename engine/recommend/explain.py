@@ -44,7 +44,8 @@ class EvidenceBuilder:
         self.rank = 1 + np.searchsorted(-sorted_desc, -self.buyers, side="left")
         self.n_customers = data.n_users
         self.labels = {pid: labels(f) for pid, f in products.items()}
-        self.words = {pid: name_words(f["name"]) for pid, f in products.items()}
+        # Words of the title: a variant's colour or size says nothing about what the product is.
+        self.words = {pid: name_words(f["title"]) for pid, f in products.items()}
         word_df = Counter(w for ws in self.words.values() for w in ws)
         # Rarest first: "retrospot" says more than "holder".
         self.rare_words = {pid: sorted((w for w in ws if 2 <= word_df[w] <= max(2, RARE_WORD_SHARE * len(products))),
@@ -87,6 +88,7 @@ class EvidenceBuilder:
         n = self.n_customers
         pa = self.products.get(int(self.data.item_ids[a]), {})
         return {"with_product_id": int(self.data.item_ids[a]), "with_name": pa.get("name"),
+                "with_title": pa.get("title"),
                 "customers_with": int(self.buyers[a]), "customers_both": both,
                 "confidence": conf, "support": both / n,
                 "lift": float(conf / (self.buyers[item] / n))}
@@ -115,15 +117,13 @@ class EvidenceBuilder:
         out = []
         for item, score in recs:
             pid = int(self.data.item_ids[item])
-            facts = self.products.get(pid, {"id": pid, "name": f"product {pid}"})
+            facts = self.products.get(pid, {"id": pid, "name": f"product {pid}", "title": f"product {pid}"})
             contrib = model.explain(user, item, score=score) if user is not None else []
             ev = {
                 "kind": "reorder" if item in days else "discover",
                 "model": self.model_name, "score": float(score), "as_of": day_iso(self.as_of),
                 "product": facts,
-                "contributors": [{"product_id": int(self.data.item_ids[j]),
-                                  "name": self.products.get(int(self.data.item_ids[j]), {}).get("name"),
-                                  "weight": float(w)} for j, w in contrib],
+                "contributors": [self.contributor(int(self.data.item_ids[j]), w) for j, w in contrib],
                 "co_purchase": self.co_purchase(user_items, item, [j for j, _ in contrib]),
                 "reorder": cycle(days.get(item, []), self.as_of, self.item_gap[item],
                                  bool(self.consumable[item])),
@@ -139,6 +139,10 @@ class EvidenceBuilder:
             out.append(ev)
         return out
 
+    def contributor(self, pid: int, weight: float) -> dict:
+        facts = self.products.get(pid, {})
+        return {"product_id": pid, "name": facts.get("name"), "title": facts.get("title"), "weight": float(weight)}
+
     def attributes(self, pid: int) -> list[tuple[str, str]]:
         """The product's (attribute, value) pairs, most specific first."""
         f = self.products.get(pid, {})
@@ -150,7 +154,8 @@ class EvidenceBuilder:
         for key in self.attributes(pid):
             other = next((p for p in owned_by_attribute.get(key, ()) if p != pid), None)
             if other is not None:
-                return {"product_id": other, "name": self.products[other]["name"], "attribute": key[0],
+                return {"product_id": other, "name": self.products[other]["name"],
+                        "title": self.products[other]["title"], "attribute": key[0],
                         "value": key[1].title() if key[0] == "word" else key[1]}
         return None
 
