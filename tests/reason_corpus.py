@@ -252,6 +252,16 @@ WRONG = [
     (ev("bottled water", partner="flour", customers_with=142, share=0.28),
      "Based on your past orders, flour might have ordered bottled water too."),
     (ev("bottled water", partner="sugar", customers_with=257, share=0.30), "Bottled water pairs nicely with sugar buyers."),
+    # The Online Retail Quick audit after the explore merge (session 9).
+    (ev("HAND WARMER BABUSHKA DESIGN", last="2011-09-23", since=77, match=("HAND WARMER RED RETROSPOT", "Hand")),
+     "You bought Hand Warmer Red Retrospot, so Hand Warmer Babushka Design is Hand."),
+    (ev("MINI CAKE STAND  HANGING STRAWBERY", last="2011-03-14", since=270,
+        match=("MINI CAKE STAND WITH HANGING CAKES", "Stand")),
+     "You bought Mini Cake Stand With Hanging Cakes, and it Stand you picked Mini Cake Stand Hanging Strawbery."),
+    (ev("PARTY BUNTING", partner="STRAWBERRY BATH SPONGE", customers_with=5, share=0.4),
+     "You have ordered Strawberry Bath Sponge for Party Bunting."),
+    (ev("WHITE HANGING HEART T-LIGHT HOLDER", match=("ROTATING SILVER ANGELS T-LIGHT HLDR", "Light")),
+     "White Hanging Heart T-light Holder has been bought Rotating Silver Angels T-light Hldr."),
     # Numbers not in the evidence at all.
     (MILK, "45% of customers who bought sugar also bought whole milk."),
     (STRINGS, "These strings cost only 9.99 this week: Elixir Nanoweb Strings 10-46."),
