@@ -262,6 +262,8 @@ WRONG = [
      "You have ordered Strawberry Bath Sponge for Party Bunting."),
     (ev("WHITE HANGING HEART T-LIGHT HOLDER", match=("ROTATING SILVER ANGELS T-LIGHT HLDR", "Light")),
      "White Hanging Heart T-light Holder has been bought Rotating Silver Angels T-light Hldr."),
+    (ev("bottled water", partner="pastry", customers_with=692, share=0.25),
+     "People who buy pastry also buy it (bottled water) (25% of them)."),
     # Numbers not in the evidence at all.
     (MILK, "45% of customers who bought sugar also bought whole milk."),
     (STRINGS, "These strings cost only 9.99 this week: Elixir Nanoweb Strings 10-46."),

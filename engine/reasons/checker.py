@@ -176,7 +176,7 @@ GARBLED = re.compile(NAME + r"\s+about\s+(?:the |your |a |an )?" + NAME + r"|\bs
                      r"^\s*\{product\}\s+(?:was|were)\s+\{(?:ago|last)\}|"
                      r"\b(?:has|have) (?:also )?been (?:a |an |the |your )?" + NAME + r"|"
                      r"\bwith (?:the |your )?" + NAME + r" (?:buyers|customers|shoppers|fans|owners)\b|"
-                     r"\b(?:is|are) (?:a |an )?\{match_on\}\s*[.!?]|\bit \{match_on\}|"
+                     r"\b(?:is|are) (?:a |an )?\{match_on\}\s*[.!?]|\bit \{match_on\}|\bit \(" + NAME + r"\)|"
                      r"\{(?:partner|match|contributor)\}\s+for\s+(?:the |your |a |an )?\{product\}|"
                      r"\bbeen (?:bought|ordered|picked up|purchased)\s+(?:the |a |an |your )?" + NAME + r"|"
                      r"\byou (?:buy|order|get) (?:the |your |a |an )?" + NAME + r" before\b|\bagain before\b|"
