@@ -264,6 +264,16 @@ WRONG = [
      "White Hanging Heart T-light Holder has been bought Rotating Silver Angels T-light Hldr."),
     (ev("bottled water", partner="pastry", customers_with=692, share=0.25),
      "People who buy pastry also buy it (bottled water) (25% of them)."),
+    # The same Quick model writing again for the same suggestions, after the checker learnt the four above.
+    (ev("HAND WARMER BABUSHKA DESIGN", last="2011-09-23", since=77, match=("HAND WARMER RED RETROSPOT", "Hand")),
+     "You bought Hand Warmer Red Retrospot, so Hand Warmer Babushka Design is about Hand."),
+    (ev("MINI CAKE STAND  HANGING STRAWBERY", last="2011-03-14", since=270,
+        match=("MINI CAKE STAND WITH HANGING CAKES", "Stand")),
+     "Mini Cake Stand With Hanging Cakes: Mini Cake Stand Hanging Strawbery again."),
+    (ev("PARTY BUNTING", partner="PINK DRAWER KNOB ACRYLIC EDWARDIAN", customers_with=7, share=0.29),
+     "You buy Pink Drawer Knob Acrylic Edwardian too Party Bunting?"),
+    (ev("WHITE HANGING HEART T-LIGHT HOLDER", match=("ROTATING SILVER ANGELS T-LIGHT HLDR", "Light")),
+     "White Hanging Heart T-light Holder is about Rotating Silver Angels T-light Hldr."),
     # Numbers not in the evidence at all.
     (MILK, "45% of customers who bought sugar also bought whole milk."),
     (STRINGS, "These strings cost only 9.99 this week: Elixir Nanoweb Strings 10-46."),

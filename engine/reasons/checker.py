@@ -179,6 +179,8 @@ GARBLED = re.compile(NAME + r"\s+about\s+(?:the |your |a |an )?" + NAME + r"|\bs
                      r"\b(?:is|are) (?:a |an )?\{match_on\}\s*[.!?]|\bit \{match_on\}|\bit \(" + NAME + r"\)|"
                      r"\{(?:partner|match|contributor)\}\s+for\s+(?:the |your |a |an )?\{product\}|"
                      r"\bbeen (?:bought|ordered|picked up|purchased)\s+(?:the |a |an |your )?" + NAME + r"|"
+                     r"\b(?:is|are) about (?:the |your |a |an )?\{(?:match_on|match|partner|contributor)\}|"
+                     r"\{(?:match|partner|contributor)\}\s*:\s*\{product\}\s+again\b|" + NAME + r"\s+too\s+" + NAME + r"|"
                      r"\byou (?:buy|order|get) (?:the |your |a |an )?" + NAME + r" before\b|\bagain before\b|"
                      r"\{ago\} (?:before|again)\b|\b(?:bought|ordered|picked|got) it\s+" + NAME, re.IGNORECASE)
 PRODUCT_WHO = re.compile(NAME + r"\s+(who|whom)\b", re.IGNORECASE)
