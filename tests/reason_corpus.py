@@ -274,6 +274,8 @@ WRONG = [
      "You buy Pink Drawer Knob Acrylic Edwardian too Party Bunting?"),
     (ev("WHITE HANGING HEART T-LIGHT HOLDER", match=("ROTATING SILVER ANGELS T-LIGHT HLDR", "Light")),
      "White Hanging Heart T-light Holder is about Rotating Silver Angels T-light Hldr."),
+    # The Quick preset at 80 steps on Online Retail.
+    (HOLDER, "White Hanging Heart T-light Holder has been bought by 56 customers, the highest in the market."),
     # Numbers not in the evidence at all.
     (MILK, "45% of customers who bought sugar also bought whole milk."),
     (STRINGS, "These strings cost only 9.99 this week: Elixir Nanoweb Strings 10-46."),

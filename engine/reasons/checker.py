@@ -183,6 +183,9 @@ GARBLED = re.compile(NAME + r"\s+about\s+(?:the |your |a |an )?" + NAME + r"|\bs
                      r"\{(?:match|partner|contributor)\}\s*:\s*\{product\}\s+again\b|" + NAME + r"\s+too\s+" + NAME + r"|"
                      r"\byou (?:buy|order|get) (?:the |your |a |an )?" + NAME + r" before\b|\bagain before\b|"
                      r"\{ago\} (?:before|again)\b|\b(?:bought|ordered|picked|got) it\s+" + NAME, re.IGNORECASE)
+# "The highest in the market", "number one": the evidence counts this shop's customers, nothing beyond it.
+BEYOND_THE_SHOP = re.compile(r"\b(?:in the (?:market|world|country|town|area|industry)|the highest|number one|no\. ?1|"
+                             r"best[- ]rated|award[- ]winning)\b|#1\b", re.IGNORECASE)
 PRODUCT_WHO = re.compile(NAME + r"\s+(who|whom)\b", re.IGNORECASE)
 # One product said to be another: "You bought {match}; it is {product}".
 PRODUCT_IS = re.compile(r"(?:\b(?:it|this|that)|" + NAME + r")\s+(?:is|are|was)\s+(?:a |an |the |your )?" + NAME,
@@ -202,6 +205,7 @@ FALSE_WORDING = [
     ((TO_THE_SHOP,), "speaks to the shop, not to the customer"),
     ((SOMEONES_WORD,), "the evidence is purchases, not anyone's recommendation or rating"),
     ((GARBLED,), "garbled: not a sentence a person would send"),
+    ((BEYOND_THE_SHOP,), "the evidence counts this shop's customers, nothing beyond it"),
 ]
 
 
