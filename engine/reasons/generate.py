@@ -125,7 +125,12 @@ def decode(model, prefix: torch.Tensor | None, ids, mask, candidates: int, max_n
     return result
 
 
-def sample(gen: Generator, prompts: list[str], candidates: int = 2, batch_size: int = 48,
+# Prompts per batch. The fast engine writes 8% more reasons a second in batches of 96 than of 48 on 2 cores
+# (Online Retail, Standard adapter, session 9); the torch loop keeps 48, where its cache was measured.
+BATCH = {True: 96, False: 48}
+
+
+def sample(gen: Generator, prompts: list[str], candidates: int = 2, batch_size: int | None = None,
            max_new_tokens: int = 48, temperature: float = 0.8, top_k: int = 40, top_p: float = 0.95,
            progress=no_progress, cancel: CancelToken | None = None, seed: int = 0,
            shared: str = "") -> list[list[str]]:
@@ -134,6 +139,7 @@ def sample(gen: Generator, prompts: list[str], candidates: int = 2, batch_size: 
     `shared` is the text every prompt starts with (read once); prompts are given without it.
     """
     tok = gen.tok
+    batch_size = batch_size or BATCH[gen.fast]
     stop = list(dict.fromkeys([tok.convert_tokens_to_ids("<|im_end|>"), tok.eos_token_id]))
     prefix = tok(shared, add_special_tokens=False)["input_ids"]
     if gen.fast:
