@@ -59,8 +59,9 @@ def detect_device() -> DeviceInfo:
 
 def cpu_has_bf16(cpuinfo: str = "/proc/cpuinfo") -> bool:
     """Does the processor multiply bf16 matrices in hardware (AVX-512 BF16 or AMX)? Then autocast to
-    bf16 makes a LoRA step 1.3-1.6x faster (benchmarks/reason_results.md); without those units bf16 is
-    emulated and slower than fp32. Linux names them in /proc/cpuinfo; elsewhere we do not guess."""
+    bf16 makes a LoRA step 1.35x faster on 2 cores (benchmarks/reason_results.md, session 9); without those
+    units bf16 would be emulated (not measured), so training stays fp32. Linux names them in /proc/cpuinfo;
+    elsewhere we do not guess."""
     try:
         with open(cpuinfo) as f:
             flags = next((line for line in f if line.startswith("flags")), "").split()
