@@ -83,26 +83,24 @@ def per_user_metrics(recs: np.ndarray, targets: list[np.ndarray], histories: lis
     return m
 
 
-def bootstrap_ci(values: np.ndarray, n: int = 1000, seed: int = 0) -> tuple[float, float]:
+def bootstrap_ci(values: np.ndarray, n: int = 1000, seed: int = 0, level: float = 0.95) -> tuple[float, float]:
+    """The `level` bootstrap interval of the mean, resampling the customers that have a value."""
     v = values[~np.isnan(values)]
     if len(v) == 0:
         return (float("nan"), float("nan"))
     rng = np.random.default_rng(seed)
     means = v[rng.integers(0, len(v), size=(n, len(v)))].mean(axis=1)
-    return float(np.percentile(means, 2.5)), float(np.percentile(means, 97.5))
+    tail = 100 * (1 - level) / 2
+    return float(np.percentile(means, tail)), float(np.percentile(means, 100 - tail))
 
 
 def paired_diff_ci(a: np.ndarray, b: np.ndarray, n: int = 1000, seed: int = 0, level: float = 0.95
                    ) -> tuple[float, float, float]:
     """(mean of a - b, and its `level` bootstrap interval), resampling customers with both values."""
     d = a - b
+    lo, hi = bootstrap_ci(d, n, seed, level)
     d = d[~np.isnan(d)]
-    if len(d) == 0:
-        return (float("nan"), float("nan"), float("nan"))
-    rng = np.random.default_rng(seed)
-    means = d[rng.integers(0, len(d), size=(n, len(d)))].mean(axis=1)
-    tail = 100 * (1 - level) / 2
-    return float(d.mean()), float(np.percentile(means, tail)), float(np.percentile(means, 100 - tail))
+    return (float(d.mean()) if len(d) else float("nan"), lo, hi)
 
 
 def evaluate(model, train: Interactions, targets: dict[int, np.ndarray], ks=KS,
