@@ -237,6 +237,7 @@ def test_cancel_during_generation_writes_nothing(demo):
 def test_cancel_keeps_finished_chunks_and_the_next_run_goes_on(demo, monkeypatch):
     from engine.reasons import generate
     monkeypatch.setattr(generate, "SAVE_EVERY", 16)
+    monkeypatch.setattr(generate, "RETRY_POOL", 16)   # the random model fails every first try
     token = CancelToken()
 
     def cancel_in_second_chunk(p):
@@ -248,6 +249,26 @@ def test_cancel_keeps_finished_chunks_and_the_next_run_goes_on(demo, monkeypatch
     out = generate_reasons(demo, candidates=1, missing_only=True)
     assert out["reasons"] == 40 - 16
     assert demo.execute("SELECT count(DISTINCT recommendation_id), count(*) FROM reasons").fetchone() == (40, 40)
+
+
+def test_second_tries_are_pooled_across_saved_groups(demo, monkeypatch):
+    """A random model fails every first try: its retries wait until RETRY_POOL of them can share one
+    second round (a handful of prompts costs nearly a full batch), and the last ones go at the end."""
+    from engine.reasons import generate
+    monkeypatch.setattr(generate, "SAVE_EVERY", 8)
+    monkeypatch.setattr(generate, "RETRY_POOL", 16)
+    calls = []
+    real_sample = generate.sample
+
+    def counted(gen, prompts, candidates, **kw):
+        calls.append((len(prompts), candidates))
+        return real_sample(gen, prompts, candidates, **kw)
+    monkeypatch.setattr(generate, "sample", counted)
+    out = generate_reasons(demo, candidates=1, retry_candidates=3)
+    assert [n for n, c in calls if c == 1] == [8] * 5
+    assert [n for n, c in calls if c == 3] == [16, 16, 8]
+    assert out["reasons"] == 40 and out["second_round"] == 40
+    assert demo.execute("SELECT count(DISTINCT recommendation_id) FROM reasons").fetchone()[0] == 40
 
 
 def test_missing_model_names_the_fix(monkeypatch, tmp_path):
