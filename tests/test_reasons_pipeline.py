@@ -271,6 +271,20 @@ def test_second_tries_are_pooled_across_saved_groups(demo, monkeypatch):
     assert demo.execute("SELECT count(DISTINCT recommendation_id) FROM reasons").fetchone()[0] == 40
 
 
+def test_batches_hold_prompts_of_about_one_length_within_windows(demo, tiny_model):
+    from engine.reasons import generate, prompt
+    tok = model.load_tokenizer(tiny_model)
+    recs = store.recommendations(demo)
+    length = {r["id"]: len(tok(prompt.user_part(r["evidence"]), add_special_tokens=False)["input_ids"]) for r in recs}
+    assert len(set(length.values())) > 1   # else there is nothing to sort
+    out = generate.by_prompt_length(tok, recs, window=16)
+    assert sorted(r["id"] for r in out) == [r["id"] for r in recs]
+    for start in range(0, len(recs), 16):
+        window = out[start:start + 16]
+        assert {r["id"] for r in window} == {r["id"] for r in recs[start:start + 16]}   # no run-long sort
+        assert [length[r["id"]] for r in window] == sorted(length[r["id"]] for r in window)
+
+
 def test_missing_model_names_the_fix(monkeypatch, tmp_path):
     import importlib.util
     monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)

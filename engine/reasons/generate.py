@@ -229,10 +229,25 @@ def write(gen: Generator, recs: list[dict], catalogue, candidates: int = 1, retr
 
 SAVE_EVERY = 96      # reasons saved together: a cancel or a crash keeps every saved group, and
                      # the Customers view shows them as they come
+SORT_WINDOW = 1536   # recommendations reordered by prompt length together (module doc of `by_prompt_length`)
 RETRY_POOL = 32      # recommendations whose first candidate failed wait until this many share one
                      # second round (x3 candidates: one full batch). Sampling a handful of prompts costs
                      # nearly what a full batch does: retried group by group, 42 of 960 reasons took a
                      # quarter of the run (25 s of 108, Online Retail, session 10).
+
+
+def by_prompt_length(tok, recs: list[dict], window: int = SORT_WINDOW) -> list[dict]:
+    """The recommendations reordered so that each batch holds prompts of about one length.
+
+    A batch is padded to its longest prompt: batches of prompts as they come wrote 576 Online Retail
+    reasons in 50 s, sorted by length in 39 s (session 10). Sorting happens within windows, not over
+    the whole run: sorted throughout, the short prompts would all come first and the rate (and the
+    ETA the owner reads) would fall as the run goes on."""
+    lengths = [len(ids) for ids in tok([prompt.user_part(r["evidence"]) for r in recs],
+                                       add_special_tokens=False)["input_ids"]]
+    order = [i for start in range(0, len(recs), window)
+             for i in sorted(range(start, min(start + window, len(recs))), key=lengths.__getitem__)]
+    return [recs[i] for i in order]
 
 
 def generate_reasons(db, run_id: int | None = None, progress=no_progress, cancel: CancelToken | None = None,
@@ -254,8 +269,9 @@ def generate_reasons(db, run_id: int | None = None, progress=no_progress, cancel
         return {"reasons": 0, "templates": 0}
     progress(Progress(0, None, "Loading the model (about half a minute)"))   # no fraction: a busy bar, not an empty one
     gen = generator or load_generator(db, data)
-    catalogue = store.catalogue_names(db)
     t0, saved, templates, second_round = time.perf_counter(), 0, 0, 0
+    recs = by_prompt_length(gen.tok, recs)
+    catalogue = store.catalogue_names(db)
 
     def rate() -> float | None:
         seconds = time.perf_counter() - t0
