@@ -277,7 +277,7 @@ def test_a_reason_with_the_full_or_the_short_name_is_read_the_same():
 
 def test_model_written_means_unlike_every_silver_phrasing():
     assert silver.is_template("You might enjoy Elixir Nanoweb Strings 10-46.", EV)
-    assert silver.is_template("Many Fender Stratocaster buyers also choose Elixir Nanoweb Strings 10-46.", EV)
+    assert silver.is_template("Many customers who buy Fender Stratocaster also choose Elixir Nanoweb Strings 10-46.", EV)
     assert not silver.is_template("Fender Stratocaster players pick Elixir Nanoweb Strings 10-46 too.", EV)
 
 
@@ -305,3 +305,18 @@ def test_a_name_in_a_sentence_has_no_full_stop_of_its_own():
     from engine.reasons.slots import display_name
     assert display_name("LUNCH BAG  BLACK SKULL.") == "Lunch Bag Black Skull"
     assert display_name("Tea - Earl Grey") == "Tea - Earl Grey"
+
+
+def test_one_day_is_said_in_the_singular():
+    """An audit found "Your usual whole milk is due in 1 days." (Groceries, session 10)."""
+    ev = evidence.decode(evidence.encode({
+        "kind": "reorder", "product": {"name": "whole milk"},
+        "reorder": {"times_bought": 5, "typical_days_between": 1.2, "last_bought": "2024-03-01",
+                    "days_since_last": 0, "due_in_days": 1.0, "timing": "due"}}))
+    vals = slots.values(ev)
+    assert vals["due"] == "due in 1 day" and vals["every"] == "every day"
+    for text in ("Your usual whole milk is due in 1 day.", "You buy whole milk every day, and it is due in 1 day."):
+        assert check(text, ev, CATALOGUE).ok, check(text, ev, CATALOGUE)
+    assert slots.fill("You buy {product} {every}; it is {due}.", ev) == "You buy whole milk every day; it is due in 1 day."
+    late = dict(ev, reorder=dict(ev["reorder"], due_in_days=-1.0))
+    assert slots.values(late)["due"] == "1 day overdue"

@@ -14,14 +14,16 @@ import random
 from . import slots
 from .checker import check
 
+# The product is rarely the subject of a verb: many names are plural ("rolls/buns", "other vegetables"), and
+# "Rolls/buns pairs nicely with..." was most of Groceries' awkward reasons (session 10 audit).
 FEATURE_PHRASES = {
     "reorder": [
         "You have bought {product} {times}, {every}, so a refill may be due.",
         "Running low? You usually pick up {product} {every}.",
         "Time to restock {product}: your last one was {ago}.",
         "Your last {product} was {ago}, and you tend to buy it {every}.",
-        "Your usual {product} is {due}.",
-        "Based on your past orders, {product} is {due}.",
+        "Your usual {product}: {due}.",
+        "From your past orders: {product}, {due}.",
         "You reorder {product} roughly {every}, so we saved you a reminder.",
         "You have ordered {product} {times} so far, about {every}.",
         "{product} again? You buy it about {every}, and it is {due}.",
@@ -30,9 +32,9 @@ FEATURE_PHRASES = {
         "{share} of customers who bought {partner} also picked up {product}.",
         "Goes well with your {partner}: {share} of the {partner_buyers} who bought it also got {product}.",
         "People who buy {partner} often add {product} too ({share} of them).",
-        "Since you have {partner}, {product} is a popular pairing.",
-        "Many {partner} buyers also choose {product}.",
-        "{product} pairs nicely with the {partner} you bought.",
+        "{product}: a popular pairing with the {partner} you bought.",
+        "Many customers who buy {partner} also choose {product}.",
+        "{product}, to go with the {partner} you bought.",
         "Out of {partner_buyers} who bought {partner}, {share} also bought {product}.",
         "Customers who buy {partner} often take {product} home too.",
     ],
@@ -41,21 +43,21 @@ FEATURE_PHRASES = {
         "You bought {contributor}; {product} is a natural next step.",
         "{product}: picked for you after your purchase of {contributor}.",
         "If {contributor} worked for you, try {product}.",
-        "{product} fits well with {contributor} from your past orders.",
+        "{product}, to go with {contributor} from your past orders.",
         "Customers with {contributor} in their basket often look at {product} next.",
     ],
     # The "range" phrasings hold for a shared category, vendor or tag; the checker keeps them from a shared word,
     # which the others leave unnamed: "another Hand item", "a Stand piece" (a word of two names) read as nonsense.
     "content": [
         "{product} and the {match} you bought are both in our {match_on} range.",
-        "You bought {match}; {product} is from the same {match_on} range.",
+        "You bought {match}; here is {product}, from the same {match_on} range.",
         "Since you picked {match}, have a look at {product}, also in our {match_on} range.",
         "Since you bought {match}, you might like {product}.",
         "You bought {match}, so {product} may catch your eye.",
         "Picked for you after your {match}: {product}.",
     ],
     "affinity": [
-        "You often shop for {label}, and {product} is one of them.",
+        "You often shop for {label}; here is one more: {product}.",
         "{label_share} of your items are {label}, so {product} should suit you.",
         "{product}, a pick from {label}, a favourite of yours.",
         "Since you love {label}, have a look at {product}.",
@@ -70,9 +72,9 @@ FEATURE_PHRASES = {
         "Liked your {product}? You bought it {ago}.",
     ],
     "popularity": [
-        "{product} has been bought by {buyers} so far.",
+        "{buyers} have bought {product} so far.",
         "{buyers} have already picked up {product}.",
-        "{product} is one of our most popular items.",
+        "One of our most popular items: {product}.",
         "A shop favourite: {buyers} have bought {product}.",
         "Popular with our customers: {product}, bought by {buyers}.",
     ],

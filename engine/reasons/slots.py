@@ -57,9 +57,18 @@ def _ago(n: int) -> str:
     return "today" if n == 0 else "yesterday" if n == 1 else f"{n} days ago"
 
 
+def _n_days(x: float) -> str:
+    """'1 day', '12 days' (a reason read "due in 1 days")."""
+    d = days(x)
+    return f"{d} day" if d == "1" else f"{d} days"
+
+
 def _due(due: float) -> str:
-    d = days(due)
-    return f"due in {d} days" if round(due) > 0 else f"{d} days overdue" if round(due) < 0 else "due about now"
+    return f"due in {_n_days(due)}" if round(due) > 0 else f"{_n_days(due)} overdue" if round(due) < 0 else "due about now"
+
+
+def _every(gap: float) -> str:
+    return "every day" if days(gap) == "1" else f"every {days(gap)} days"
 
 
 def has_cycle(ev: dict) -> bool:
@@ -96,7 +105,7 @@ def values(ev: dict) -> dict[str, str]:
         out["phrase"] = phrase
     if has_cycle(ev):
         r = ev["reorder"]
-        out.update(times=_times(r["times_bought"]), every=f"every {days(r['typical_days_between'])} days",
+        out.update(times=_times(r["times_bought"]), every=_every(r["typical_days_between"]),
                    due=_due(r["due_in_days"]), last=human_date(r["last_bought"]), ago=_ago(r["days_since_last"]))
     elif (b := ev.get("reorder")) and b.get("last_bought"):
         out["last"] = human_date(b["last_bought"])
@@ -161,7 +170,7 @@ def surfaces(ev: dict, vals: dict[str, str]) -> list[tuple[str, str]]:
         r = ev["reorder"]
         d, n = days(r["due_in_days"]), r["times_bought"]
         out += [("due", word(vals["due"])), ("due", rf"due in {d} days?"), ("due", rf"{d} days? (?:overdue|late)"),
-                ("every", rf"every {days(r['typical_days_between'])} days")]
+                ("every", word(vals["every"])), ("every", rf"every {days(r['typical_days_between'])} days?")]
         out += [("times", rf"(?<!\w){n} (?:times|orders|purchases)\b")] + ([("times", r"\btwice\b")] if n == 2 else [])
     if "ago" in vals:
         since = ev["reorder"]["days_since_last"]
