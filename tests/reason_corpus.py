@@ -276,6 +276,13 @@ WRONG = [
      "White Hanging Heart T-light Holder is about Rotating Silver Angels T-light Hldr."),
     # The Quick preset at 80 steps on Online Retail.
     (HOLDER, "White Hanging Heart T-light Holder has been bought by 56 customers, the highest in the market."),
+    # The Online Retail Quick audit of session 10: a product where a cycle belongs, a reorder reminder for
+    # products never bought.
+    (ev("HAND WARMER BABUSHKA DESIGN", last="2011-09-23", since=77, match=("HAND WARMER RED RETROSPOT", "Hand")),
+     "Hand Warmer Babushka Design again? You buy it about Hand Warmer Red Retrospot: you like it."),
+    (ev("SPOTTY BUNTING", buyers=45, rank=3), "45 customers have bought Spotty Bunting so far, so we saved you a reminder."),
+    (ev("JUMBO BAG RED RETROSPOT", buyers=56, rank=2),
+     "56 customers have bought Jumbo Bag Red Retrospot so far, so we saved you a reminder."),
     # Numbers not in the evidence at all.
     (MILK, "45% of customers who bought sugar also bought whole milk."),
     (STRINGS, "These strings cost only 9.99 this week: Elixir Nanoweb Strings 10-46."),

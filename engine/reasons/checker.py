@@ -92,7 +92,7 @@ TOGETHER = re.compile(r"\byou (?:\w+ )?(?:buy|bought|order|ordered|picked up|got
                       r"(?:together )?with\s+(?:the |your |a |an )?\{\w+\}", re.IGNORECASE)
 OUR_PRODUCT = re.compile(r"\b(?:our|part of(?: our| the| your| a)?) \{(?:product|partner|match|contributor)\}",
                          re.IGNORECASE)
-CYCLE = re.compile(r"\b(due|overdue|usual|usually|regular|regularly|running low|run low|running out|run out|"
+CYCLE = re.compile(r"\b(due|overdue|usual|usually|regular|regularly|running low|run low|running out|run out|reminder|"
                    r"refill|top up|top-up|restock|time for (?:another|a new one|more)|every \w+ (days|weeks|months))\b",
                    re.IGNORECASE)
 # Said only of a reorder that is due now (engine.evidence.reorder_timing), not of one coming up or lapsed.
@@ -182,7 +182,9 @@ GARBLED = re.compile(NAME + r"\s+about\s+(?:the |your |a |an )?" + NAME + r"|\bs
                      r"\b(?:is|are) about (?:the |your |a |an )?\{(?:match_on|match|partner|contributor)\}|"
                      r"\{(?:match|partner|contributor)\}\s*:\s*\{product\}\s+again\b|" + NAME + r"\s+too\s+" + NAME + r"|"
                      r"\byou (?:buy|order|get) (?:the |your |a |an )?" + NAME + r" before\b|\bagain before\b|"
-                     r"\{ago\} (?:before|again)\b|\b(?:bought|ordered|picked|got) it\s+" + NAME, re.IGNORECASE)
+                     r"\{ago\} (?:before|again)\b|\b(?:bought|ordered|picked|got) it\s+" + NAME + r"|"
+                     r"\b(?:buy|buys|bought|order|orders|ordered|get|gets) (?:it|them|" + NAME + r") about " + NAME,
+                     re.IGNORECASE)
 # "The highest in the market", "number one": the evidence counts this shop's customers, nothing beyond it.
 BEYOND_THE_SHOP = re.compile(r"\b(?:in the (?:market|world|country|town|area|industry)|the highest|number one|no\. ?1|"
                              r"best[- ]rated|award[- ]winning)\b|#1\b", re.IGNORECASE)
