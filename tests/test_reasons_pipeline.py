@@ -285,6 +285,32 @@ def test_batches_hold_prompts_of_about_one_length_within_windows(demo, tiny_mode
         assert [length[r["id"]] for r in window] == sorted(length[r["id"]] for r in window)
 
 
+def test_a_sentence_at_the_cap_goes_to_the_second_round_which_takes_the_least_used():
+    from collections import Counter
+    from engine.reasons.generate import choose
+    from tests.reason_corpus import CANDY
+    ev, catalogue = evidence.decode(evidence.encode(CANDY)), frozenset({"whole milk", "candy"})
+    share = "54% of customers who bought candy also picked up whole milk."
+    out_of = "Out of 210 customers who bought candy, 54% also bought whole milk."
+    used = Counter({share.casefold(): 5, out_of.casefold(): 1})
+    assert choose([share, out_of], ev, "co_purchase", catalogue, used, cap=5) == out_of
+    assert choose([share], ev, "co_purchase", catalogue, used, cap=5) is None        # first round: try again
+    assert choose([share], ev, "co_purchase", catalogue, used) == share              # second round: keep it
+    assert choose([share, out_of], ev, "co_purchase", catalogue, used) == out_of     # the least used
+    assert choose(["Whole milk is great."], ev, "co_purchase", catalogue, Counter()) is None
+
+
+def test_the_sentence_count_is_the_runs_leaving_out_what_is_rewritten(demo):
+    recs = store.recommendations(demo)
+    store.save_reasons(demo, [{"recommendation_id": r["id"], "text": "Same Words." if r["id"] % 2 else f"Own {r['id']}.",
+                               "provenance": "template"} for r in recs])
+    odd = {r["id"] for r in recs if r["id"] % 2}
+    used, size = store.sentences_in_runs(demo, {recs[0]["run_id"]}, excluding=set())
+    assert size == len(recs) and used["same words."] == len(odd) and used[f"own {recs[1]['id']}."] == (recs[1]["id"] % 2 == 0)
+    used, _ = store.sentences_in_runs(demo, {recs[0]["run_id"]}, excluding=set(list(odd)[:3]))
+    assert used["same words."] == len(odd) - 3
+
+
 def test_missing_model_names_the_fix(monkeypatch, tmp_path):
     import importlib.util
     monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)

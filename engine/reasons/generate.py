@@ -11,6 +11,7 @@ more candidates; if that fails too, a template reason is stored with provenance 
 from __future__ import annotations
 
 import time
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -170,13 +171,16 @@ def sample(gen: Generator, prompts: list[str], candidates: int = 2, batch_size: 
     return out
 
 
-def choose(cands: list[str], ev: dict, feature: str, catalogue, used: set[str]) -> str | None:
+def choose(cands: list[str], ev: dict, feature: str, catalogue, used: Counter, cap: int | None = None) -> str | None:
     """The best filled candidate that passes the checker and states the fact it was asked about
-    (a reason that says nothing of its evidence is no reason: the template says it), new in this run, ~20 words."""
-    ok = [c for c in cands if check(c, ev, catalogue).ok and mentions_feature(c, ev, feature)]
+    (a reason that says nothing of its evidence is no reason: the template says it), least used in
+    this run, ~20 words. With `cap`, a sentence already used `cap` times is no candidate: the
+    recommendation goes to the second round, which takes the least used one."""
+    ok = [c for c in cands if check(c, ev, catalogue).ok and mentions_feature(c, ev, feature)
+          and (cap is None or used[c.casefold()] < cap)]
     if not ok:
         return None
-    return max(ok, key=lambda c: (c.casefold() not in used, -abs(len(c.split()) - 20)))
+    return max(ok, key=lambda c: (-used[c.casefold()], -abs(len(c.split()) - 20)))
 
 
 @dataclass
@@ -190,17 +194,18 @@ class Written:
 
 def write(gen: Generator, recs: list[dict], catalogue, candidates: int = 1, retry_candidates: int = 3,
           progress=no_progress, cancel: CancelToken | None = None, template: bool = True,
-          seed: int = 0) -> Written:
+          seed: int = 0, used: Counter | None = None, cap: int | None = None) -> Written:
     """A checked reason per recommendation: `candidates` samples each; for those where none passed
     the checker, a second round of `retry_candidates` samples (0: none); then the template (unless
     `template` is off: the caller retries them itself). Most pass at the first try, so the extra
-    samples are spent only where they are needed.
+    samples are spent only where they are needed. `used` counts the sentences kept so far in the run;
+    `cap` applies to the first round (`choose`).
     Progress counts recommendations of the first round; the second says how many it retries."""
     feats = [prompt.main_feature(r["evidence"]) for r in recs]
     prompts = [prompt.user_part(r["evidence"], f) + prompt.SUFFIX for r, f in zip(recs, feats)]
     cands: list[list[str]] = [[] for _ in recs]
     texts: list[str | None] = [None] * len(recs)
-    used: set[str] = set()
+    used = Counter() if used is None else used
     todo = list(range(len(recs)))
     second_round = 0
     for round_no, n in enumerate((candidates, retry_candidates)):
@@ -217,9 +222,9 @@ def write(gen: Generator, recs: list[dict], catalogue, candidates: int = 1, retr
             # and fails the checker.
             cs = [slots.fill(c, recs[i]["evidence"]) or c for c in cs]
             cands[i] += cs
-            texts[i] = choose(cs, recs[i]["evidence"], feats[i], catalogue, used)
+            texts[i] = choose(cs, recs[i]["evidence"], feats[i], catalogue, used, cap if round_no == 0 else None)
             if texts[i] is not None:
-                used.add(texts[i].casefold())
+                used[texts[i].casefold()] += 1
         todo = [i for i in todo if texts[i] is None]
     from_model = [t is not None for t in texts]
     if template:
@@ -230,6 +235,8 @@ def write(gen: Generator, recs: list[dict], catalogue, candidates: int = 1, retr
 SAVE_EVERY = 96      # reasons saved together: a cancel or a crash keeps every saved group, and
                      # the Customers view shows them as they come
 SORT_WINDOW = 1536   # recommendations reordered by prompt length together (module doc of `by_prompt_length`)
+SENTENCE_CAP = 0.02  # no sentence for more than this share of the run's suggestions (issue #14): a recommendation
+                     # whose sentence would be goes to the second round, which picks the least used candidate
 RETRY_POOL = 32      # recommendations whose first candidate failed wait until this many share one
                      # second round (x3 candidates: one full batch). Sampling a handful of prompts costs
                      # nearly what a full batch does: retried group by group, 42 of 960 reasons took a
@@ -278,6 +285,9 @@ def generate_reasons(db, run_id: int | None = None, progress=no_progress, cancel
         return saved / seconds if saved and seconds > 0 else None
 
     pending: list[dict] = []   # first candidate failed: waiting for the shared second round
+    # each sentence of the run, casefolded, and how often it is used: those kept before, then this run's own
+    used, shop_reasons = store.sentences_in_runs(db, {r["run_id"] for r in recs}, {r["id"] for r in recs})
+    cap = max(1, int(SENTENCE_CAP * shop_reasons))
 
     def save(group: list[dict], written: Written) -> None:
         nonlocal saved, templates
@@ -290,7 +300,7 @@ def generate_reasons(db, run_id: int | None = None, progress=no_progress, cancel
 
     for start in range(0, len(recs), SAVE_EVERY):
         group = recs[start:start + SAVE_EVERY]
-        written = write(gen, group, catalogue, candidates, 0, cancel=cancel, template=False,
+        written = write(gen, group, catalogue, candidates, 0, cancel=cancel, template=False, used=used, cap=cap,
                         progress=lambda p: progress(Progress(start + (p.done or 0), len(recs), p.message,
                                                              rate=rate(), saved=saved)))
         if cancel is not None:
@@ -300,7 +310,7 @@ def generate_reasons(db, run_id: int | None = None, progress=no_progress, cancel
         if pending and (len(pending) >= RETRY_POOL or start + SAVE_EVERY >= len(recs)):
             second_round += len(pending) if retry_candidates > 0 else 0
             done, n = start + len(group), len(pending)
-            retried = write(gen, pending, catalogue, retry_candidates, 0, cancel=cancel, seed=1,
+            retried = write(gen, pending, catalogue, retry_candidates, 0, cancel=cancel, seed=1, used=used,
                             progress=lambda p: progress(Progress(done, len(recs), f"Second try for {n} reasons",
                                                                  rate=rate(), saved=saved)))
             if cancel is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 
 from engine import evidence
 from engine.clock import now
@@ -28,6 +29,17 @@ def recommendations(db, run_id: int | None = None, ids: list[int] | None = None)
         rec["evidence"] = evidence.decode(rec["evidence"], rec["kind"])
         out.append(rec)
     return out
+
+
+def sentences_in_runs(db, run_ids: set[int], excluding: set[int]) -> tuple[Counter, int]:
+    """(how often each reason text, casefolded, is used in these runs, leaving out the recommendations
+    `excluding`; how many recommendations the runs hold): what "a shop's reasons" are for the
+    sentence cap in `generate.generate_reasons`."""
+    runs = ",".join(str(int(r)) for r in run_ids) or "NULL"
+    rows = db.execute("SELECT r.recommendation_id, r.text FROM reasons r JOIN recommendations c"
+                      f" ON c.id = r.recommendation_id WHERE c.run_id IN ({runs})").fetchall()
+    size = db.execute(f"SELECT count(*) FROM recommendations WHERE run_id IN ({runs})").fetchone()[0]
+    return Counter(text.casefold() for rec_id, text in rows if rec_id not in excluding), size
 
 
 def catalogue_names(db) -> frozenset[str]:
