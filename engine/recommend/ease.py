@@ -59,7 +59,7 @@ def sparse_weights(g: sp.csr_matrix, lam: float, neighbours: int = NEIGHBOURS) -
             rhs[r, :m] = sub[:, m]
             idx.append(nb)
         # One BLAS thread: these systems are small, and OpenBLAS threads on cores that something else is using
-        # (the owner writing reasons, a browser) wait for each other. Full-size Online Retail (4,000 items),
+        # (the owner writing reasons, a browser) wait for each other. The 4,000-item synthetic shop forced sparse,
         # both cores busy elsewhere: 26.4 s with OpenBLAS's threads, 8.8 s with one; quiet: 6.1 s either way.
         with threadpool_limits(limits=1, user_api="blas"):
             sol = np.linalg.solve(lhs, rhs[..., None])[..., 0]
