@@ -15,7 +15,11 @@ from . import slots
 from .checker import check
 
 # The product is rarely the subject of a verb: many names are plural ("rolls/buns", "other vegetables"), and
-# "Rolls/buns pairs nicely with..." was most of Groceries' awkward reasons (session 10 audit).
+# "Rolls/buns pairs nicely with..." was most of Groceries' awkward reasons (session 10 audit). Short forms that
+# lead with the product ("{product}, to go with the {partner} you bought.") or end on a slot after a colon ("One
+# of our most popular items: {product}.") were tried and dropped: a model trained on them wrote the first for
+# weak pairs, where it is false without the share, and stopped after "A shop favourite: {buyers}": 16% of its
+# first drafts failed the checker on Online Retail against 4% before (session 10).
 FEATURE_PHRASES = {
     "reorder": [
         "You have bought {product} {times}, {every}, so a refill may be due.",
@@ -34,7 +38,6 @@ FEATURE_PHRASES = {
         "People who buy {partner} often add {product} too ({share} of them).",
         "{product}: a popular pairing with the {partner} you bought.",
         "Many customers who buy {partner} also choose {product}.",
-        "{product}, to go with the {partner} you bought.",
         "Out of {partner_buyers} who bought {partner}, {share} also bought {product}.",
         "Customers who buy {partner} often take {product} home too.",
     ],
@@ -74,7 +77,6 @@ FEATURE_PHRASES = {
     "popularity": [
         "{buyers} have bought {product} so far.",
         "{buyers} have already picked up {product}.",
-        "One of our most popular items: {product}.",
         "A shop favourite: {buyers} have bought {product}.",
         "Popular with our customers: {product}, bought by {buyers}.",
     ],
