@@ -1,6 +1,7 @@
 """The faithfulness checker and the text metrics: focused unit tests, no model needed."""
 
 import random
+from collections import Counter
 import re
 
 import pytest
@@ -296,8 +297,8 @@ def test_a_kept_reason_states_the_fact_it_was_asked_about():
     vague = "Your last one was right, Elixir Nanoweb Strings 10-46 is a fine pick."   # true, says nothing
     stated = "You buy Elixir Nanoweb Strings 10-46 about every 30 days."
     assert check(vague, ev).ok and not mentions_feature(vague, ev, "reorder")
-    assert choose([vague], ev, "reorder", CATALOGUE, set()) is None
-    assert choose([vague, stated], ev, "reorder", CATALOGUE, set()) == stated
+    assert choose([vague], ev, "reorder", CATALOGUE, Counter()) is None
+    assert choose([vague, stated], ev, "reorder", CATALOGUE, Counter()) == stated
 
 
 def test_a_name_in_a_sentence_has_no_full_stop_of_its_own():
