@@ -1,8 +1,8 @@
 """The faithfulness checker and the text metrics: focused unit tests, no model needed."""
 
 import random
-from collections import Counter
 import re
+from collections import Counter
 
 import pytest
 from hypothesis import given, settings, strategies as st
