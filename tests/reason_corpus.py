@@ -283,6 +283,8 @@ WRONG = [
     (ev("SPOTTY BUNTING", buyers=45, rank=3), "45 customers have bought Spotty Bunting so far, so we saved you a reminder."),
     (ev("JUMBO BAG RED RETROSPOT", buyers=56, rank=2),
      "56 customers have bought Jumbo Bag Red Retrospot so far, so we saved you a reminder."),
+    (ev("WHITE HANGING HEART T-LIGHT HOLDER", buyers=56, rank=1),
+     "56 customers have bought White Hanging Heart T-light Holder so far, so far."),
     # Numbers not in the evidence at all.
     (MILK, "45% of customers who bought sugar also bought whole milk."),
     (STRINGS, "These strings cost only 9.99 this week: Elixir Nanoweb Strings 10-46."),

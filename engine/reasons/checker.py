@@ -120,6 +120,8 @@ SPELLED_COUNT = re.compile(r"\b(once|twice|thrice|(two|three|four|five|six|seven
 PROMPT_ECHO = re.compile(r"\b(discover|reorder|feature|interests|bought|before|likes|facts|kind|co_purchase|"
                          r"bought_before|suggest|slots):|AI assistant|<\||\|>|[{}_]", re.IGNORECASE)
 SENTENCE = re.compile(r"[^.!?]+[.!?]*")
+# Two words or more said twice in a row: "...bought it so far, so far." (Online Retail Quick, session 10).
+STUTTER = re.compile(r"\b(\w+(?: \w+){1,3})[,;:]? \1\b", re.IGNORECASE)
 # A product as the one who buys ("Your candy also bought whole milk") or as a person ("ice cream who buys").
 PRODUCT_BUYS = re.compile(NAME + r"\s+(?:(?:also|again|too|often|then|just|usually|always|has|have|had|likely|probably|"
                           r"might|may|would|could|will)\s+){0,3}"
@@ -335,6 +337,8 @@ def style_problems(text: str, t: str) -> list[str]:
     grams = collections.Counter(zip(toks, toks[1:], toks[2:]))
     if grams and grams.most_common(1)[0][1] > 1:
         out.append("repeats a phrase: " + " ".join(grams.most_common(1)[0][0]))
+    elif m := STUTTER.search(t):
+        out.append("repeats a phrase: " + m.group(1))
     if PROMPT_ECHO.search(text):
         out.append("echoes the prompt")
     if not text.rstrip().endswith((".", "!", "?")):
