@@ -27,7 +27,10 @@ from gui.errors import plain_message
 log = logging.getLogger("shopwise.gui")
 
 
-class _Runner(QObject):
+class _Worker(QThread):
+    """The thread itself runs the job: no object is moved between threads, so no thread waits on
+    another's Qt lock while it holds Python's (one full test run hung in `moveToThread`, session 10).
+    Its signals are emitted on the worker thread and reach the GUI thread queued."""
     progressed = Signal(object)      # Progress
     succeeded = Signal(object)       # the job's return value
     failed = Signal(str)             # a plain sentence
@@ -35,6 +38,7 @@ class _Runner(QObject):
 
     def __init__(self, fn: Callable[..., Any], cancel: CancelToken, name: str) -> None:
         super().__init__()
+        self.setObjectName(f"shopwise-{name}")
         self._fn = fn
         self._cancel = cancel
         self._name = name
@@ -57,9 +61,6 @@ class _Runner(QObject):
             self.failed.emit(plain_message(exc))
         else:
             self.succeeded.emit(result)
-        finally:
-            # Leave the thread's event loop now, so that wait() never depends on the GUI thread.
-            QThread.currentThread().quit()
 
 
 class Job(QObject):
@@ -76,15 +77,11 @@ class Job(QObject):
         self.name = name
         self.token = CancelToken()
         self.started_at = 0.0
-        self._thread = QThread()
-        self._thread.setObjectName(f"shopwise-{name}")
-        self._runner = _Runner(fn, self.token, name)
-        self._runner.moveToThread(self._thread)
-        self._thread.started.connect(self._runner.run)
-        self._runner.progressed.connect(self.progressed)
-        self._runner.succeeded.connect(self._on_success)
-        self._runner.failed.connect(self._on_failure)
-        self._runner.was_cancelled.connect(self._on_cancel)
+        self._thread = _Worker(fn, self.token, name)
+        self._thread.progressed.connect(self.progressed)
+        self._thread.succeeded.connect(self._on_success)
+        self._thread.failed.connect(self._on_failure)
+        self._thread.was_cancelled.connect(self._on_cancel)
         self.running = False
         self.started = False
         _live_jobs.add(self)
@@ -109,8 +106,7 @@ class Job(QObject):
 
     def _done(self) -> None:
         self.running = False
-        self._thread.quit()
-        self._thread.wait()
+        self._thread.wait()   # the outcome is the run's last act: this returns at once
         _live_jobs.discard(self)
         self.finished.emit()
 
