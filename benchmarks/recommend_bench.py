@@ -77,7 +77,7 @@ class ALS(Model):
 
 BASELINE_GRIDS = {
     "popularity": [{}],
-    "p-topfreq": [{"half_life": None}],
+    "p-topfreq": [{"half_life": None, "fill": "popularity"}],   # the paper's: best sellers fill up
     "item-knn": [{"k": k} for k in (20, 50, 100, 200, 400)],
     "ease": [{"lam": lam} for lam in (10.0, 100.0, 500.0, 2000.0, 5000.0)],
     "als": [{"factors": f, "regularization": r, "alpha": a}

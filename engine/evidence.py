@@ -19,6 +19,9 @@ from typing import Literal, TypedDict
 from engine.products import base_name
 
 DUE_SOON_DAYS = 14   # due in at most this many days (or overdue): "time to reorder"; later: "coming up"
+# A best seller: popularity rank at most this. A reason may call only these "popular", and a customer's list
+# is filled with these, those tied to what the customer bought first (engine/recommend/topfreq.py).
+BEST_SELLER_RANK = 50
 
 
 class ProductFacts(TypedDict, total=False):

@@ -531,3 +531,83 @@ def test_repeat_ranker_puts_due_items_before_items_not_due(tmp_path):
     timed = Repeat(beta=1.0, item_weight=0.0).fit(data).score(np.array([u]))[0, beans]
     untimed = Repeat(beta=0.0, item_weight=0.0).fit(data).score(np.array([u]))[0, beans]
     assert 0 < timed < untimed    # 10 of 30 days into the cycle: a third as likely now
+
+
+# ---------- the best-seller fill: tied best sellers first (topfreq.py, ties.py) ----------
+
+def test_best_sellers_tied_to_the_customer_fill_first(tmp_path):
+    # B is the top seller; A sells less but 3 customers bought it with C; the customer bought only C.
+    orders = [(f"b{n}", day(n), [("B", 1)], "completed") for n in range(10)]
+    orders += [(f"a{n}", day(n), [("A", 1)], "completed") for n in range(5)]
+    orders += [(f"ac{n}", day(n), [("A", 1), ("C", 1)], "completed") for n in range(3)]
+    orders += [("t", day(20), [("C", 1)], "completed")]
+    data = D.load(make_shop(tmp_path / "s.db", orders))
+    name = dict(zip(data.item_ids.tolist(), ["A", "B", "C"]))
+    t = int(np.flatnonzero(data.user_ids == max(data.user_ids))[0])   # the last customer inserted: "t"
+
+    def top(fill):
+        from engine.recommend.topfreq import PersonalTopFreq
+        s = PersonalTopFreq(fill=fill).fit(data).score(np.array([t]))[0]
+        return [name[int(data.item_ids[i])] for i in np.argsort(-s, kind="stable")]
+    assert top("tied") == ["C", "A", "B"]          # A goes with the C they bought
+    assert top("popularity") == ["C", "B", "A"]    # the paper's P-TopFreq: best sellers in order
+
+
+def test_a_shared_attribute_ties_a_best_seller(tmp_path):
+    products = {"Mug": {"category": "Kitchen"}, "Hose": {"category": "Garden"},
+                "Rake": {"category": "Garden"}, "Spade": {"category": "Garden"}}
+    orders = [(f"m{n}", day(n), [("Mug", 1)], "completed") for n in range(9)]
+    orders += [(f"h{n}", day(n), [("Hose", 1)], "completed") for n in range(4)]
+    orders += [("t", day(20), [("Rake", 1)], "completed"), ("u", day(21), [("Spade", 1)], "completed")]
+    db = make_shop(tmp_path / "s.db", orders, products)
+    data = D.load(db)
+    from engine.recommend.topfreq import PersonalTopFreq
+    model = PersonalTopFreq().fit(data)
+    names = {int(r[0]): r[1] for r in db.execute("SELECT id, name FROM products")}
+    key = {int(r[0]): r[1] for r in db.execute("SELECT id, external_key FROM customers")}
+    t = [u for u, c in enumerate(data.user_ids.tolist()) if key[c] == "t"][0]
+    order = [names[int(data.item_ids[i])] for i in np.argsort(-model.score(np.array([t]))[0], kind="stable")]
+    assert order == ["Rake", "Hose", "Spade", "Mug"]   # Garden like their Rake, though the Mug sells more
+
+
+def test_the_fill_is_tied_exactly_when_the_evidence_names_a_tie(tmp_path):
+    """The model's tie and the evidence's are one definition: among the never-bought best sellers of each
+    list, those whose evidence names a co-purchase or a content match come first, and an untied one is
+    listed only when no tied best seller is left out."""
+    from engine.recommend.evaluate import rank
+    from engine.recommend.explain import EvidenceBuilder
+    from engine.recommend.ties import tied
+    from engine.recommend.topfreq import PersonalTopFreq
+    rng = random.Random(3)
+    names = [f"{colour} {thing}" for thing in ("mug", "bag", "lamp", "card") for colour in
+             ("red", "blue", "green", "pink", "spotty")]
+    weights = [1 / (i + 1) for i in range(len(names))]
+    orders = []
+    for c in range(120):
+        for b in range(rng.randint(1, 3)):
+            basket = set(rng.choices(names, weights, k=rng.randint(1, 4)))
+            orders.append((f"c{c}", day(10 * b + rng.randint(0, 5)), [(p, 1) for p in sorted(basket)],
+                           "completed"))
+    db = make_shop(tmp_path / "s.db", orders)
+    data = D.load(db)
+    model = PersonalTopFreq().fit(data)
+    users = np.arange(data.n_users)
+    items, _ = rank(model, data, users, 10, 0.0)
+    from engine.products import load_products
+    ev = EvidenceBuilder(data, load_products(db), data.last_day(), model.name)
+    owned = data.binary()
+    all_tied = tied(owned, model.links, model.attributes, model.best_sellers)
+    checked = 0
+    for u in users:
+        evs = ev.for_user(int(u), [(int(i), 1.0) for i in items[u]], model, [])
+        fill = [(int(i), bool(e["co_purchase"] or e["content_match"])) for i, e in zip(items[u], evs)
+                if e["kind"] == "discover" and int(i) in set(model.best_sellers.tolist())]
+        flags = [f for _, f in fill]
+        assert flags == sorted(flags, reverse=True), (u, fill)   # tied ones first
+        model_flags = dict(zip(model.best_sellers.tolist(), all_tied[u]))
+        assert all(model_flags[i] == f for i, f in fill)          # the same tie, item by item
+        if fill and not flags[-1]:                                # an untied one listed: no tied one left out
+            listed = {i for i, _ in fill}
+            assert not any(model_flags[i] and i not in listed and owned[u, i] == 0 for i in model_flags)
+        checked += len(fill)
+    assert checked > 50

@@ -23,7 +23,7 @@ import functools
 import re
 from dataclasses import dataclass, field
 
-from engine.evidence import reorder_timing
+from engine.evidence import BEST_SELLER_RANK, reorder_timing
 
 from . import numbers, slots
 
@@ -100,7 +100,6 @@ DUE_NOW = re.compile(r"\b(running low|run low|running out|run out|time to|time f
                      r"due now|due about now|is due\b(?! in)|overdue)", re.IGNORECASE)
 POPULAR = re.compile(r"\b(best[- ]?sell\w*|top[- ]sell\w*|most popular|popular|favou?rites?(?! of yours))\b", re.IGNORECASE)
 POPULAR_PAIR = re.compile(r"\bpopular (pairing|combination|match|pick with)\b", re.IGNORECASE)
-POPULAR_RANK = 50    # "popular" only for the shop's 50 most-bought products
 # "Often", "many", "a popular pairing" say that a good share of the partner's buyers took it too.
 STRONG_PAIR = re.compile(r"\b(often|many|most|usually|typically|popular pairing|popular combination|"
                          r"pairs? (nicely|well|perfectly)|goes? (well|nicely|perfectly)|natural)\b", re.IGNORECASE)
@@ -318,7 +317,7 @@ def claim_problems(t: str, ev: dict) -> list[str]:
         elif PAIRING.search(sentence) and not any(c in t for c in COMPANIONS):
             out.append("a pairing without the product it pairs with")
         rank = (ev.get("popularity") or {}).get("rank")
-        if (m := POPULAR.search(sentence)) and not (rank and rank <= POPULAR_RANK) \
+        if (m := POPULAR.search(sentence)) and not (rank and rank <= BEST_SELLER_RANK) \
                 and not (POPULAR_PAIR.search(sentence) and "{partner}" in sentence):
             out.append(f"'{m.group(0)}' without the popularity to back it")
     return out

@@ -15,7 +15,7 @@ shares its key/value cache across a batch.
 
 from __future__ import annotations
 
-from engine.evidence import reorder_timing
+from engine.evidence import BEST_SELLER_RANK, reorder_timing
 
 from . import checker, slots
 
@@ -75,7 +75,7 @@ def cue(ev: dict, feature: str) -> str:
         return "shared word" if ev["content_match"]["attribute"] == "word" else f"same {ev['content_match']['attribute']}"
     if feature == "popularity":
         rank = ev["popularity"]["rank"]
-        return "best seller" if rank <= checker.POPULAR_RANK else "not a best seller"
+        return "best seller" if rank <= BEST_SELLER_RANK else "not a best seller"
     return ""
 
 

@@ -47,6 +47,11 @@ class Model:
         return f"{self.name}({args})"
 
 
+def popularity_rank(buyers: np.ndarray) -> np.ndarray:
+    """Each item's rank by customers who bought it: 1 + the number of items bought by strictly more."""
+    return 1 + np.searchsorted(-np.sort(buyers)[::-1], -buyers, side="left")
+
+
 def row(m, u: int) -> tuple[np.ndarray, np.ndarray]:
     """(column indices, values) of row u of a CSR matrix, without scipy's slow indexing."""
     a, b = m.indptr[u], m.indptr[u + 1]

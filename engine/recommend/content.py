@@ -4,7 +4,7 @@ score(u, i) = sum over the customer's items j of
     (1 - w) * co-purchase(j, i)  +  w * content(j, i)
 
   - co-purchase: item kNN's cosine between item columns of the customer x item matrix (itemknn.py);
-  - content: cosine between the items' catalogue facts (data.load_item_features: category or
+  - content: cosine between the items' catalogue facts (data.item_features: category or
     type, vendor, tags, words of the name and description), each fact weighted by its inverse
     document frequency, so a fact most products share ("word:gift") counts little and a rare
     shared one ("vendor:bibs") much;

@@ -11,6 +11,7 @@ product, and buying another variant of it is buying it again.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import date
 
@@ -19,6 +20,8 @@ import scipy.sparse as sp
 
 from engine.interests import name_words
 from engine.products import load_product_groups, load_products
+
+from .ties import attribute_matrix, item_attributes
 
 BASKET_SQL = """
 SELECT o.id, o.customer_id, substr(o.ordered_at, 1, 10) AS day, l.product_id
@@ -35,7 +38,8 @@ class Interactions:
     b_user: np.ndarray        # user index of each basket (sorted by user, then day)
     b_day: np.ndarray         # day number of each basket (days since 1970-01-01)
     baskets: sp.csr_matrix    # baskets x items, 1 where the basket holds the item
-    item_features: sp.csr_matrix | None = None   # items x catalogue facts (load_item_features)
+    item_features: sp.csr_matrix | None = None   # items x catalogue facts (item_features())
+    tie_attributes: sp.csr_matrix | None = None  # items x the attributes that tie products (ties.py)
 
     @property
     def n_users(self) -> int:
@@ -47,8 +51,8 @@ class Interactions:
 
     def subset(self, keep: np.ndarray) -> "Interactions":
         """The same users and items, only the baskets where `keep` is true."""
-        return Interactions(self.user_ids, self.item_ids, self.b_user[keep],
-                            self.b_day[keep], self.baskets[np.flatnonzero(keep)], self.item_features)
+        return dataclasses.replace(self, b_user=self.b_user[keep], b_day=self.b_day[keep],
+                                   baskets=self.baskets[np.flatnonzero(keep)])
 
     def user_basket_matrix(self, weights: np.ndarray | None = None) -> sp.csr_matrix:
         """users x baskets, optionally weighted (e.g. by a time decay)."""
@@ -103,14 +107,16 @@ def load(db) -> Interactions:
     baskets = sp.csr_matrix((np.ones(len(o)), (rank[o], i)), shape=(len(order_ids), len(item_ids)))
     baskets.sum_duplicates()
     baskets.data[:] = 1.0
+    products = load_products(db, item_ids.tolist())
+    ids = item_ids.tolist()
     return Interactions(user_ids, item_ids, o_user[perm], o_day[perm], baskets,
-                        load_item_features(db, item_ids))
+                        item_features(products, item_ids),
+                        attribute_matrix(item_attributes(products, ids), ids))
 
 
-def load_item_features(db, item_ids: np.ndarray) -> sp.csr_matrix:
+def item_features(products: dict[int, dict], item_ids: np.ndarray) -> sp.csr_matrix:
     """items x facts, 1 where the item's product has it: its category (a Shopify "Type" is stored
     as the category), vendor, each tag, each word of its name and description (interests.name_words)."""
-    products = load_products(db, item_ids.tolist())
     vocabulary: dict[str, int] = {}
     rows, cols = [], []
     for r, pid in enumerate(item_ids.tolist()):

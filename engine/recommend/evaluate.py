@@ -18,6 +18,7 @@ common top 10; coverage: the share of the catalogue in anyone's top 10.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 
 import numpy as np
@@ -164,7 +165,7 @@ def completion_split(data: Interactions, seed: int = 0) -> tuple[Interactions, d
         b[row, h] = 0
     baskets = sp.csr_matrix(b)
     baskets.eliminate_zeros()
-    return (Interactions(data.user_ids, data.item_ids, data.b_user, data.b_day, baskets, data.item_features),
+    return (dataclasses.replace(data, baskets=baskets),
             hidden, rest)
 
 

@@ -3,15 +3,15 @@
 All figures are computed on the full purchase history (completed orders of
 known customers, non-return lines) at the shop's reference date:
   - co-purchase: customer counts ("N% of customers who bought A also bought B"),
-    support over all customers with a purchase;
+    support over all customers with a purchase; only a pair (ties.py: >= 2 customers, lift > 1);
   - popularity: customers who bought the product; rank 1 = bought by most
     (1 + number of products bought by strictly more customers);
   - reorder: this customer's trips (distinct days) with the product, its expected gap
     shrunk toward the product's typical gap, due date and timing (reorder.py);
   - affinity: share of the customer's distinct purchased products with a label;
   - content match: one of the customer's products sharing the category, vendor,
-    a tag or, without a catalogue, a rare word of the name (in at most 5% of
-    the products) with the recommended one; the most specific attribute wins.
+    a tag or, without a catalogue, a rare word of the name (ties.py) with the
+    recommended one; the most specific attribute wins.
 Fields added to the contract: "kind_reason" (why reorder/discover), "note".
 """
 
@@ -24,13 +24,14 @@ import numpy as np
 from engine.interests import name_words
 from engine.products import labels
 
+from .ties import is_pair, item_attributes
+from .base import popularity_rank
 from .data import Interactions, day_iso
 from .reorder import consumables, cycle, trips
 
 KIND_REASONS = {"due": "bought before, due for another",
                 "coming_up": "bought before, not due yet",
                 "bought_before": "bought before"}
-RARE_WORD_SHARE = 0.05   # a name word in more products than this says little ("holder", "design")
 
 
 class EvidenceBuilder:
@@ -40,17 +41,12 @@ class EvidenceBuilder:
         self.co = (self.x.T @ self.x).tocsc()
         self.co.sort_indices()
         self.buyers = np.asarray(self.x.sum(axis=0)).ravel().astype(np.int64)
-        sorted_desc = np.sort(self.buyers)[::-1]
-        self.rank = 1 + np.searchsorted(-sorted_desc, -self.buyers, side="left")
+        self.rank = popularity_rank(self.buyers)
         self.n_customers = data.n_users
         self.labels = {pid: labels(f) for pid, f in products.items()}
         # Words of the title: a variant's colour or size says nothing about what the product is.
         self.words = {pid: name_words(f["title"]) for pid, f in products.items()}
-        word_df = Counter(w for ws in self.words.values() for w in ws)
-        # Rarest first: "retrospot" says more than "holder".
-        self.rare_words = {pid: sorted((w for w in ws if 2 <= word_df[w] <= max(2, RARE_WORD_SHARE * len(products))),
-                                       key=lambda w: (word_df[w], w))
-                           for pid, ws in self.words.items()}
+        self.item_attributes = item_attributes(products, data.item_ids.tolist())
         t = trips(data)
         self.item_gap = t.item_gap
         self.consumable = consumables(data, t=t)
@@ -75,7 +71,7 @@ class EvidenceBuilder:
             if len(cands) == 0:
                 return None
             both = self.both(cands, item).astype(np.int64)
-            ok = (both >= 2) & (both * self.n_customers > self.buyers[cands] * self.buyers[item])  # lift > 1
+            ok = is_pair(both, self.buyers[cands], self.buyers[item], self.n_customers)
             if not ok.any():
                 return None
             conf = np.where(ok, both / np.maximum(self.buyers[cands], 1), -1.0)
@@ -144,10 +140,8 @@ class EvidenceBuilder:
         return {"product_id": pid, "name": facts.get("name"), "title": facts.get("title"), "weight": float(weight)}
 
     def attributes(self, pid: int) -> list[tuple[str, str]]:
-        """The product's (attribute, value) pairs, most specific first."""
-        f = self.products.get(pid, {})
-        out = [(a, f[a]) for a in ("category", "vendor") if f.get(a)]
-        return out + [("tag", t) for t in f.get("tags") or []] + [("word", w) for w in self.rare_words.get(pid, [])]
+        """The product's (attribute, value) pairs, most specific first (ties.py)."""
+        return self.item_attributes.get(pid, [])
 
     def content_match(self, owned_by_attribute: dict[tuple[str, str], list[int]], pid: int) -> dict | None:
         """One of the customer's other products sharing the product's most specific attribute."""

@@ -43,8 +43,9 @@ MIN_USERS = 20              # fewer validation customers than this: popularity
 MAX_USERS = 5000            # more: a seeded sample of them (NDCG@10 on 5,000 customers is within
                             # about +-0.005; scoring them all grew with the shop, 16 models x 2 rules)
 # Which rule made a saved selection: one saved by another rule (e.g. "popularity unless 1% better",
-# whose two-ranker candidate could explore by popularity) is made again, not reused.
-SELECTION_RULE = "most personal of the non-inferior"
+# whose two-ranker candidate could explore by popularity) or of other candidates (P-TopFreq filled
+# with untied best sellers) is made again, not reused.
+SELECTION_RULE = "most personal of the non-inferior; tied best sellers fill"
 
 
 def candidates() -> list[tuple[str, dict]]:
