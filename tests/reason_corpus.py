@@ -285,6 +285,9 @@ WRONG = [
      "56 customers have bought Jumbo Bag Red Retrospot so far, so we saved you a reminder."),
     (ev("WHITE HANGING HEART T-LIGHT HOLDER", buyers=56, rank=1),
      "56 customers have bought White Hanging Heart T-light Holder so far, so far."),
+    # The Online Retail Quick audit of session 11: a list headed by their past orders that ends with the pick.
+    (ev("JUMBO BAG RED RETROSPOT", match=("PAPER CHAIN KIT RETROSPOT", "Retrospot"), buyers=56, rank=2),
+     "From your past orders: Paper Chain Kit Retrospot, Jumbo Bag Red Retrospot."),
     # Numbers not in the evidence at all.
     (MILK, "45% of customers who bought sugar also bought whole milk."),
     (STRINGS, "These strings cost only 9.99 this week: Elixir Nanoweb Strings 10-46."),
@@ -338,6 +341,7 @@ TRUE = [
     (PARTY, "Party Bunting is our best seller, bought by 71 customers."),
     (PEDAL, "Because you bought Fender Stratocaster, we think you will like Boss DS-1 Distortion."),
     (PEDAL, "Boss DS-1 Distortion fits well with the Fender Stratocaster from your past orders."),
+    (PARTY, "From your past orders: Paper Bunting Vintage Paisley; you may like Party Bunting too."),
     (PEDAL, "35% of your items are Effects, so Boss DS-1 Distortion should suit you."),
     (PEDAL, "Since you love Effects, have a look at Boss DS-1 Distortion. Made by Boss."),
     (PEDAL, "If the Fender Stratocaster you bought worked for you, try Boss DS-1 Distortion."),

@@ -168,6 +168,9 @@ TO_THE_SHOP = re.compile(r"\byour (?:\{\w+\} )?(?:customers|shoppers|buyers|clie
 YOUR_HISTORY = re.compile(r"\b(?:based on|from|given|because of|after|looking at) (?:your|what you)\b[^.!?]{0,30}?"
                           r"\b(?:orders?|purchases?|shopping|history|taste|bought|buy)\b|"
                           r"\byour (?:past|previous|recent|earlier) (?:orders?|purchases?|shopping|visits?)\b", re.IGNORECASE)
+# "From your past orders: {match}, {product}.": a list of what they bought, with the pick in it.
+HISTORY_LIST = re.compile(r"\b(?:from|in|among|out of) your (?:past|previous|earlier|recent|last) (?:orders?|purchases?)"
+                          r"\s*:\s*(?:\{\w+\}\s*(?:,|and|&)\s*)*\{product\}", re.IGNORECASE)
 # "A recommendation from a loyal customer", "rated 5 stars": the evidence holds purchases, no one's word.
 SOMEONES_WORD = re.compile(r"\b(?:recommend(?:ed|ation)s? (?:by|from)|loyal customers?|reviews?|reviewers?|rated|ratings?|"
                            r"stars?)\b", re.IGNORECASE)
@@ -256,6 +259,8 @@ def claim_problems(t: str, ev: dict) -> list[str]:
             if ((m := YOU_BOUGHT.search(sentence)) and "{product}" in sentence and ALSO.search(sentence)
                     or (m := HISTORY.search(sentence)) and (j := JOINED.search(sentence)) and m.start() < j.start()):
                 out.append(f"'{m.group(0)}': joins the product to what the customer bought; they never bought it")
+            if m := HISTORY_LIST.search(sentence):
+                out.append(f"'{m.group(0)}': lists the product among their past orders; they never bought it")
         once = not cycle or ev["reorder"]["times_bought"] < 2
         if once and (m := AGAIN.search(sentence)):
             out.append(f"'{m.group(0)}': the customer bought it once")
