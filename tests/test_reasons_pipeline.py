@@ -271,6 +271,32 @@ def test_second_tries_are_pooled_across_saved_groups(demo, monkeypatch):
     assert demo.execute("SELECT count(DISTINCT recommendation_id) FROM reasons").fetchone()[0] == 40
 
 
+def test_an_engine_call_samples_at_most_max_rows_sequences(tiny_model, monkeypatch):
+    """Memory follows the sequences sampled together (prompts x candidates), each with its KV cache: a
+    second round of 96 prompts x 3 candidates peaked at 4.9 GB (issue #17). Its prompts are split into
+    batches of MAX_ROWS sequences; a first round of one candidate keeps its full batch."""
+    from engine.reasons import fast, generate
+    calls = []
+
+    def fake(model, tok, prefix, batch, candidates, *args):
+        calls.append((len(batch), candidates))
+        return [[[tok.eos_token_id]] * candidates for _ in batch]
+    monkeypatch.setattr(fast, "sample_batch", fake)
+    monkeypatch.setattr(fast, "set_seed", lambda seed: None)
+    gen = generate.Generator(None, model.load_tokenizer(tiny_model), "base", None, "cpu", fast=True)
+    prompts = [f"prompt {'x ' * (i % 7)}" for i in range(127)]   # a full saved group on top of a retry pool of 31
+    for candidates in (1, 2, 3):
+        calls.clear()
+        out = generate.sample(gen, prompts, candidates)
+        assert len(out) == 127 and all(len(cs) == candidates for cs in out)
+        assert max(n * c for n, c in calls) <= generate.MAX_ROWS
+        assert sum(n for n, _ in calls) == 127
+    assert [n for n, _ in calls] == [32, 32, 32, 31]
+    calls.clear()
+    generate.sample(gen, prompts[:96], 1)
+    assert calls == [(96, 1)]   # the first round's batch is unchanged
+
+
 def test_batches_hold_prompts_of_about_one_length_within_windows(demo, tiny_model):
     from engine.reasons import generate, prompt
     tok = model.load_tokenizer(tiny_model)

@@ -129,6 +129,12 @@ def decode(model, prefix: torch.Tensor | None, ids, mask, candidates: int, max_n
 # Prompts per batch. The fast engine writes 8% more reasons a second in batches of 96 than of 48 on 2 cores
 # (Online Retail, Standard adapter, session 9); the torch loop keeps 48, where its cache was measured.
 BATCH = {True: 96, False: 48}
+# Sampled sequences (prompts x candidates) per batch, at most. Memory follows the sequences, not the prompts:
+# each keeps its own KV cache, ~14 MB at these lengths in the fast engine. 96 prompts x 3 candidates of a
+# second round (the retry pool overshoots RETRY_POOL by up to a saved group) peaked at 4.9 GB against 2.2 GB
+# for 96 x 1; a whole-shop run peaked at 5.0 GB (issue #17). Batches of 96 rows are what the sizes above
+# were measured with (96 x 1 fast; 48 x 2 torch), so only bigger ones are split.
+MAX_ROWS = 96
 
 
 def sample(gen: Generator, prompts: list[str], candidates: int = 2, batch_size: int | None = None,
@@ -138,9 +144,10 @@ def sample(gen: Generator, prompts: list[str], candidates: int = 2, batch_size: 
     """`candidates` sampled reasons per prompt, in the prompts' order; batches of similar length.
 
     `shared` is the text every prompt starts with (read once); prompts are given without it.
+    A batch holds at most MAX_ROWS sequences (prompts x candidates) unless `batch_size` says otherwise.
     """
     tok = gen.tok
-    batch_size = batch_size or BATCH[gen.fast]
+    batch_size = batch_size or max(1, min(BATCH[gen.fast], MAX_ROWS // candidates))
     stop = list(dict.fromkeys([tok.convert_tokens_to_ids("<|im_end|>"), tok.eos_token_id]))
     prefix = tok(shared, add_special_tokens=False)["input_ids"]
     if gen.fast:
