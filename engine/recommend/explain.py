@@ -24,10 +24,10 @@ import numpy as np
 from engine.interests import name_words
 from engine.products import labels
 
-from .ties import is_pair, item_attributes
 from .base import popularity_rank
 from .data import Interactions, day_iso
 from .reorder import consumables, cycle, trips
+from .ties import is_pair, item_attributes
 
 KIND_REASONS = {"due": "bought before, due for another",
                 "coming_up": "bought before, not due yet",
