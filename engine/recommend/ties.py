@@ -31,12 +31,15 @@ def is_pair(both, buyers_a, buyers_b, n_customers: int):
                                            * np.asarray(buyers_b, dtype=np.int64))
 
 
-def pair_links(x: sp.csr_matrix) -> sp.csr_matrix:
-    """items x items, 1 where the two items make a pair (customers x items binary `x`); no diagonal."""
-    x = x.astype(np.float32)
-    co = (x.T @ x).tocoo()
+def pair_links(x: sp.csr_matrix, items: np.ndarray) -> sp.csr_matrix:
+    """all items x `items`, 1 where the two make a pair (customers x items binary `x`); an item is not
+    its own pair. Only the columns asked for: the whole item x item co-purchase matrix of a big
+    catalogue is large."""
+    x = x.astype(np.float32).tocsc()
+    co = (x.T @ x[:, items]).tocoo()
     buyers = np.asarray(x.sum(axis=0)).ravel().astype(np.int64)
-    keep = (co.row != co.col) & is_pair(np.rint(co.data), buyers[co.row], buyers[co.col], x.shape[0])
+    col = np.asarray(items)[co.col]
+    keep = (co.row != col) & is_pair(np.rint(co.data), buyers[co.row], buyers[col], x.shape[0])
     return sp.csr_matrix((np.ones(int(keep.sum()), dtype=np.float32), (co.row[keep], co.col[keep])),
                          shape=co.shape)
 
@@ -71,9 +74,10 @@ def attribute_matrix(attributes: dict[int, list[tuple[str, str]]], item_ids) -> 
 def tied(owned: sp.csr_matrix, links: sp.csr_matrix, attributes: sp.csr_matrix | None,
          items: np.ndarray) -> np.ndarray:
     """customers x `items` booleans: is each of `items` tied to the customer's purchases (`owned`:
-    customers x all items, > 0 where bought)? A product the customer bought is not tied to itself."""
+    customers x all items, > 0 where bought; `links`: pair_links(x, items))? A product the customer
+    bought is not tied to itself."""
     owned = (owned > 0).astype(np.float32).tocsr()
-    out = (owned @ links[:, items]).toarray() > 0
+    out = (owned @ links).toarray() > 0
     if attributes is not None and attributes.nnz:
         shared = (owned @ attributes) @ attributes[items].T   # customers x items: attributes in common
         # the item's own attributes count only through another product the customer bought

@@ -37,7 +37,7 @@ class PersonalTopFreq(Model):
         self.weights = (data.user_basket_matrix(w) @ data.baskets).tocsr()
         if self.params["fill"] == "tied":
             self.best_sellers = np.flatnonzero(popularity_rank(self.popularity) <= BEST_SELLER_RANK)
-            self.links = pair_links(data.binary())
+            self.links = pair_links(data.binary(), self.best_sellers)
             self.attributes = data.tie_attributes
 
     def score(self, users):
