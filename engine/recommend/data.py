@@ -107,8 +107,8 @@ def load(db) -> Interactions:
     baskets = sp.csr_matrix((np.ones(len(o)), (rank[o], i)), shape=(len(order_ids), len(item_ids)))
     baskets.sum_duplicates()
     baskets.data[:] = 1.0
-    products = load_products(db, item_ids.tolist())
     ids = item_ids.tolist()
+    products = load_products(db, ids)
     return Interactions(user_ids, item_ids, o_user[perm], o_day[perm], baskets,
                         item_features(products, item_ids),
                         attribute_matrix(item_attributes(products, ids), ids))

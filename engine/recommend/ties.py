@@ -79,9 +79,10 @@ def tied(owned: sp.csr_matrix, links: sp.csr_matrix, attributes: sp.csr_matrix |
     owned = (owned > 0).astype(np.float32).tocsr()
     out = (owned @ links).toarray() > 0
     if attributes is not None and attributes.nnz:
-        shared = (owned @ attributes) @ attributes[items].T   # customers x items: attributes in common
+        of_items = attributes[items]
+        shared = (owned @ attributes) @ of_items.T   # customers x items: attributes in common
         # the item's own attributes count only through another product the customer bought
         own = owned[:, items].toarray()
-        mine = np.asarray(attributes[items].sum(axis=1)).ravel()
+        mine = np.asarray(of_items.sum(axis=1)).ravel()
         out |= (shared.toarray() - own * mine[None, :]) > 0
     return out

@@ -43,9 +43,10 @@ class PersonalTopFreq(Model):
     def score(self, users):
         # The fill works at the scale of the popularity tie-break it extends (at most 2e-6), below the
         # products the customer bought: a tied best seller gains as much as the top seller has over nothing.
-        out = self.weights[users].toarray().astype(np.float32) + self.pop_tiebreak()
+        tiebreak = self.pop_tiebreak()
+        out = self.weights[users].toarray().astype(np.float32) + tiebreak
         if self.params["fill"] == "tied" and len(self.best_sellers):
-            lift = self.pop_tiebreak().max()
+            lift = tiebreak.max()
             for a in range(0, len(users), BATCH):
                 part = users[a:a + BATCH]
                 out[a:a + len(part), self.best_sellers] += lift * tied(self.history[part], self.links,
