@@ -11,7 +11,7 @@ import engine.recommend as R
 from engine.recommend import data as D
 from engine.recommend.content import ItemContent
 from engine.recommend.ease import EASE, sparse_weights
-from engine.recommend.select import METRIC, PERSONAL, most_personal_of_the_best
+from engine.recommend.select import METRIC, PERSONAL, most_personal_of_the_best, pool
 from engine.recommend.tifu import GroupedTIFUKNN, TIFUKNN
 from tests.test_recommend import day, make_shop, synthetic
 
@@ -109,8 +109,30 @@ def test_selection_prefers_the_more_personal_of_two_non_inferior_candidates():
     assert [e["non_inferior"] for e in entries] == [True, True, False]
 
 
+def test_selection_pools_the_folds_by_customer():
+    def entry(model, params, recall, personal):
+        return {"model": model, "params": params, "min_repeat_share": 0.0, METRIC: 0.0, "recall@10": recall,
+                PERSONAL: personal}
+    newest = [(entry("popularity", {}, 0.2, 0.0), np.array([1.0, 0.0, 0.5])),
+              (entry("repeat-explore", {"explore": ["ease", {"lam": 500.0}]}, 0.4, 0.6), np.array([0.0, 0.0, 1.0])),
+              (entry("item-knn", {"k": 50}, 0.1, 0.9), np.array([1.0, 1.0, 1.0]))]
+    older = [(entry("popularity", {}, 0.5, 0.0), np.array([1.0])),
+             (entry("repeat-explore", {"explore": ["item-knn", {"k": 200}]}, 0.1, 0.2), np.array([np.nan]))]
+    entries, values, users = pool([newest, older], [[1, 2, 3], [2]])
+    assert users == 3
+    # item-kNN was not scored on the older fold: no candidate. The two rankers are one candidate, tuned per fold.
+    assert [e["model"] for e in entries] == ["popularity", "repeat-explore"]
+    assert values[0].tolist() == [1.0, 0.5, 0.5]            # customer 2: the mean of 0.0 and 1.0
+    assert values[1].tolist() == [0.0, 0.0, 1.0]            # a fold without a figure for them: the other's
+    assert entries[0][METRIC] == pytest.approx(2 / 3)
+    assert entries[0]["recall@10"] == pytest.approx((3 * 0.2 + 0.5) / 4)   # by customers per fold
+    assert entries[1]["params"] == {"explore": ["ease", {"lam": 500.0}]}   # as the newest fold tuned them
+    assert entries[1][PERSONAL] == pytest.approx((3 * 0.6 + 0.2) / 4) and entries[1]["folds"] == 2
+
+
 def test_selection_picks_the_most_personal_non_inferior_candidate_on_a_shop(tmp_path):
     choice = R.selection(synthetic(tmp_path / "s.db", n_customers=300, n_items=30, seed=1, baskets=6))
+    assert choice["validation_folds"] == 2 and all(v["folds"] == 2 for v in choice["validation"])
     equal = [v for v in choice["validation"] if v["non_inferior"]]
     chosen = next(v for v in equal if v["model"] == choice["model"] and v["params"] == choice["params"]
                   and v["min_repeat_share"] == choice["min_repeat_share"])

@@ -50,7 +50,8 @@ def cmd_evaluate(args) -> int:
     from engine.recommend import evaluate_shop
     res = evaluate_shop(open_shop(args.db, create=False), progress=print_progress, days=args.days)
     sel = res["selection"]
-    print(f"Shop as of {res['as_of']}. Selected on the validation split (second-to-last basket, "
+    baskets = "second- and third-to-last baskets" if sel.get("validation_folds", 1) > 1 else "second-to-last basket"
+    print(f"Shop as of {res['as_of']}. Selected on the validation split ({baskets}, "
           f"{sel['validation_users']} customers): {sel['model']} {sel['params']} "
           f"(one-off rule {'on' if sel['min_repeat_share'] > 0 else 'off'})")
     if sel.get("note"):
