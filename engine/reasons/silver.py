@@ -40,6 +40,20 @@ FEATURE_PHRASES = {
         "Many customers who buy {partner} also choose {product}.",
         "Out of {partner_buyers} who bought {partner}, {share} also bought {product}.",
         "Customers who buy {partner} often take {product} home too.",
+        # How varied a shop's reasons are follows how many phrasings there are to learn: on 1,000 Groceries
+        # suggestions the model's distinct-sentence ratio was 0.703, and drawing these phrasings uniformly gave
+        # 0.708 (session 12). Groceries' reasons are mostly co-purchase shares of few pairs (167 products);
+        # with the ten below, drawn uniformly: 0.85. The product is never the subject (plural names).
+        "Worth a look: {share} of customers who bought {partner} also bought {product}.",
+        "Customers who bought {partner} also bought {product}: {share} of them.",
+        "{share} of the people who bought {partner} went for {product} as well.",
+        "{share} of the {partner_buyers} who bought {partner} have also bought {product}.",
+        "Many customers who bought {partner} also pick up {product}: {share} of them.",
+        "{share} of shoppers who bought {partner} also picked {product}.",
+        "Shoppers who bought {partner} often choose {product} too: {share} of them.",
+        "{share} of customers who picked up {partner} also took home {product}.",
+        "{share} of customers with {partner} in their orders also bought {product}.",
+        "{share} of the {partner_buyers} who picked up {partner} went for {product} as well.",
     ],
     "contributor": [
         "Because you bought {contributor}, we think you will like {product}.",
