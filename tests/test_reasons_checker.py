@@ -107,6 +107,15 @@ def test_prompt_echo_off_topic_and_unfinished_are_rejected(text):
     assert not check(text, EV, CATALOGUE).ok
 
 
+@pytest.mark.parametrize("slot", ["share", "partner", "partner_buyers", "match_on", "label", "every"])
+def test_a_slot_the_evidence_cannot_fill_fails_and_does_not_stop_the_checker(slot):
+    bare = {"kind": "discover", "product": {"id": 1, "name": "Boss DS-1 Distortion"}}   # no pair, no match, no cycle
+    text = f"{{{slot}}} of customers who bought it also bought Boss DS-1 Distortion."
+    assert slots.fill(text, bare) is None                # so generation keeps the text as written
+    result = check(text, bare, CATALOGUE)
+    assert not result.ok and "cannot fill" in result.problems[0]
+
+
 def test_length_limits():
     assert not check("Buy.", EV, CATALOGUE).ok
     assert not check("Great strings. " * 40, EV, CATALOGUE).ok

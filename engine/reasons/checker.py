@@ -373,6 +373,11 @@ def style_problems(text: str, t: str) -> list[str]:
 
 
 def check(text: str, ev: dict, catalogue: set[str] | frozenset = frozenset()) -> Check:
+    # A slot the model wrote and the evidence could not fill ("{share}" with no co-purchase) is no claim
+    # to read: the claims below look up the evidence behind each slot (a Quick adapter's "{share} of ..."
+    # for a suggestion without a pair stopped a run, session 12).
+    if unfilled := slots.SLOT.findall(text):
+        return Check(False, [f"a slot the evidence cannot fill: {{{unfilled[0]}}}"], text)
     t = slots.delexicalise(text, ev)
     problems = style_problems(text, t)
     unrelated = sorted(names_in(slots.SLOT.sub(" x ", t), catalogue), key=len, reverse=True)
