@@ -223,7 +223,8 @@ def timed_run(path: str, model: str, params: str) -> dict:
             "peak_rss_mb": use.ru_maxrss / 1024}
 
 
-MAIN = Path("/work/main/benchmarks/recommend_bench.py")   # "today": the main branch's code, same shop
+# "before": another checkout's code on the same shop (--before), e.g. the commit a change started from
+BEFORE = Path("/work/main")
 
 
 SELECT_TIMED = """
@@ -248,17 +249,19 @@ def selected_in_process(script: Path, path: Path) -> dict:
     return json.loads(res.stdout.strip().splitlines()[-1])
 
 
-def bench_speed(tmp: Path) -> dict:
+def bench_speed(tmp: Path, before: Path = BEFORE) -> dict:
     path = tmp / "retail_sized.db"
     t = time.time()
     n_lines = synthetic_shop(path)
-    out = {"lines": n_lines, "build_s": time.time() - t, "runs": []}
+    out = {"lines": n_lines, "build_s": time.time() - t, "runs": [],
+           "before": subprocess.run(["git", "-C", str(before), "rev-parse", "--short", "HEAD"],
+                                    capture_output=True, text=True).stdout.strip() or str(before)}
     picks = []
-    for who, script in (("today", MAIN), ("now", Path(__file__))):
+    for who, script in (("before", before / "benchmarks" / "recommend_bench.py"), ("now", Path(__file__))):
         if not script.exists():
             continue
-        # each code on its own copy: the main branch may have moved on to a newer shop schema,
-        # which it writes into the file and this branch's code then refuses to open
+        # each code on its own copy: one may have moved on to a newer shop schema,
+        # which it writes into the file and the other's code then refuses to open
         own = tmp / f"retail_sized_{who}.db"
         shutil.copyfile(path, own)
         choice = selected_in_process(script, own)
@@ -345,8 +348,9 @@ def markdown(results, speed) -> str:
             out.append(f"| {r['model']} | {r['seconds']:.1f} | {r['cpu_s']:.1f} | {r['peak_rss_mb']:.0f} | "
                        f"{r['load_avg']:.1f} |")
         out.append(f"\nModel selection on that shop (all candidates on the validation split, done once and "
-                   f"cached until the orders change): today's code {speed.get('select_s_today', float('nan')):.1f} s "
-                   f"(picked {speed.get('selected_today')}), this branch {speed['select_s_now']:.1f} s "
+                   f"cached until the orders change): the code before ({speed.get('before', '')}) "
+                   f"{speed.get('select_s_before', float('nan')):.1f} s "
+                   f"(picked {speed.get('selected_before')}), this code {speed['select_s_now']:.1f} s "
                    f"(picked {speed['selected_now']}).\n")
     return "\n".join(out)
 
@@ -366,6 +370,8 @@ def main():
     ap.add_argument("--no-doc", action="store_true")
     ap.add_argument("--datasets", nargs="*", default=list(FILES), help="which of the files (default: all)")
     ap.add_argument("--no-speed", action="store_true")
+    ap.add_argument("--before", type=Path, default=BEFORE,
+                    help="a checkout whose code the speed part also times (default /work/main)")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
@@ -376,7 +382,7 @@ def main():
             t = time.time()
             results.append(bench_dataset(label, DATA / rel, tmp, args.quick))
             print(f"{label}: {time.time() - t:.0f} s", file=sys.stderr)
-        speed = None if args.quick or args.no_speed else bench_speed(tmp)
+        speed = None if args.quick or args.no_speed else bench_speed(tmp, args.before)
     text = markdown(results, speed)
     print(text)
     (ROOT / "benchmarks" / "recommend_results.json").write_text(json.dumps(
