@@ -22,15 +22,25 @@ from .itemknn import top_k_columns
 
 NEIGHBOURS = 100   # co-bought items each item's column of the sparse EASE is solved on
 SOLVE_BLOCK = 256  # items solved together (a block of NEIGHBOURS^2 systems)
+MIRROR_BLOCK = 512  # rows of the dense inverse mirrored together
 
 
 def dense_weights(g: np.ndarray, lam: float) -> np.ndarray:
-    """B of the full closed form from the item-item Gram matrix (overwritten)."""
+    """B of the full closed form (float32) from the item-item Gram matrix (float64, overwritten)."""
     g[np.diag_indices_from(g)] += lam
     c, info = lapack.dpotrf(g, lower=False, overwrite_a=True)   # g is positive definite:
     p, info = lapack.dpotri(c, lower=False, overwrite_c=True)   # Cholesky inverse, 2x faster
-    p = np.triu(p) + np.triu(p, 1).T
-    b = -p / np.diag(p)
+    # The weights are kept as float32: the inverse is copied to float32 once, its upper triangle mirrored
+    # block by block in place. The float64 temporaries of `triu(p) + triu(p, 1).T` and `-p / diag(p)` made
+    # the dense EASE the largest run of all (851 MB against 523 MB on the 4,000-product synthetic shop).
+    b = p.astype(np.float32)
+    del p, c, g   # one float64 buffer (overwritten in place): free it before mirroring
+    for a in range(0, len(b), MIRROR_BLOCK):
+        z = min(a + MIRROR_BLOCK, len(b))
+        b[a:z, :a] = b[:a, a:z].T          # left of the diagonal block, from above it
+        d = b[a:z, a:z]
+        d[...] = np.triu(d) + np.triu(d, 1).T
+    b /= -np.diag(b).copy()
     b[np.diag_indices_from(b)] = 0.0
     return b
 
@@ -86,7 +96,7 @@ class EASE(Model):
         g = (self.x.T @ self.x).tocsr().astype(np.float64)
         self.dense = data.n_items <= self.max_items
         if self.dense:
-            self.b = dense_weights(g.toarray(), self.params["lam"]).astype(np.float32)
+            self.b = dense_weights(g.toarray(), self.params["lam"])
         else:
             self.b = sparse_weights(g, self.params["lam"])
             self.b_t = self.b.T.tocsr()   # row i: the weights that score item i
