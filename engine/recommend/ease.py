@@ -1,9 +1,10 @@
 """EASE (Steck, 2019): a closed-form linear item-item model.
 
 B = I - P / diag(P) with P = (X'X + lambda I)^-1 and a zero diagonal. Dense up to
-`max_items` items: the fit costs items^3 time and three items^2 float64 copies of
-memory: 5,000 items take about 10 s and 600 MB on two cores (benchmarks/scale_bench.py,
-docs/scale.md); at 20,000 items it took minutes and 10 GB, more than an 8 GB laptop has.
+`max_items` items: the fit costs items^3 time and an items^2 float64 matrix plus its float32
+copy of memory (three float64 copies until session 12): 5,000 items took about 10 s and 600 MB
+on two cores with three (benchmarks/scale_bench.py, docs/scale.md); at 20,000 items it took
+minutes and 10 GB, more than an 8 GB laptop has.
 
 Beyond that the model is a sparse EASE: each item's column of B is the same ridge
 regression (same lambda, the item itself left out) restricted to its NEIGHBOURS most
