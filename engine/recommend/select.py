@@ -147,18 +147,18 @@ def pool(per_fold: list[list[tuple[dict, np.ndarray]]], users: list[list[int]]
     recall and personalisation averaged over the folds by customers."""
     everyone = sorted(set().union(*map(set, users)))
     at = {u: n for n, u in enumerate(everyone)}
+    rows = [[at[u] for u in us] for us in users]          # each fold's customers among everyone
+    weights = np.array([len(us) for us in users], dtype=np.float64)
     by_key = [{_key(e): (e, v) for e, v in fold} for fold in per_fold]
     entries, values = [], []
     for key, (entry, _) in by_key[0].items():
         if not all(key in fold for fold in by_key):
             continue
         total, seen = np.zeros(len(everyone)), np.zeros(len(everyone))
-        for fold, us in zip(by_key, users):
-            rows = [at[u] for u in us]
+        for fold, fold_rows in zip(by_key, rows):
             v = fold[key][1]
-            np.add.at(total, rows, np.nan_to_num(v))
-            np.add.at(seen, rows, ~np.isnan(v))
-        weights = np.array([len(us) for us in users], dtype=np.float64)
+            np.add.at(total, fold_rows, np.nan_to_num(v))
+            np.add.at(seen, fold_rows, ~np.isnan(v))
         pooled = dict(entry)
         for m in ("recall@10", PERSONAL):
             pooled[m] = float(np.average([fold[key][0][m] for fold in by_key], weights=weights))
