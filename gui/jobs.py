@@ -22,6 +22,7 @@ from PySide6.QtCore import QObject, QThread, Signal
 
 from engine.jobs import CancelToken, Cancelled, Progress
 
+from gui import collector
 from gui.errors import plain_message
 
 log = logging.getLogger("shopwise.gui")
@@ -90,6 +91,7 @@ class Job(QObject):
         self.running = self.started = True
         self.started_at = time.monotonic()
         log.info("Job %r started", self.name)
+        collector.job_starting()
         self._thread.start()
 
     def cancel(self) -> None:
@@ -107,6 +109,7 @@ class Job(QObject):
     def _done(self) -> None:
         self.running = False
         self._thread.wait()   # the outcome is the run's last act: this returns at once
+        collector.job_ended()
         _live_jobs.discard(self)
         self.finished.emit()
 

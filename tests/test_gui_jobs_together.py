@@ -129,3 +129,59 @@ def test_closing_the_shop_stops_every_job_after_asking(make_window, tmp_path, qt
     assert asked == ["Training the reason writer and Writing reasons are still running. Stop them? "
                      "Nothing half-done will be kept."]
     assert w.shop is None and not w.runner.entries and second == []
+
+
+def test_gui_garbage_is_collected_on_the_gui_thread_not_by_a_job(qtbot):
+    """A Qt object dropped in a cycle on the GUI thread, then a job whose library collects at once (as the
+    HF Trainer does when training starts) and allocates a lot (automatic collection): the object is freed on
+    the GUI thread (freed on the worker, Qt can destroy it off its thread and crash: gui/collector.py)."""
+    import gc
+    import weakref
+
+    from PySide6.QtCore import QObject
+
+    from gui.jobs import Job
+
+    freed_on, automatic = [], []
+    widget_ish = QObject()
+    widget_ish.cycle = widget_ish
+    weakref.finalize(widget_ish, lambda: freed_on.append(threading.current_thread().name))
+    del widget_ish
+
+    def work(progress, cancel):
+        automatic.append(gc.isenabled())
+        gc.collect()
+        for _ in range(200):
+            [[] for _ in range(1000)]
+
+    job = Job(work, "collects")
+    with qtbot.waitSignal(job.finished, timeout=30000):
+        job.start()
+    assert freed_on == [threading.main_thread().name]
+    assert automatic == [False]
+    assert gc.isenabled()    # on again once no job runs
+
+
+def test_the_gui_thread_collects_while_a_job_runs(qtbot):
+    """Automatic collection is off while a job runs; the GUI thread's timer frees cycles meanwhile."""
+    import gc
+    import weakref
+
+    from gui.jobs import Job
+
+    class Node:
+        pass
+
+    release, freed = threading.Event(), []
+    job = Job(lambda progress, cancel: release.wait(30), "holds")
+    with qtbot.waitSignal(job.finished, timeout=30000):
+        job.start()
+        node = Node()
+        node.cycle = node
+        weakref.finalize(node, lambda: freed.append(threading.current_thread().name))
+        del node
+        kept = [[] for _ in range(2 * gc.get_threshold()[0])]   # past the youngest generation's threshold
+        qtbot.waitUntil(lambda: bool(freed), timeout=10000)
+        release.set()
+    del kept
+    assert freed == [threading.main_thread().name]
