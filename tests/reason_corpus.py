@@ -288,6 +288,9 @@ WRONG = [
     # The Online Retail Quick audit of session 11: a list headed by their past orders that ends with the pick.
     (ev("JUMBO BAG RED RETROSPOT", match=("PAPER CHAIN KIT RETROSPOT", "Retrospot"), buyers=56, rank=2),
      "From your past orders: Paper Chain Kit Retrospot, Jumbo Bag Red Retrospot."),
+    # The Groceries Quick audit of session 13: all of the partner's buyers, where 43% of them took it.
+    (ev("other vegetables", partner="yogurt", customers_with=1103, share=0.43),
+     "From your past orders: 1,103 customers who bought yogurt also bought other vegetables."),
     # Numbers not in the evidence at all.
     (MILK, "45% of customers who bought sugar also bought whole milk."),
     (STRINGS, "These strings cost only 9.99 this week: Elixir Nanoweb Strings 10-46."),

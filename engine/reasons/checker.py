@@ -285,6 +285,9 @@ def claim_problems(t: str, ev: dict) -> list[str]:
             out.append("'out of' a product: a share of buyers, not of a product")
         if re.search(r"\bout of\b", sentence, re.I) and "{partner}" in sentence and "{share}" not in sentence:
             out.append("'out of' the partner's buyers without the share that took it")
+        elif "{partner_buyers}" in sentence and "{share}" not in sentence:
+            # "1,103 customers who bought yogurt also bought other vegetables": 43% of them did (session 13 audit).
+            out.append("the partner's buyers without the share of them that took it: it says all of them did")
         if "{partner}" in sentence and "{share}" not in sentence and ev["co_purchase"]["confidence"] < STRONG_SHARE:
             out.append(f"a weak pair ({numbers.pct(ev['co_purchase']['confidence'])}) stated without its share")
         figures = [s for s in ("{share}", "{partner_buyers}") if s in sentence]
