@@ -6,41 +6,50 @@ cycle; if a worker thread's collection frees it, Qt destroys it off its own thre
 can crash (a full test run died with "Bus error" in the training thread, inside the HF Trainer's
 `gc.collect()` when training starts, session 12). A worker collects when it allocates (automatic
 collection) or when a library calls `gc.collect()`. So while any job runs:
-  - automatic collection is off, and a timer on the GUI thread collects instead, generation by
-    generation as Python would (the pattern of pyqtgraph's GarbageCollector);
-  - each job collects on the GUI thread just before its thread starts, so a library's explicit
-    collection at the start of the job finds no garbage the GUI left behind.
+  - automatic collection is off, and a timer on the GUI thread collects instead (the pattern of
+    pyqtgraph's GarbageCollector): the young generations when Python would, the whole heap at most
+    every FULL_EVERY_S seconds (with torch loaded a whole pass takes about 0.16 s: session 13);
+  - an owner's job (JobRunner: training, reasons, import...) collects the whole heap on the GUI thread
+    just before its thread starts, so a library's explicit collection in it (the Trainer's) finds no
+    garbage the GUI left behind. A view's quick read does not: it would cost a 0.16 s pause per read.
 When the last job ends, automatic collection is on again.
 """
 
 from __future__ import annotations
 
 import gc
+import time
 
 from PySide6.QtCore import QTimer
 
 TICK_MS = 200
+FULL_EVERY_S = 30.0
 
 _jobs = 0
 _timer: QTimer | None = None
+_last_full = 0.0
+
+
+def _collect_all() -> None:
+    global _last_full
+    gc.collect()
+    _last_full = time.monotonic()
 
 
 def _tick() -> None:
-    limits, counts = gc.get_threshold(), gc.get_count()
-    generation = None
-    for g in range(3):
-        if counts[g] > limits[g]:
-            generation = g
-        else:
-            break
-    if generation is not None:
-        gc.collect(generation)
+    if gc.get_count()[0] <= gc.get_threshold()[0]:
+        return
+    if time.monotonic() - _last_full >= FULL_EVERY_S:
+        _collect_all()
+    else:
+        gc.collect(1)
 
 
-def job_starting() -> None:
-    """On the GUI thread, before a job's thread starts."""
+def job_starting(collect_all: bool) -> None:
+    """On the GUI thread, before a job's thread starts; `collect_all`: an owner's job (module doc)."""
     global _jobs, _timer
-    gc.collect()
+    if collect_all:
+        _collect_all()
     _jobs += 1
     if _jobs == 1:
         gc.disable()

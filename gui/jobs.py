@@ -73,9 +73,12 @@ class Job(QObject):
     cancelled = Signal()
     finished = Signal()              # after any of the three outcomes
 
-    def __init__(self, fn: Callable[..., Any], name: str = "job", parent: QObject | None = None):
+    def __init__(self, fn: Callable[..., Any], name: str = "job", parent: QObject | None = None,
+                 owners: bool = False):
+        """`owners`: a job the owner started (JobRunner), not a view's read (gui/collector.py)."""
         super().__init__(parent)
         self.name = name
+        self.owners = owners
         self.token = CancelToken()
         self.started_at = 0.0
         self._thread = _Worker(fn, self.token, name)
@@ -91,7 +94,7 @@ class Job(QObject):
         self.running = self.started = True
         self.started_at = time.monotonic()
         log.info("Job %r started", self.name)
-        collector.job_starting()
+        collector.job_starting(collect_all=self.owners)
         self._thread.start()
 
     def cancel(self) -> None:
@@ -244,7 +247,7 @@ class JobRunner(QObject):
         if refused:
             self.show_error(refused)
             return None
-        job = Job(fn, title, self)
+        job = Job(fn, title, self, owners=True)
         entry = Entry(job, title, kind)
 
         def announce() -> None:

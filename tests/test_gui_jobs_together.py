@@ -154,7 +154,7 @@ def test_gui_garbage_is_collected_on_the_gui_thread_not_by_a_job(qtbot):
         for _ in range(200):
             [[] for _ in range(1000)]
 
-    job = Job(work, "collects")
+    job = Job(work, "collects", owners=True)   # as JobRunner starts an owner's job
     with qtbot.waitSignal(job.finished, timeout=30000):
         job.start()
     assert freed_on == [threading.main_thread().name]
