@@ -291,6 +291,31 @@ WRONG = [
     # The Groceries Quick audit of session 13: all of the partner's buyers, where 43% of them took it.
     (ev("other vegetables", partner="yogurt", customers_with=1103, share=0.43),
      "From your past orders: 1,103 customers who bought yogurt also bought other vegetables."),
+    # Session 13: the Online Retail Quick adapter sampled hot (temperature 1.3, to find what the checker lets
+    # through), and the last one at the shipped temperature (4 in 1,000): a number one that is number 3, an offer,
+    # a purchase before the only one, a habit of one purchase, "you bought" the pick right after another name,
+    # a reservation, a delivery, the shop as a buyer, a popularity of what they bought.
+    (ev("LUNCH BAG RED RETROSPOT", buyers=44, rank=3), "44 customers have bought Lunch Bag Red Retrospot, the top seller."),
+    (ev("LUNCH BAG RED RETROSPOT", buyers=44, rank=3), "44 customers have bought Lunch Bag Red Retrospot so far, saving you a small extra."),
+    (ev("CURIOUS IMAGES GIFT WRAP SET", last="2011-11-06", since=33),
+     "Your last Curious Images Gift Wrap Set was on 6 November 2011; the one before it was 33 days ago."),
+    (ev("DOORMAT WELCOME PUPPIES", last="2011-10-28", since=42),
+     "You bought Doormat Welcome Puppies before the last time; the last was 42 days ago."),
+    (ev("WHITE WIRE EGG HOLDER", last="2011-09-20", since=80), "You reorder White Wire Egg Holder before; the last time was 80 days ago."),
+    (ev("REX CASH+CARRY JUMBO SHOPPER", last="2011-02-06", since=306),
+     "Since you last bought Rex Cash+carry Jumbo Shopper, you typically picked it up 306 days ago."),
+    (ev("PAPER CHAIN KIT 50'S CHRISTMAS", match=("CHRISTMAS LIGHTS 10 REINDEER", "Christmas"), buyers=38, rank=12),
+     "From your past orders: Christmas Lights 10 Reindeer; You bought Paper Chain Kit 50's Christmas."),
+    (ev("CHOCOLATE HOT WATER BOTTLE", match=("FOLDING BUTTERFLY MIRROR HOT PINK", "Hot"), buyers=29, rank=30),
+     "Folding Butterfly Mirror Hot Pink: We saved you a Chocolate Hot Water Bottle."),
+    (ev("ASSORTED TUTTI FRUTTI FOB NOTEBOOK", match=("FAIRY CAKE FLANNEL ASSORTED COLOUR", "Assorted"), last="2011-11-13", since=26),
+     "You have ordered Fairy Cake Flannel Assorted Colour, and Assorted Tutti Frutti Fob Notebook is on its way."),
+    (ev("SPACEBOY LUNCH BOX", match=("SPACEBOY BIRTHDAY CARD", "Spaceboy"), buyers=32, rank=15),
+     "The store has bought Spaceboy Birthday Card, so Spaceboy Lunch Box may catch your eye."),
+    (ev("LUNCH BAG SPACEBOY DESIGN", match=("SPACEBOY BEAKER", "Spaceboy"), buyers=44, rank=4),
+     "A shop favourite: Spaceboy Beaker; they bought Lunch Bag Spaceboy Design."),
+    (ev("JUMBO BAG DOILEY PATTERNS", match=("JUMBO BAG BAROQUE BLACK WHITE", "Jumbo"), buyers=38, rank=12),
+     "Jumbo Bag Baroque Black White: Jumbo Bag Doiley Patterns, in your past orders."),
     # Numbers not in the evidence at all.
     (MILK, "45% of customers who bought sugar also bought whole milk."),
     (STRINGS, "These strings cost only 9.99 this week: Elixir Nanoweb Strings 10-46."),
@@ -299,6 +324,7 @@ WRONG = [
 ]
 
 TRUE = [
+    (ev("PARTY BUNTING", buyers=71, rank=1), "71 customers have bought Party Bunting, the top seller."),
     (MILK, "56% of customers who bought sugar also picked up whole milk."),
     (MILK, "Goes well with your sugar: 56% of the 250 customers who bought it also got whole milk."),
     (MILK, "People who buy sugar often add whole milk too (56% of them)."),

@@ -171,6 +171,25 @@ YOUR_HISTORY = re.compile(r"\b(?:based on|from|given|because of|after|looking at
 # "From your past orders: {match}, {product}.": a list of what they bought, with the pick in it.
 HISTORY_LIST = re.compile(r"\b(?:from|in|among|out of) your (?:past|previous|earlier|recent|last) (?:orders?|purchases?)"
                           r"\s*:\s*(?:\{\w+\}\s*(?:,|and|&)\s*)*\{product\}", re.IGNORECASE)
+# "{match}; You bought {product}": the name after the verb is what they bought, however near another name is.
+YOU_BOUGHT_PRODUCT = re.compile(YOU_BOUGHT.pattern + r"\s+(?:the |your |a |an |one )?\{product\}|"
+                                r"\{product\}[^.!?{]{0,15}\b(?:in|from) your (?:past |previous |earlier |recent )?"
+                                r"(?:orders?|purchases?)\b", re.IGNORECASE)
+# "the one before it", "before the last time": a purchase before the last, of a product bought once.
+EARLIER_ONE = re.compile(r"\b(?:the one before|the time before|before the last (?:time|one)|previous one|each time|"
+                         r"every time|both times)\b", re.IGNORECASE)
+# A habit, said of the customer: "you typically pick it up", "you tend to buy", "you reorder".
+HABIT = re.compile(r"\byou (?:\w+ )?(?:typically|normally|tend to|reorder|keep (?:buying|ordering))\b", re.IGNORECASE)
+# "the top seller", "our most popular": the one product on top, not one of the best sellers.
+TOP_ONE = re.compile(r"(?<!one of )\b(?:the|our) (?:very )?(?:(?:top|best)[- ]?seller\b(?!s)|most popular\b(?! \w+s\b))",
+                     re.IGNORECASE)
+# "saving you a small extra", "is on its way": the evidence holds no price, offer, stock or delivery.
+OFFER = re.compile(r"\bsav(?:e|es|ed|ing) you\b(?! a reminder)|\bdiscount\w*|\bon sale\b|\b(?:special |limited )?offers?\b|"
+                   r"\bdeals?\b|\bfree (?:shipping|delivery|gift)|\bon (?:its|the) way\b|\bshipped\b|\bin stock\b|"
+                   r"\breserved\b", re.IGNORECASE)
+# "The store has bought {match}": customers buy, the shop does not.
+SHOP_BOUGHT = re.compile(r"\b(?:the (?:store|shop)|we) (?:has |have |had )?(?:bought|ordered|picked up|purchased)\b",
+                         re.IGNORECASE)
 # "A recommendation from a loyal customer", "rated 5 stars": the evidence holds purchases, no one's word.
 SOMEONES_WORD = re.compile(r"\b(?:recommend(?:ed|ation)s? (?:by|from)|loyal customers?|reviews?|reviewers?|rated|ratings?|"
                            r"stars?)\b", re.IGNORECASE)
@@ -212,6 +231,8 @@ FALSE_WORDING = [
     ((SOMEONES_WORD,), "the evidence is purchases, not anyone's recommendation or rating"),
     ((GARBLED,), "garbled: not a sentence a person would send"),
     ((BEYOND_THE_SHOP,), "the evidence counts this shop's customers, nothing beyond it"),
+    ((OFFER,), "the evidence holds no price, offer, stock or delivery"),
+    ((SHOP_BOUGHT,), "customers buy, the shop does not"),
 ]
 
 
@@ -261,8 +282,10 @@ def claim_problems(t: str, ev: dict) -> list[str]:
                 out.append(f"'{m.group(0)}': joins the product to what the customer bought; they never bought it")
             if m := HISTORY_LIST.search(sentence):
                 out.append(f"'{m.group(0)}': lists the product among their past orders; they never bought it")
+            if m := YOU_BOUGHT_PRODUCT.search(sentence):
+                out.append(f"'{m.group(0)}': the customer never bought the product")
         once = not cycle or ev["reorder"]["times_bought"] < 2
-        if once and (m := AGAIN.search(sentence)):
+        if once and (m := AGAIN.search(sentence) or EARLIER_ONE.search(sentence)):
             out.append(f"'{m.group(0)}': the customer bought it once")
         if not personal(ev) and (m := YOUR_HISTORY.search(sentence)):
             out.append(f"'{m.group(0)}': nothing in the evidence comes from the customer's own purchases")
@@ -275,7 +298,7 @@ def claim_problems(t: str, ev: dict) -> list[str]:
             out.append(f"'{m.group(0)}': bought together, which the evidence does not say")
         if m := OUR_PRODUCT.search(sentence):
             out.append(f"'{m.group(0)}': a product is not a range")
-        if not cycle and (m := CYCLE.search(sentence)):
+        if not cycle and (m := CYCLE.search(sentence) or HABIT.search(sentence)):
             out.append(f"'{m.group(0)}': the customer has no reorder cycle for it")
         elif cycle and reorder_timing(ev) != "due" and (m := DUE_NOW.search(sentence)):
             due = ev["reorder"]["due_in_days"]
@@ -325,9 +348,14 @@ def claim_problems(t: str, ev: dict) -> list[str]:
         elif PAIRING.search(sentence) and not any(c in t for c in COMPANIONS):
             out.append("a pairing without the product it pairs with")
         rank = (ev.get("popularity") or {}).get("rank")
-        if (m := POPULAR.search(sentence)) and not (rank and rank <= BEST_SELLER_RANK) \
+        pop = POPULAR.search(sentence)
+        if pop and not (rank and rank <= BEST_SELLER_RANK) \
                 and not (POPULAR_PAIR.search(sentence) and "{partner}" in sentence):
-            out.append(f"'{m.group(0)}' without the popularity to back it")
+            out.append(f"'{pop.group(0)}' without the popularity to back it")
+        elif (m := TOP_ONE.search(sentence)) and rank != 1:
+            out.append(f"'{m.group(0)}': the shop's number one; this is number {rank}")
+        elif pop and _nearest_name(sentence, pop.start()) in ("{match}", "{contributor}"):
+            out.append(f"'{pop.group(0)}': said of what they bought, whose popularity the evidence does not give")
     return out
 
 
