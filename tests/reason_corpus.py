@@ -316,6 +316,13 @@ WRONG = [
      "A shop favourite: Spaceboy Beaker; they bought Lunch Bag Spaceboy Design."),
     (ev("JUMBO BAG DOILEY PATTERNS", match=("JUMBO BAG BAROQUE BLACK WHITE", "Jumbo"), buyers=38, rank=12),
      "Jumbo Bag Baroque Black White: Jumbo Bag Doiley Patterns, in your past orders."),
+    # Session 13, the Groceries Quick adapter sampled hot: "most" for 43%, a chat reply, a price.
+    (ev("other vegetables", partner="shopping bags", customers_with=656, share=0.43),
+     "Most customers who buy shopping bags also tend to choose other vegetables."),
+    (ev("rolls/buns", partner="root vegetables", customers_with=899, share=0.30),
+     'From your last message: "Many customers who bought root vegetables also picked up rolls/buns.'),
+    (ev("soda", partner="shopping bags", customers_with=656, share=0.38),
+     "Some users have found shopping bags too cheap to keep soda."),
     # Numbers not in the evidence at all.
     (MILK, "45% of customers who bought sugar also bought whole milk."),
     (STRINGS, "These strings cost only 9.99 this week: Elixir Nanoweb Strings 10-46."),
@@ -324,6 +331,7 @@ WRONG = [
 ]
 
 TRUE = [
+    (ev("whole milk", partner="sausage", customers_with=803, share=0.52), "Most customers who buy sausage also choose whole milk."),
     (ev("PARTY BUNTING", buyers=71, rank=1), "71 customers have bought Party Bunting, the top seller."),
     (MILK, "56% of customers who bought sugar also picked up whole milk."),
     (MILK, "Goes well with your sugar: 56% of the 250 customers who bought it also got whole milk."),

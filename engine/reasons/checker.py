@@ -103,6 +103,8 @@ POPULAR_PAIR = re.compile(r"\bpopular (pairing|combination|match|pick with)\b", 
 # "Often", "many", "a popular pairing" say that a good share of the partner's buyers took it too.
 STRONG_PAIR = re.compile(r"\b(often|many|most|usually|typically|popular pairing|popular combination|"
                          r"pairs? (nicely|well|perfectly)|goes? (well|nicely|perfectly)|natural)\b", re.IGNORECASE)
+# "Most customers who buy X also choose Y": more than half of them.
+MOST = re.compile(r"\b(?:most|the majority|nearly all|almost all|nearly every|almost every)\b(?! popular)", re.IGNORECASE)
 STRONG_SHARE = 0.25
 STRONG_PAIR_BUYERS = 5   # "often", "a popular pairing": a share of 2 customers out of 8 is not that
 SMALL_GROUP = 10         # "67% of customers who bought X" from 3 customers: the share needs its count
@@ -186,7 +188,9 @@ TOP_ONE = re.compile(r"(?<!one of )\b(?:the|our) (?:very )?(?:(?:top|best)[- ]?s
 # "saving you a small extra", "is on its way": the evidence holds no price, offer, stock or delivery.
 OFFER = re.compile(r"\bsav(?:e|es|ed|ing) you\b(?! a reminder)|\bdiscount\w*|\bon sale\b|\b(?:special |limited )?offers?\b|"
                    r"\bdeals?\b|\bfree (?:shipping|delivery|gift)|\bon (?:its|the) way\b|\bshipped\b|\bin stock\b|"
-                   r"\breserved\b", re.IGNORECASE)
+                   r"\breserved\b|\bcheap\w*|\bbargains?\b|\baffordable\b", re.IGNORECASE)
+# "From your last message:", "Your previous answer was:": the chat the model was tuned on, not a reason.
+CHAT = re.compile(r"\b(?:your|my|the) (?:last |previous )?(?:message|response|answer|reply|question)\b", re.IGNORECASE)
 # "The store has bought {match}": customers buy, the shop does not.
 SHOP_BOUGHT = re.compile(r"\b(?:the (?:store|shop)|we) (?:has |have |had )?(?:bought|ordered|picked up|purchased)\b",
                          re.IGNORECASE)
@@ -233,6 +237,7 @@ FALSE_WORDING = [
     ((BEYOND_THE_SHOP,), "the evidence counts this shop's customers, nothing beyond it"),
     ((OFFER,), "the evidence holds no price, offer, stock or delivery"),
     ((SHOP_BOUGHT,), "customers buy, the shop does not"),
+    ((CHAT,), "a chat reply, not a reason"),
 ]
 
 
@@ -330,6 +335,8 @@ def claim_problems(t: str, ev: dict) -> list[str]:
                 out.append(f"'{m.group(0)}' for {numbers.pct(pair['confidence'])} of the partner's buyers")
             elif pair["customers_both"] < STRONG_PAIR_BUYERS:
                 out.append(f"'{m.group(0)}' for {pair['customers_both']} customers")
+        if "{partner}" in sentence and (m := MOST.search(sentence)) and ev["co_purchase"]["confidence"] <= 0.5:
+            out.append(f"'{m.group(0)}' for {numbers.pct(ev['co_purchase']['confidence'])} of the partner's buyers")
         if ("{share}" in sentence and "{partner_buyers}" not in t
                 and ev["co_purchase"]["customers_with"] < SMALL_GROUP):
             out.append(f"a share of only {ev['co_purchase']['customers_with']} customers without their count")
