@@ -323,6 +323,12 @@ WRONG = [
      'From your last message: "Many customers who bought root vegetables also picked up rolls/buns.'),
     (ev("soda", partner="shopping bags", customers_with=656, share=0.38),
      "Some users have found shopping bags too cheap to keep soda."),
+    # Session 13, a fresh Groceries Quick audit: "overdue" for a product bought twice, 92 days apart, 468 days ago.
+    ({**ev("whole milk", kind="reorder"), "as_of": "2015-12-30",
+      "reorder": {"times_bought": 2, "typical_days_between": 92.0, "last_bought": "2014-09-18", "days_since_last": 468,
+                  "item_typical_days_between": 184.0, "expected_days_between": 153.3, "due_in_days": -314.7,
+                  "due_date": "2015-02-18", "timing": "bought_before"}},
+     "From your past orders: whole milk, 315 days overdue."),
     # Numbers not in the evidence at all.
     (MILK, "45% of customers who bought sugar also bought whole milk."),
     (STRINGS, "These strings cost only 9.99 this week: Elixir Nanoweb Strings 10-46."),

@@ -309,6 +309,9 @@ def claim_problems(t: str, ev: dict) -> list[str]:
             due = ev["reorder"]["due_in_days"]
             out.append(f"'{m.group(0)}': it is not due for {round(due)} days" if due > 0 else
                        f"'{m.group(0)}': overdue by more than a whole gap, they stopped buying it")
+        elif cycle and "{due}" in sentence and reorder_timing(ev) == "bought_before":
+            # "{due}" reads "315 days overdue": said of a product they stopped buying (session 13 audit).
+            out.append("'{due}': overdue by more than a whole gap, they stopped buying it")
         if re.search(r"\bout of (?:the |your |our )?" + NAME, sentence, re.I):
             out.append("'out of' a product: a share of buyers, not of a product")
         if re.search(r"\bout of\b", sentence, re.I) and "{partner}" in sentence and "{share}" not in sentence:
