@@ -329,6 +329,11 @@ WRONG = [
                   "item_typical_days_between": 184.0, "expected_days_between": 153.3, "due_in_days": -314.7,
                   "due_date": "2015-02-18", "timing": "bought_before"}},
      "From your past orders: whole milk, 315 days overdue."),
+    # Session 13, Online Retail Quick at the shipped temperature: all of the partner's buyers, where 2 of 4 did.
+    (ev("LUNCH BAG PINK POLKADOT", partner="HEART WREATH DECORATION WITH BELL", customers_with=4, share=0.5),
+     "Since customers who bought Heart Wreath Decoration With Bell also bought Lunch Bag Pink Polkadot."),
+    (ev("whole milk", partner="canned beer", customers_with=644, share=0.45),
+     "Customers who bought canned beer also picked up whole milk."),
     # Numbers not in the evidence at all.
     (MILK, "45% of customers who bought sugar also bought whole milk."),
     (STRINGS, "These strings cost only 9.99 this week: Elixir Nanoweb Strings 10-46."),

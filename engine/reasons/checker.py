@@ -103,6 +103,8 @@ POPULAR_PAIR = re.compile(r"\bpopular (pairing|combination|match|pick with)\b", 
 # "Often", "many", "a popular pairing" say that a good share of the partner's buyers took it too.
 STRONG_PAIR = re.compile(r"\b(often|many|most|usually|typically|popular pairing|popular combination|"
                          r"pairs? (nicely|well|perfectly)|goes? (well|nicely|perfectly)|natural)\b", re.IGNORECASE)
+# "Some customers who buy X also choose Y": not all of them.
+SOME = re.compile(r"\b(?:some|someone|a few|several|plenty|lots|a lot|one in|many)\b", re.IGNORECASE)
 # "Most customers who buy X also choose Y": more than half of them.
 MOST = re.compile(r"\b(?:most|the majority|nearly all|almost all|nearly every|almost every)\b(?! popular)", re.IGNORECASE)
 STRONG_SHARE = 0.25
@@ -321,6 +323,10 @@ def claim_problems(t: str, ev: dict) -> list[str]:
             out.append("the partner's buyers without the share of them that took it: it says all of them did")
         if "{partner}" in sentence and "{share}" not in sentence and ev["co_purchase"]["confidence"] < STRONG_SHARE:
             out.append(f"a weak pair ({numbers.pct(ev['co_purchase']['confidence'])}) stated without its share")
+        elif ("{partner}" in sentence and "{share}" not in sentence and group_of("partner", sentence)
+              and not (STRONG_PAIR.search(sentence) or SOME.search(sentence))):
+            # "Customers who bought {partner} also bought {product}" says all of them did (2 of 4: session 13).
+            out.append("the partner's buyers without how many of them took it: it says all of them did")
         figures = [s for s in ("{share}", "{partner_buyers}") if s in sentence]
         if figures and "{partner}" not in sentence:
             out.append("co-purchase figures without the product they are about")
