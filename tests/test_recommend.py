@@ -269,8 +269,9 @@ def test_shop_with_three_products(tmp_path):
               for i in range(12)]
     db = make_shop(tmp_path / "s.db", orders)
     res = R.evaluate_shop(db)
-    assert res["results"] and res["selection"]["model"] == "popularity"   # too few to compare
+    assert res["results"] and res["selection"]["model"] == "p-topfreq"   # too few to compare: tied best sellers
     assert "too few" in res["selection"]["note"]
+    assert {r["model"] for r in res["results"]} == {"popularity", "p-topfreq"}   # the fallback against best sellers
     R.run_recommendations(db, limit=10)
     for cid in range(1, 5):
         recs = customer_recommendations(db, cid)

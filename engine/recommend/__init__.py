@@ -86,7 +86,9 @@ def evaluate_shop(db, progress=None, cancel=None, days: int = 30, store: bool = 
     splits = {"last_basket": D.holdout_last(data), f"last_{days}_days": D.holdout_days(data, days)}
     completion = completion_split(data)
     seen = set()
-    for name, params in [(c["model"], c["params"]) for c in choice["validation"]] or [("popularity", {})]:
+    tried = [(c["model"], c["params"]) for c in choice["validation"]] or [("popularity", {}),
+                                                                           (choice["model"], choice["params"])]
+    for name, params in tried:
         key = (name, json.dumps(params, sort_keys=True))
         if key in seen:
             continue

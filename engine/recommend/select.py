@@ -44,14 +44,21 @@ PERSONAL = "personalisation@10"
 NON_INFERIOR = 0.01         # at most this much worse than the most accurate (share of its NDCG@10)
 CONFIDENCE = 0.95           # one-sided: the lower end of the two-sided 90% paired interval
 MARGIN = 1.01               # tuning a two-ranker part: a later setting must be 1% better
-MIN_USERS = 20              # fewer validation customers than this: popularity (a later fold: not used)
+MIN_USERS = 20              # fewer validation customers than this: FALLBACK (a later fold: not used)
 FOLDS = 2                   # validation baskets per customer, newest first (module doc)
 MAX_USERS = 5000            # more: a seeded sample of them (NDCG@10 on 5,000 customers is within
                             # about +-0.005; scoring them all grew with the shop, 16 models x 2 rules)
 # Which rule made a saved selection: one saved by another rule (e.g. "popularity unless 1% better",
 # whose two-ranker candidate could explore by popularity) or of other candidates (P-TopFreq filled
 # with untied best sellers) is made again, not reused.
-SELECTION_RULE = "most personal of the non-inferior over 2 validation folds; tied best sellers fill"
+SELECTION_RULE = ("most personal of the non-inferior over 2 validation folds; tied best sellers fill; "
+                  "tied best sellers when too few to compare")
+# Too few returning customers to compare models: best sellers, those tied to what the customer bought first
+# (topfreq.py's fill), and what they bought not suggested again unless its buyers rebuy it (the one-off rule). It
+# cannot be measured on such a shop; on the others, for the customers who had a single order before the one
+# they were scored on, it beat plain best sellers or tied (NDCG@10: Amazon 0.0999 against 0.0932, Online Retail
+# 0.0397 against 0.0259 with the rule off, Groceries 0.2325 against 0.2328; docs/recommendations.md, session 13).
+FALLBACK = ("p-topfreq", {"half_life": None})
 
 
 def candidates() -> list[tuple[str, dict]]:
@@ -173,11 +180,11 @@ def select(data: Interactions, progress=None, cancel=None) -> dict:
     """{"model", "params", "min_repeat_share", "validation": [...], "note"} for this shop."""
     splits = folds(data)
     n_first = len(splits[0][1])
-    choice = {"model": "popularity", "params": {}, "min_repeat_share": REPEAT_RULES[0],
+    choice = {"model": FALLBACK[0], "params": FALLBACK[1], "min_repeat_share": REPEAT_RULES[0],
               "validation_users": n_first, "validation_folds": 0, "validation": [], "rule": SELECTION_RULE}
     if n_first < MIN_USERS:
-        choice["note"] = (f"only {n_first} customers have 3 or more orders; too few to compare "
-                          "models, so best sellers are used")
+        choice["note"] = (f"only {n_first} customers have 3 or more orders; too few to compare models, so best "
+                          "sellers are used, those tied to what each customer bought first")
         return choice
     steps, done = len(splits) * (len(candidates()) + 1), 0
 

@@ -33,7 +33,7 @@ class PersonalTopFreq(Model):
     def _fit(self, data):
         age = data.last_day() - data.b_day
         w = np.ones(len(age)) if self.params["half_life"] is None else 0.5 ** (age / self.params["half_life"])
-        w = w + 1e-3 * (1 - age / max(age.max(), 1))   # ties: the more recent wins
+        w = w + 1e-3 * (1 - age / max(age.max(initial=0), 1))   # ties: the more recent wins
         self.weights = (data.user_basket_matrix(w) @ data.baskets).tocsr()
         if self.params["fill"] == "tied":
             self.best_sellers = np.flatnonzero(popularity_rank(self.popularity) <= BEST_SELLER_RANK)
