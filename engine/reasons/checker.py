@@ -104,7 +104,7 @@ POPULAR_PAIR = re.compile(r"\bpopular (pairing|combination|match|pick with)\b", 
 STRONG_PAIR = re.compile(r"\b(often|many|most|usually|typically|popular pairing|popular combination|"
                          r"pairs? (nicely|well|perfectly)|goes? (well|nicely|perfectly)|natural)\b", re.IGNORECASE)
 # "Some customers who buy X also choose Y": not all of them.
-SOME = re.compile(r"\b(?:some|someone|a few|several|plenty|lots|a lot|one in|many)\b", re.IGNORECASE)
+SOME = re.compile(r"\b(?:some|someone|a few|several|plenty|lots|a lot|one in)\b", re.IGNORECASE)
 # "Most customers who buy X also choose Y": more than half of them.
 MOST = re.compile(r"\b(?:most|the majority|nearly all|almost all|nearly every|almost every)\b(?! popular)", re.IGNORECASE)
 STRONG_SHARE = 0.25
