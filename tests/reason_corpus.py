@@ -334,6 +334,9 @@ WRONG = [
      "Since customers who bought Heart Wreath Decoration With Bell also bought Lunch Bag Pink Polkadot."),
     (ev("whole milk", partner="canned beer", customers_with=644, share=0.45),
      "Customers who bought canned beer also picked up whole milk."),
+    # Session 13, Online Retail Quick at the shipped temperature: "they" with no one else it could be.
+    (ev("ALARM CLOCK BAKELIKE GREEN", match=("PINK DINER WALL CLOCK", "Clock"), buyers=29, rank=30),
+     "From your past orders: Pink Diner Wall Clock; they bought Alarm Clock Bakelike Green."),
     # Numbers not in the evidence at all.
     (MILK, "45% of customers who bought sugar also bought whole milk."),
     (STRINGS, "These strings cost only 9.99 this week: Elixir Nanoweb Strings 10-46."),

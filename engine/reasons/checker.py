@@ -179,6 +179,9 @@ HISTORY_LIST = re.compile(r"\b(?:from|in|among|out of) your (?:past|previous|ear
 YOU_BOUGHT_PRODUCT = re.compile(YOU_BOUGHT.pattern + r"\s+(?:the |your |a |an |one )?\{product\}|"
                                 r"\{product\}[^.!?{]{0,15}\b(?:in|from) your (?:past |previous |earlier |recent )?"
                                 r"(?:orders?|purchases?)\b", re.IGNORECASE)
+# "{match}; they bought {product}": with no group of customers before it, "they" reads as the customer.
+THEY_BOUGHT_PRODUCT = re.compile(r"\bthey (?:have |had |'ve )?(?:bought|ordered|purchased|picked up|got)\s+"
+                                 r"(?:the |a |an |one )?\{product\}", re.IGNORECASE)
 # "the one before it", "before the last time": a purchase before the last, of a product bought once.
 EARLIER_ONE = re.compile(r"\b(?:the one before|the time before|before the last (?:time|one)|previous one|each time|"
                          r"every time|both times)\b", re.IGNORECASE)
@@ -291,6 +294,8 @@ def claim_problems(t: str, ev: dict) -> list[str]:
                 out.append(f"'{m.group(0)}': lists the product among their past orders; they never bought it")
             if m := YOU_BOUGHT_PRODUCT.search(sentence):
                 out.append(f"'{m.group(0)}': the customer never bought the product")
+            elif (m := THEY_BOUGHT_PRODUCT.search(sentence)) and not re.search(GROUP, sentence[:m.start()], re.I):
+                out.append(f"'{m.group(0)}': read as the customer's purchase; they never bought it")
         once = not cycle or ev["reorder"]["times_bought"] < 2
         if once and (m := AGAIN.search(sentence) or EARLIER_ONE.search(sentence)):
             out.append(f"'{m.group(0)}': the customer bought it once")
