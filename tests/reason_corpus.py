@@ -329,6 +329,11 @@ WRONG = [
                   "item_typical_days_between": 184.0, "expected_days_between": 153.3, "due_in_days": -314.7,
                   "due_date": "2015-02-18", "timing": "bought_before"}},
      "From your past orders: whole milk, 315 days overdue."),
+    ({**ev("whole milk", kind="reorder"), "as_of": "2015-12-30",
+      "reorder": {"times_bought": 2, "typical_days_between": 92.0, "last_bought": "2014-09-18", "days_since_last": 468,
+                  "item_typical_days_between": 184.0, "expected_days_between": 153.3, "due_in_days": -314.7,
+                  "due_date": "2015-02-18", "timing": "bought_before"}},
+     "You reorder whole milk roughly every 92 days, so we saved you a reminder."),
     # Session 13, Online Retail Quick at the shipped temperature: all of the partner's buyers, where 2 of 4 did.
     (ev("LUNCH BAG PINK POLKADOT", partner="HEART WREATH DECORATION WITH BELL", customers_with=4, share=0.5),
      "Since customers who bought Heart Wreath Decoration With Bell also bought Lunch Bag Pink Polkadot."),

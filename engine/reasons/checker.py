@@ -95,6 +95,11 @@ OUR_PRODUCT = re.compile(r"\b(?:our|part of(?: our| the| your| a)?) \{(?:product
 CYCLE = re.compile(r"\b(due|overdue|usual|usually|regular|regularly|running low|run low|running out|run out|reminder|"
                    r"refill|top up|top-up|restock|time for (?:another|a new one|more)|every \w+ (days|weeks|months))\b",
                    re.IGNORECASE)
+# A habit in the present tense, or a reminder: not of a product they stopped buying (overdue by more than a
+# whole gap: "You reorder whole milk roughly every 92 days, so we saved you a reminder." of one last bought 468 days
+# ago, session 13).
+LAPSED_NOW = re.compile(r"\breminder\b|\byour (?:usual|regular)\b|\byou (?:\w+ )?(?:reorder|usually|regularly|tend to)\b",
+                        re.IGNORECASE)
 # Said only of a reorder that is due now (engine.evidence.reorder_timing), not of one coming up or lapsed.
 DUE_NOW = re.compile(r"\b(running low|run low|running out|run out|time to|time for|refill|restock|top up|top-up|"
                      r"due now|due about now|is due\b(?! in)|overdue)", re.IGNORECASE)
@@ -316,9 +321,10 @@ def claim_problems(t: str, ev: dict) -> list[str]:
             due = ev["reorder"]["due_in_days"]
             out.append(f"'{m.group(0)}': it is not due for {round(due)} days" if due > 0 else
                        f"'{m.group(0)}': overdue by more than a whole gap, they stopped buying it")
-        elif cycle and "{due}" in sentence and reorder_timing(ev) == "bought_before":
+        elif cycle and reorder_timing(ev) == "bought_before" and ("{due}" in sentence or LAPSED_NOW.search(sentence)):
             # "{due}" reads "315 days overdue": said of a product they stopped buying (session 13 audit).
-            out.append("'{due}': overdue by more than a whole gap, they stopped buying it")
+            m = LAPSED_NOW.search(sentence)
+            out.append(f"'{m.group(0) if m else '{due}'}': overdue by more than a whole gap, they stopped buying it")
         if re.search(r"\bout of (?:the |your |our )?" + NAME, sentence, re.I):
             out.append("'out of' a product: a share of buyers, not of a product")
         if re.search(r"\bout of\b", sentence, re.I) and "{partner}" in sentence and "{share}" not in sentence:
