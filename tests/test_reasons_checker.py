@@ -330,3 +330,23 @@ def test_one_day_is_said_in_the_singular():
     assert slots.fill("You buy {product} {every}; it is {due}.", ev) == "You buy whole milk every day; it is due in 1 day."
     late = dict(ev, reorder=dict(ev["reorder"], due_in_days=-1.0))
     assert slots.values(late)["due"] == "1 day overdue"
+
+
+def test_a_product_they_stopped_buying_is_a_reason_about_when_not_a_habit():
+    """Bought twice, 92 days apart, last 468 days ago: overdue by more than a whole expected gap, which the app
+    calls "bought before". The reason is asked about that, and a habit, a reminder or "overdue" is rejected."""
+    from tests.reason_corpus import ev as make
+    lapsed = {**make("whole milk", kind="reorder"), "as_of": "2015-12-30",
+              "reorder": {"times_bought": 2, "typical_days_between": 92.0, "last_bought": "2014-09-18",
+                          "days_since_last": 468, "item_typical_days_between": 184.0, "expected_days_between": 153.3,
+                          "due_in_days": -314.7, "due_date": "2015-02-18", "timing": "bought_before"}}
+    assert prompt.features(lapsed) == ["bought_before", "product"]
+    assert "bought {product} before, last on {last}, {ago}" in prompt.build(lapsed)
+    rng = random.Random(0)
+    texts = {slots.fill(silver.silver_template(lapsed, "bought_before", rng), lapsed) for _ in range(40)}
+    assert len(texts) >= 5 and all(check(t, lapsed).ok for t in texts)
+    for false in ("Your last whole milk was 468 days ago, and you tend to buy it every 92 days.",
+                  "You reorder whole milk roughly every 92 days, so we saved you a reminder.",
+                  "Your usual whole milk: 315 days overdue."):
+        assert not check(false, lapsed).ok, false
+    assert check("You have ordered whole milk twice so far, about every 92 days.", lapsed).ok

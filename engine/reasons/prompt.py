@@ -47,9 +47,15 @@ PERSONAL = ("contributor", "content", "affinity", "bought_before")
 
 
 def features(ev: dict, vals: dict | None = None) -> list[str]:
-    """The features this evidence can support, strongest first ("bought before" only without a cycle)."""
+    """The features this evidence can support, strongest first. A product with a reorder cycle is a "reorder",
+    unless they stopped buying it (overdue by more than a whole gap): then, as for a product bought once, it is
+    "bought before", as the Customers screen calls it; what is true of it is when they last bought it, not a habit
+    (the shipped adapters wrote "you tend to buy it every 28 days" of one last bought 546 days ago: session 13)."""
     vals = slots.values(ev) if vals is None else vals
-    found = [f for f in FEATURES[:-1] if REQUIRED[f] in vals and not (f == "bought_before" and slots.has_cycle(ev))]
+    cycle = slots.has_cycle(ev)
+    lapsed = cycle and reorder_timing(ev) == "bought_before"
+    found = [f for f in FEATURES[:-1] if REQUIRED[f] in vals
+             and not (f == "bought_before" and cycle and not lapsed) and not (f == "reorder" and lapsed)]
     if ("co_purchase" in found and ev["co_purchase"]["confidence"] < WEAK_PAIR_SHARE
             and any(f in found for f in PERSONAL)):
         found.remove("co_purchase")
