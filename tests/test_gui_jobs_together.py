@@ -181,7 +181,9 @@ def test_the_gui_thread_collects_while_a_job_runs(qtbot):
         weakref.finalize(node, lambda: freed.append(threading.current_thread().name))
         del node
         kept = [[] for _ in range(2 * gc.get_threshold()[0])]   # past the youngest generation's threshold
-        qtbot.waitUntil(lambda: bool(freed), timeout=10000)
-        release.set()
+        try:
+            qtbot.waitUntil(lambda: bool(freed), timeout=10000)
+        finally:
+            release.set()
     del kept
     assert freed == [threading.main_thread().name]

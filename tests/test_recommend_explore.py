@@ -151,3 +151,15 @@ def test_a_selection_saved_by_an_earlier_rule_is_made_again(tmp_path):
     choice = R.selection(db)
     assert choice["rule"] == SELECTION_RULE and choice["validation"]
     assert R.run_recommendations(db) > 0
+
+
+def test_a_shop_too_small_to_compare_gives_one_order_customers_lists_that_follow_their_basket(tmp_path):
+    """Every customer has one order: no model can be compared, and each list starts with the best seller tied to
+    what the customer bought (same category and vendor), not with the shop's best seller (Bread) for all."""
+    from engine.queries import customer_recommendations
+    db = catalogue_shop(tmp_path / "s.db")
+    R.run_recommendations(db, limit=3)
+    assert R.selection(db)["model"] == "p-topfreq" and "too few" in R.selection(db)["note"]
+    ids = dict(db.execute("SELECT external_key, id FROM customers").fetchall())
+    firsts = [customer_recommendations(db, ids[c])[0]["evidence"]["product"]["name"] for c in ("x", "y")]
+    assert firsts == ["Goat cheese", "Tulip bulbs"]
