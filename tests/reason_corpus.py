@@ -51,6 +51,9 @@ SODA_DUE = ev("soda", kind="reorder", last="2015-06-01", times=3, every=30.0, si
 # Overdue by more than a whole gap: the recommender reads it as "they stopped buying it" (evidence.due_timing).
 SODA_LAPSED = ev("soda", kind="reorder", last="2015-06-01", times=3, every=30.0, since=400)
 SODA_LAPSED["reorder"].update(expected_days_between=30.0, timing="bought_before")
+# Bought twice, 92 days apart, last 468 days ago: overdue by 315 days against an expected 153 (a fresh audit, session 13).
+MILK_LAPSED = ev("whole milk", kind="reorder", last="2014-09-18", times=2, every=92.0, since=468)
+MILK_LAPSED["reorder"].update(expected_days_between=153.3, due_in_days=-314.7, timing="bought_before")
 ROLLS = ev("rolls/buns", partner="pot plants", customers_with=50, share=0.46)
 WEAK = ev("FELTCRAFT PRINCESS CHARLOTTE DOLL", partner="SET OF 4 PANTRY JELLY MOULDS", customers_with=31, share=0.06)
 PARTY = ev("PARTY BUNTING", match=("PAPER BUNTING VINTAGE PAISLEY", "Bunting"), buyers=71, rank=1)
@@ -324,16 +327,8 @@ WRONG = [
     (ev("soda", partner="shopping bags", customers_with=656, share=0.38),
      "Some users have found shopping bags too cheap to keep soda."),
     # Session 13, a fresh Groceries Quick audit: "overdue" for a product bought twice, 92 days apart, 468 days ago.
-    ({**ev("whole milk", kind="reorder"), "as_of": "2015-12-30",
-      "reorder": {"times_bought": 2, "typical_days_between": 92.0, "last_bought": "2014-09-18", "days_since_last": 468,
-                  "item_typical_days_between": 184.0, "expected_days_between": 153.3, "due_in_days": -314.7,
-                  "due_date": "2015-02-18", "timing": "bought_before"}},
-     "From your past orders: whole milk, 315 days overdue."),
-    ({**ev("whole milk", kind="reorder"), "as_of": "2015-12-30",
-      "reorder": {"times_bought": 2, "typical_days_between": 92.0, "last_bought": "2014-09-18", "days_since_last": 468,
-                  "item_typical_days_between": 184.0, "expected_days_between": 153.3, "due_in_days": -314.7,
-                  "due_date": "2015-02-18", "timing": "bought_before"}},
-     "You reorder whole milk roughly every 92 days, so we saved you a reminder."),
+    (MILK_LAPSED, "From your past orders: whole milk, 315 days overdue."),
+    (MILK_LAPSED, "You reorder whole milk roughly every 92 days, so we saved you a reminder."),
     # Session 13, Online Retail Quick at the shipped temperature: all of the partner's buyers, where 2 of 4 did.
     (ev("LUNCH BAG PINK POLKADOT", partner="HEART WREATH DECORATION WITH BELL", customers_with=4, share=0.5),
      "Since customers who bought Heart Wreath Decoration With Bell also bought Lunch Bag Pink Polkadot."),

@@ -335,11 +335,7 @@ def test_one_day_is_said_in_the_singular():
 def test_a_product_they_stopped_buying_is_a_reason_about_when_not_a_habit():
     """Bought twice, 92 days apart, last 468 days ago: overdue by more than a whole expected gap, which the app
     calls "bought before". The reason is asked about that, and a habit, a reminder or "overdue" is rejected."""
-    from tests.reason_corpus import ev as make
-    lapsed = {**make("whole milk", kind="reorder"), "as_of": "2015-12-30",
-              "reorder": {"times_bought": 2, "typical_days_between": 92.0, "last_bought": "2014-09-18",
-                          "days_since_last": 468, "item_typical_days_between": 184.0, "expected_days_between": 153.3,
-                          "due_in_days": -314.7, "due_date": "2015-02-18", "timing": "bought_before"}}
+    from tests.reason_corpus import MILK_LAPSED as lapsed
     assert prompt.features(lapsed) == ["bought_before", "product"]
     assert "bought {product} before, last on {last}, {ago}" in prompt.build(lapsed)
     rng = random.Random(0)

@@ -76,7 +76,8 @@ HISTORY = re.compile(r"\b(you have|you've|you had|have it|has it|again|another|y
                      r"you (?:usually |often |always )?buy|you (?:usually |often |always )?order|you tend to|"
                      r"you enjoyed|you liked|picked (it|one) up|last time|last one|"
                      r"your (?:favou?rite |usual |regular |go-to |beloved )?\{\w+\})", re.IGNORECASE)
-YOU_BOUGHT = re.compile(r"\byou(?: have|'ve)? (?:bought|ordered|purchased|picked up|got)\b", re.IGNORECASE)
+PURCHASED = r"(?:bought|ordered|purchased|picked up|got)"
+YOU_BOUGHT = re.compile(r"\byou(?: have|'ve)? " + PURCHASED + r"\b", re.IGNORECASE)
 ALSO = re.compile(r"\b(too|also|as well)\b", re.IGNORECASE)
 JOINED = re.compile(r"\{(?:partner|contributor|match)\}\s+(?:and|&|with|plus)\s+(?:a |an |the |your )?\{product\}|"
                     r"\{product\}\s+(?:and|&|with|plus)\s+(?:a |an |the |your )?\{(?:partner|contributor|match)\}",
@@ -185,8 +186,8 @@ YOU_BOUGHT_PRODUCT = re.compile(YOU_BOUGHT.pattern + r"\s+(?:the |your |a |an |o
                                 r"\{product\}[^.!?{]{0,15}\b(?:in|from) your (?:past |previous |earlier |recent )?"
                                 r"(?:orders?|purchases?)\b", re.IGNORECASE)
 # "{match}; they bought {product}": with no group of customers before it, "they" reads as the customer.
-THEY_BOUGHT_PRODUCT = re.compile(r"\bthey (?:have |had |'ve )?(?:bought|ordered|purchased|picked up|got)\s+"
-                                 r"(?:the |a |an |one )?\{product\}", re.IGNORECASE)
+THEY_BOUGHT_PRODUCT = re.compile(r"\bthey (?:have |had |'ve )?" + PURCHASED + r"\s+(?:the |a |an |one )?\{product\}",
+                                 re.IGNORECASE)
 # "the one before it", "before the last time": a purchase before the last, of a product bought once.
 EARLIER_ONE = re.compile(r"\b(?:the one before|the time before|before the last (?:time|one)|previous one|each time|"
                          r"every time|both times)\b", re.IGNORECASE)
@@ -321,9 +322,9 @@ def claim_problems(t: str, ev: dict) -> list[str]:
             due = ev["reorder"]["due_in_days"]
             out.append(f"'{m.group(0)}': it is not due for {round(due)} days" if due > 0 else
                        f"'{m.group(0)}': overdue by more than a whole gap, they stopped buying it")
-        elif cycle and reorder_timing(ev) == "bought_before" and ("{due}" in sentence or LAPSED_NOW.search(sentence)):
+        elif cycle and reorder_timing(ev) == "bought_before" and ((m := LAPSED_NOW.search(sentence))
+                                                                  or "{due}" in sentence):
             # "{due}" reads "315 days overdue": said of a product they stopped buying (session 13 audit).
-            m = LAPSED_NOW.search(sentence)
             out.append(f"'{m.group(0) if m else '{due}'}': overdue by more than a whole gap, they stopped buying it")
         if re.search(r"\bout of (?:the |your |our )?" + NAME, sentence, re.I):
             out.append("'out of' a product: a share of buyers, not of a product")
