@@ -14,7 +14,7 @@ Evidence stored before titles existed lacks them: `title_of` reads it as the rea
 from __future__ import annotations
 
 import json
-from typing import Literal, TypedDict
+from typing import Literal, NotRequired, TypedDict
 
 from engine.products import base_name
 
@@ -54,6 +54,9 @@ class CoPurchase(TypedDict):
     confidence: float         # customers_both / customers_with
     support: float            # customers_both / all customers
     lift: float               # confidence / (customers who bought B / all customers)
+    # ISO date of this customer's last trip with A: what differs between the many customers who get the same
+    # pair ("the rolls/buns you bought on 3 May 2015"). Evidence stored before it existed lacks it.
+    with_last_bought: NotRequired[str]
 
 
 class ReorderCycle(TypedDict, total=False):

@@ -13,7 +13,7 @@ from engine.cli.recommend import LABELS
 from engine.db import open_shop
 from engine.interests import customer_tags
 from engine.jobs import CancelToken, Cancelled
-from engine.queries import customer_recommendations
+from engine.queries import customer_recommendations, evidence_in_words
 from engine.recommend import data as D
 from engine.recommend.ease import EASE
 from engine.recommend.evaluate import per_user_metrics
@@ -198,6 +198,9 @@ def test_evidence_numbers_recomputed_by_sql(tmp_path):
             assert c["support"] == pytest.approx(both / n_all)
             assert c["lift"] == pytest.approx(both / len(buyers[a]) / (len(buyers[pid]) / n_all))
             assert both >= 2 and c["lift"] > 1
+            last_with = db.execute("SELECT julianday(?)", [c["with_last_bought"]]).fetchone()[0]
+            assert last_with == trip_days(db, cid, a)[-1]   # their last trip with the partner
+            assert f"They last bought {c['with_title']} on {c['with_last_bought']}." in " ".join(evidence_in_words(e))
         # reorder cycle: trips are distinct days; the expected gap shrinks the customer's median
         # gap toward the median of every customer's gaps for the product
         days = trip_days(db, cid, pid)
