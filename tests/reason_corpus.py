@@ -9,7 +9,7 @@ phrasings, the models' own drafts and hand-written ones. Labels are by hand, not
 
 def ev(name, kind="discover", partner=None, customers_with=None, share=None, times=None, every=None,
        last=None, since=None, contributors=(), match=None, match_attribute="word", affinity=None, buyers=None,
-       rank=None, **facts):
+       rank=None, partner_last=None, **facts):
     """Evidence as the recommender writes it (engine/evidence.py), from the few facts a case needs."""
     out = {"kind": kind, "as_of": "2011-12-09", "product": {"id": 1, "name": name, **facts},
            "contributors": [{"product_id": 10 + i, "name": c, "weight": 0.5} for i, c in enumerate(contributors)],
@@ -18,6 +18,8 @@ def ev(name, kind="discover", partner=None, customers_with=None, share=None, tim
         out["co_purchase"] = {"with_product_id": 2, "with_name": partner, "customers_with": customers_with,
                               "customers_both": round(customers_with * share), "confidence": share,
                               "support": 0.01, "lift": 2.0}
+        if partner_last:
+            out["co_purchase"]["with_last_bought"] = partner_last
     if last:
         out["reorder"] = {"times_bought": times or 1, "typical_days_between": every, "last_bought": last,
                           "days_since_last": since, "due_in_days": None if every is None else every - since}
@@ -82,6 +84,13 @@ MARSHMALLOW = ev("soda", partner="chocolate marshmallow", customers_with=60, sha
 NAPKINS = ev("rolls/buns", partner="napkins", customers_with=317, share=0.44, buyers=1363, rank=3)
 FROZEN = ev("rolls/buns", partner="frozen meals", customers_with=245, share=0.45, buyers=1363, rank=3)
 WAFFLES = ev("soda", partner="waffles", customers_with=269, share=0.35, buyers=1222, rank=4)
+# The date the customer last bought the partner (session 14), for a product they never bought and for one they did.
+BUNS_DATED = ev("whole milk", partner="rolls/buns", customers_with=1000, share=0.51, partner_last="2015-03-03")
+CHEESE_DATED = ev("yogurt", kind="reorder", partner="sliced cheese", customers_with=202, share=0.36, last="2014-10-08",
+                  since=448, partner_last="2014-06-02")
+# Bought on one trip with the pick: the partner's date is the pick's (a Standard adapter's drafts, session 14).
+ROOTS_ONE_TRIP = ev("root vegetables", kind="reorder", partner="frozen potato products", customers_with=80, share=0.4,
+                    last="2015-08-25", since=60, partner_last="2015-08-25")
 POT_PLANTS = ev("other vegetables", partner="pot plants", customers_with=116, share=0.51, buyers=1468, rank=2)
 
 WRONG = [
@@ -337,6 +346,13 @@ WRONG = [
     # Session 13, Online Retail Quick at the shipped temperature: "they" with no one else it could be.
     (ev("ALARM CLOCK BAKELIKE GREEN", match=("PINK DINER WALL CLOCK", "Clock"), buyers=29, rank=30),
      "From your past orders: Pink Diner Wall Clock; they bought Alarm Clock Bakelike Green."),
+    # The partner's date as the customer's purchase of the pick, the pick's date as the partner's, a wrong day,
+    # another customer's purchase (session 14).
+    (BUNS_DATED, "You bought whole milk on 3 March 2015."),
+    (BUNS_DATED, "Whole milk: a popular pairing with the rolls/buns you bought on 4 March 2015."),
+    (BUNS_DATED, "Many customers bought rolls/buns on 3 March 2015 and also chose whole milk."),
+    (CHEESE_DATED, "Yogurt: a popular pairing with the sliced cheese you bought on 8 October 2014."),
+    (CHEESE_DATED, "Your last yogurt was on 2 June 2014."),
     # Numbers not in the evidence at all.
     (MILK, "45% of customers who bought sugar also bought whole milk."),
     (STRINGS, "These strings cost only 9.99 this week: Elixir Nanoweb Strings 10-46."),
@@ -410,4 +426,12 @@ TRUE = [
      "Alphabet Design."),
     (ev("LETS GO SHOPPING COTTON TOTE BAG", last="2011-11-21", since=18),
      "You bought Lets Go Shopping Cotton Tote Bag 18 days ago; one more?"),
+    # When they bought the partner (session 14).
+    (BUNS_DATED, "Whole milk: a popular pairing with the rolls/buns you bought on 3 March 2015."),
+    (BUNS_DATED, "Customers who buy rolls/buns, as you did on 3 March 2015, often take whole milk home too."),
+    (BUNS_DATED, "You bought rolls/buns on 3 March 2015; 51% of the 1,000 customers who bought it also got whole milk."),
+    (CHEESE_DATED, "36% of customers who bought sliced cheese, as you did on 2 June 2014, also picked up yogurt."),
+    (CHEESE_DATED, "Your last yogurt was on 8 October 2014, and 36% of customers who bought sliced cheese also bought it."),
+    (ROOTS_ONE_TRIP, "Root vegetables: a popular pairing with the frozen potato products you bought on 25 August 2015."),
+    (ROOTS_ONE_TRIP, "You bought frozen potato products on 25 August 2015; 40% of its buyers also got root vegetables."),
 ]

@@ -149,6 +149,10 @@ FIGURE_CONTEXT = {
                         r"tend|usually|come)\b" + TOKEN + r"{0,6}[\s,]+\{every\}", re.IGNORECASE),
     "buyers": re.compile(r"\bby \{buyers\}|\{buyers\} (?:have |has |had )?(?:already |all )?"
                          r"(?:bought|picked|ordered|purchased|chose|got)\b", re.IGNORECASE),
+    # The customer's own purchase of the partner: "the {partner} you bought on ...", "..., as you did on ...".
+    "partner_last": re.compile(r"\{partner\},? (?:(?:that |which )?you (?:bought|ordered|picked up|got)|as you did) on "
+                               r"\{partner_last\}|\byou (?:bought|ordered|picked up|got) (?:the |your |some )?\{partner\} on "
+                               r"\{partner_last\}", re.IGNORECASE),
     "partner_buyers": re.compile(r"\bof (?:the |these |those )?\{partner_buyers\}|\{partner_buyers\} (?:who|that)\b",
                                  re.IGNORECASE),
 }
@@ -260,6 +264,10 @@ def group_of(slot: str, sentence: str) -> bool:
     # "Goes with your {partner}: {share} of the {partner_buyers} who bought it..." names the group by "it".
     if slot == "partner" and re.search(s + r".*\{partner_buyers\} (who|that) (\w+ ){0,2}(it|them|one)\b", sentence):
         return True
+    # "You bought {partner} on {partner_last}; {share} of its buyers...": "its" is the partner, with no other name between.
+    if slot == "partner" and re.search(s + r"(?:[^.!?{]|\{(?:partner_last|last|share)\})*?\bits (?:buyers|customers|shoppers)\b",
+                                       sentence, re.IGNORECASE):
+        return True
     return bool(re.search(GROUP + r"(?:(?!\balso\b)[^.;!?{])*?" + s, sentence, re.IGNORECASE)
                 or re.search(r"\{partner_buyers\}(?:(?!\balso\b)[^.;!?{])*?" + s, sentence, re.IGNORECASE)
                 or re.search(s + r"\s+(buyers|owners|fans|shoppers|customers|lovers)\b", sentence, re.IGNORECASE))
@@ -286,6 +294,8 @@ def claim_problems(t: str, ev: dict) -> list[str]:
     if m := SPELLED_COUNT.search(bare):
         out.append(f"number not tied to a fact: {m.group(0)}")
     bought, cycle = slots.owned(ev), slots.has_cycle(ev)
+    same_day = bool(ev.get("co_purchase") and ev.get("reorder")
+                    and ev["co_purchase"].get("with_last_bought") == ev["reorder"].get("last_bought"))
     for sentence in SENTENCE.findall(t):
         if not bought:
             for m in HISTORY.finditer(sentence):
@@ -293,7 +303,9 @@ def claim_problems(t: str, ev: dict) -> list[str]:
                     out.append(f"'{m.group(0)}': the customer never bought the product")
             # "You have bought {partner} about {product} too", "Your last post was a {partner} and {product} pair":
             # the pick joins what they bought.
-            if ((m := YOU_BOUGHT.search(sentence)) and "{product}" in sentence and ALSO.search(sentence)
+            # ("You bought {partner}; {share} of the customers who bought it also got {product}": the others took it.)
+            if ((m := YOU_BOUGHT.search(sentence)) and "{product}" in sentence and (a := ALSO.search(sentence))
+                    and not re.search(GROUP + r"|\{partner_buyers\}", sentence[m.end():a.start()], re.I)
                     or (m := HISTORY.search(sentence)) and (j := JOINED.search(sentence)) and m.start() < j.start()):
                 out.append(f"'{m.group(0)}': joins the product to what the customer bought; they never bought it")
             if m := HISTORY_LIST.search(sentence):
@@ -326,6 +338,15 @@ def claim_problems(t: str, ev: dict) -> list[str]:
                                                                   or "{due}" in sentence):
             # "{due}" reads "315 days overdue": said of a product they stopped buying (session 13 audit).
             out.append(f"'{m.group(0) if m else '{due}'}': overdue by more than a whole gap, they stopped buying it")
+        for m in re.finditer(r"\{(last|ago|partner_last)\}", sentence):
+            # Each date is one product's: the product's own purchase, or the partner's ("the {partner} you bought
+            # on {last}" dates the partner with the product's purchase); the name it follows says whose. Bought on
+            # one trip, both have the one date, which reads as the product's.
+            whose = re.findall(NAME, sentence[:m.start()])
+            if whose and whose[-1] != ("{partner}" if m.group(1) == "partner_last" else "{product}") and not (
+                    m.group(1) == "last" and whose[-1] == "{partner}" and same_day):
+                out.append(f"{{{m.group(1)}}} said of {whose[-1]}, not of "
+                           f"{'the partner' if m.group(1) == 'partner_last' else 'the product'}")
         if re.search(r"\bout of (?:the |your |our )?" + NAME, sentence, re.I):
             out.append("'out of' a product: a share of buyers, not of a product")
         if re.search(r"\bout of\b", sentence, re.I) and "{partner}" in sentence and "{share}" not in sentence:

@@ -24,7 +24,8 @@ from .numbers import days, pct, price
 SLOT = re.compile(r"\{([a-z_]+)\}")
 NAME_SLOTS = ("product", "partner", "contributor", "match")
 LABEL_SLOTS = ("phrase", "label", "match_on", "category", "vendor", "tag")
-FIGURES = ("share", "partner_buyers", "times", "every", "due", "last", "ago", "buyers", "label_share", "price")
+FIGURES = ("share", "partner_buyers", "partner_last", "times", "every", "due", "last", "ago", "buyers", "label_share",
+           "price")
 
 
 def display_name(title: str) -> str:
@@ -114,6 +115,8 @@ def values(ev: dict) -> dict[str, str]:
     if c := ev.get("co_purchase"):
         out.update(partner=display_name(title_of(c, "with_")), share=pct(c["confidence"]),
                    partner_buyers=f"{c['customers_with']:,} customers")
+        if c.get("with_last_bought"):
+            out["partner_last"] = human_date(c["with_last_bought"])
     if behind := contributors(ev):
         out["contributor"] = display_name(title_of(behind[0]))
     if a := ev.get("affinity"):
@@ -166,6 +169,9 @@ def surfaces(ev: dict, vals: dict[str, str]) -> list[tuple[str, str]]:
     if has_cycle(ev) or "last" in vals:
         r = ev["reorder"]
         out += [("last", word(vals["last"])), ("last", word(r["last_bought"]))]
+    if "partner_last" in vals:   # after the product's own date: one day for both reads as the product's
+        out += [("partner_last", word(vals["partner_last"])),
+                ("partner_last", word(ev["co_purchase"]["with_last_bought"]))]
     if has_cycle(ev):
         r = ev["reorder"]
         d, n = days(r["due_in_days"]), r["times_bought"]
