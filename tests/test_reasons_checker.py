@@ -17,7 +17,8 @@ EV = {
                 "tags": ["electric", "coated"], "price": 12.99},
     "contributors": [{"product_id": 2, "name": "Fender Stratocaster", "weight": 0.6}],
     "co_purchase": {"with_product_id": 2, "with_name": "Fender Stratocaster", "customers_with": 50,
-                    "customers_both": 21, "confidence": 0.42, "support": 0.05, "lift": 3.14},
+                    "customers_both": 21, "confidence": 0.42, "support": 0.05, "lift": 3.14,
+                    "with_last_bought": "2023-11-20"},
     "reorder": {"times_bought": 4, "typical_days_between": 29.6, "last_bought": "2024-03-01",
                 "days_since_last": 27, "due_in_days": 2.6},
     "affinity": {"label": "Strings", "share": 0.35},
@@ -138,10 +139,13 @@ def test_silver_reasons_are_true_and_varied():
 
 def test_prompt_shows_slots_never_values():
     p = prompt.build(EV, "co_purchase")
-    assert "feature: co_purchase" in p and "{share} of {partner_buyers} who bought {partner}" in p
+    assert "{share} of {partner_buyers} who bought {partner} ({partner_last}) also bought {product}" in p
     assert "Fender" not in p and "42" not in p and "Elixir" not in p
     assert "{every}" not in p and "{every}" in prompt.build(EV, "reorder")
     assert p.startswith(prompt.PREFIX) and p.endswith("<|im_start|>assistant\n")
+    # Evidence stored before the partner's date existed: the prompt offers no slot it cannot fill.
+    stored = {**EV, "co_purchase": {k: v for k, v in EV["co_purchase"].items() if k != "with_last_bought"}}
+    assert "{share} of {partner_buyers} who bought {partner} also bought {product}" in prompt.build(stored, "co_purchase")
 
 
 def test_a_product_bought_once_is_a_reason_about_when():
@@ -287,7 +291,8 @@ def test_a_reason_with_the_full_or_the_short_name_is_read_the_same():
 
 def test_model_written_means_unlike_every_silver_phrasing():
     assert silver.is_template("You might enjoy Elixir Nanoweb Strings 10-46.", EV)
-    assert silver.is_template("Many customers who buy Fender Stratocaster also choose Elixir Nanoweb Strings 10-46.", EV)
+    assert silver.is_template("You bought Fender Stratocaster on 20 November 2023; 42% of its buyers also got "
+                              "Elixir Nanoweb Strings 10-46.", EV)
     assert not silver.is_template("Fender Stratocaster players pick Elixir Nanoweb Strings 10-46 too.", EV)
 
 

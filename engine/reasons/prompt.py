@@ -1,19 +1,22 @@
 """The prompt: which facts the reason may use, as slots, and the one feature to talk about.
 
 As in PETER, the model is told which feature to talk about ("reorder",
-"co_purchase", ...). It is shown the slots the evidence can fill, never the
-values: it writes `{product}` and `{share}`, and the engine fills them in
-(`slots.fill`), so a name or a number in a reason always comes from the
-evidence. The facts of the chosen feature are written as a line in slots, so
+"co_purchase", ...): by the feature's facts, written as one line in slots, so
 that the model sees how they relate ("{share} of {partner_buyers} who bought
-{partner}"). Short prompts are also cheap ones: prompt tokens are most of the
-cost of writing a reason on a CPU.
+{partner}"); no line is the product itself. It is shown the slots the evidence
+can fill, never the values: it writes `{product}` and `{share}`, and the engine
+fills them in (`slots.fill`), so a name or a number in a reason always comes
+from the evidence. Short prompts are also cheap ones: every token of a prompt
+is read for each reason (a line naming the feature as well cost 4-7 tokens a
+prompt and said nothing the facts line does not).
 
 Every prompt starts with the same PREFIX, so generation reads it once and
 shares its key/value cache across a batch.
 """
 
 from __future__ import annotations
+
+import re
 
 from engine.evidence import BEST_SELLER_RANK, reorder_timing
 
@@ -27,7 +30,7 @@ FEATURES = ("reorder", "co_purchase", "contributor", "content", "affinity", "bou
 # What each feature's facts say, in slots; a feature is offered only when its evidence fills them.
 FEATURE_LINES = {
     "reorder": "bought {product} {times}, {every}, last {ago}, {due}",
-    "co_purchase": "{share} of {partner_buyers} who bought {partner} also bought {product}",
+    "co_purchase": "{share} of {partner_buyers} who bought {partner} ({partner_last}) also bought {product}",
     "contributor": "picked because they bought {contributor}",
     "content": "they bought {match}; it shares {match_on} with {product}",
     "affinity": "{label_share} of their items are {label}",
@@ -35,6 +38,7 @@ FEATURE_LINES = {
     "popularity": "bought by {buyers}",
     "product": "",
 }
+OPTIONAL = re.compile(r" \([^()]*\)")
 FACTS = ("category", "vendor", "tag", "price", "phrase")
 REQUIRED = {"reorder": "every", "co_purchase": "partner", "contributor": "contributor", "content": "match",
             "affinity": "label", "bought_before": "last", "popularity": "buyers"}
@@ -90,9 +94,11 @@ def user_part(ev: dict, feature: str | None = None) -> str:
     feature = feature or main_feature(ev)
     vals = slots.values(ev)
     facts = [f"{{{f}}}" for f in FACTS if f in vals]
-    line = FEATURE_LINES[feature] + (f" ({c})" if (c := cue(ev, feature)) else "")
+    # A part in brackets whose slots this evidence cannot fill is left out (stored before the fact existed).
+    line = OPTIONAL.sub(lambda m: m.group(0) if all(s in vals for s in slots.SLOT.findall(m.group(0))) else "",
+                        FEATURE_LINES[feature]) + (f" ({c})" if (c := cue(ev, feature)) else "")
     lines = [f"{'reorder' if slots.owned(ev) else 'new'}: {{product}}" + (f" ({', '.join(facts)})" if facts else ""),
-             line, f"feature: {feature}"]
+             line]
     return "\n".join(x for x in lines if x)
 
 
