@@ -353,6 +353,10 @@ WRONG = [
     (BUNS_DATED, "Many customers bought rolls/buns on 3 March 2015 and also chose whole milk."),
     (CHEESE_DATED, "Yogurt: a popular pairing with the sliced cheese you bought on 8 October 2014."),
     (CHEESE_DATED, "Your last yogurt was on 2 June 2014."),
+    # A short strong-pair phrasing written for a weak pair (9%: an Online Retail Standard adapter trained on it, session 14).
+    (ev("JUMBO BAG DOILEY PATTERNS", partner="CHARLOTTE BAG SUKI DESIGN", customers_with=45, share=0.09,
+        partner_last="2011-09-18"),
+     "To go with the Charlotte Bag Suki Design you bought on 18 September 2011: Jumbo Bag Doiley Patterns."),
     # Numbers not in the evidence at all.
     (MILK, "45% of customers who bought sugar also bought whole milk."),
     (STRINGS, "These strings cost only 9.99 this week: Elixir Nanoweb Strings 10-46."),
