@@ -407,10 +407,9 @@ def evidence_in_words(evidence: dict) -> list[str]:
     conf, with_n = _num(co.get("confidence")), _num(co.get("customers_with"))
     # Products are counted with all their variants, so they are cited by title.
     if conf is not None and with_n and co.get("with_name"):
-        lines.append(f"{round(conf * 100)}% of the {int(with_n)} customers who bought "
-                     f"{title_of(co, 'with_')} also bought this." +
-                     (f" They last bought {title_of(co, 'with_')} on {co['with_last_bought']}."
-                      if co.get("with_last_bought") else ""))
+        partner = title_of(co, "with_")
+        lines.append(f"{round(conf * 100)}% of the {int(with_n)} customers who bought {partner} also bought this." +
+                     (f" They last bought {partner} on {co['with_last_bought']}." if co.get("with_last_bought") else ""))
     aff = evidence.get("affinity") or {}
     if _num(aff.get("share")) is not None and aff.get("label"):
         lines.append(f"{round(aff['share'] * 100)}% of what they buy is {aff['label']}.")

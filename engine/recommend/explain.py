@@ -62,11 +62,11 @@ class EvidenceBuilder:
         j = np.minimum(np.searchsorted(rows, cands), len(rows) - 1)
         return np.where(rows[j] == cands, vals[j], 0).astype(np.int64)
 
-    def co_purchase(self, days: dict[int, list[int]], item: int, prefer: list[int]) -> dict | None:
+    def co_purchase(self, user_items: np.ndarray, days: dict[int, list[int]], item: int,
+                    prefer: list[int]) -> dict | None:
         """The customer's past item A most often bought with `item` (by confidence; at
         least 2 customers with both and lift > 1); the model's contributors are tried first.
-        `days`: {item: days of the customer's orders holding it} (user_days)."""
-        user_items = np.array(sorted(days), dtype=np.int64)
+        `days`: {item: days of the customer's orders holding it} (user_days), `user_items` its keys, sorted."""
         def strongest(cands):
             cands = np.asarray(cands, dtype=np.int64)
             cands = cands[cands != item]
@@ -122,7 +122,7 @@ class EvidenceBuilder:
                 "model": self.model_name, "score": float(score), "as_of": day_iso(self.as_of),
                 "product": facts,
                 "contributors": [self.contributor(int(self.data.item_ids[j]), w) for j, w in contrib],
-                "co_purchase": self.co_purchase(days, item, [j for j, _ in contrib]),
+                "co_purchase": self.co_purchase(user_items, days, item, [j for j, _ in contrib]),
                 "reorder": cycle(days.get(item, []), self.as_of, self.item_gap[item],
                                  bool(self.consumable[item])),
                 "affinity": self.affinity(label_counts, len(owned), self.labels.get(pid, [])),
