@@ -574,10 +574,11 @@ def test_a_shared_attribute_ties_a_best_seller(tmp_path):
     assert order == ["Rake", "Hose", "Spade", "Mug"]   # Garden like their Rake, though the Mug sells more
 
 
-def test_the_fill_is_tied_exactly_when_the_evidence_names_a_tie(tmp_path):
-    """The model's tie and the evidence's are one definition: among the never-bought best sellers of each
-    list, those whose evidence names a co-purchase or a content match come first, and an untied one is
-    listed only when no tied best seller is left out."""
+@pytest.mark.parametrize("fill_rank", [None, 6])
+def test_the_fill_is_tied_exactly_when_the_evidence_names_a_tie(tmp_path, fill_rank):
+    """The model's tie and the evidence's are one definition: among the never-bought products the fill
+    draws on (the best sellers, or the `fill_rank` most popular), those whose evidence names a co-purchase
+    or a content match come first, and an untied one is listed only when no tied one is left out."""
     from engine.recommend.evaluate import rank
     from engine.recommend.explain import EvidenceBuilder
     from engine.recommend.ties import tied
@@ -594,21 +595,22 @@ def test_the_fill_is_tied_exactly_when_the_evidence_names_a_tie(tmp_path):
                            "completed"))
     db = make_shop(tmp_path / "s.db", orders)
     data = D.load(db)
-    model = PersonalTopFreq().fit(data)
+    model = (PersonalTopFreq() if fill_rank is None else PersonalTopFreq(fill_rank=fill_rank)).fit(data)
+    assert len(model.fill_items) == (len(names) if fill_rank is None else fill_rank)
     users = np.arange(data.n_users)
     items, _ = rank(model, data, users, 10, 0.0)
     from engine.products import load_products
     ev = EvidenceBuilder(data, load_products(db), data.last_day(), model.name)
     owned = data.binary()
-    all_tied = tied(owned, model.links, model.attributes, model.best_sellers)
+    all_tied = tied(owned, model.links, model.attributes, model.fill_items)
     checked = 0
     for u in users:
         evs = ev.for_user(int(u), [(int(i), 1.0) for i in items[u]], model, [])
         fill = [(int(i), bool(e["co_purchase"] or e["content_match"])) for i, e in zip(items[u], evs)
-                if e["kind"] == "discover" and int(i) in set(model.best_sellers.tolist())]
+                if e["kind"] == "discover" and int(i) in set(model.fill_items.tolist())]
         flags = [f for _, f in fill]
         assert flags == sorted(flags, reverse=True), (u, fill)   # tied ones first
-        model_flags = dict(zip(model.best_sellers.tolist(), all_tied[u]))
+        model_flags = dict(zip(model.fill_items.tolist(), all_tied[u]))
         assert all(model_flags[i] == f for i, f in fill)          # the same tie, item by item
         if fill and not flags[-1]:                                # an untied one listed: no tied one left out
             listed = {i for i, _ in fill}
