@@ -35,6 +35,19 @@ def test_sparse_ease_uses_lambda_beyond_the_dense_limit(tmp_path):
         assert b[near, i] == pytest.approx(solved, rel=1e-4)
 
 
+def test_dense_ease_is_the_closed_form(tmp_path, monkeypatch):
+    import engine.recommend.ease as ease
+    monkeypatch.setattr(ease, "GRAM_BLOCK", 7)                 # 30 items: the Gram matrix in five blocks,
+    monkeypatch.setattr(ease, "MIRROR_BLOCK", 7)               # the inverse mirrored in five
+    data = D.load(synthetic(tmp_path / "s.db", n_customers=300, n_items=30, seed=1, baskets=6, personal=True))
+    model = EASE(lam=50.0).fit(data)
+    x = data.binary().toarray()
+    p = np.linalg.inv(x.T @ x + 50.0 * np.eye(data.n_items))
+    b = np.eye(data.n_items) - p / np.diag(p)
+    np.fill_diagonal(b, 0.0)
+    assert model.dense and np.allclose(model.b, b, atol=1e-6) and model.b.flags["C_CONTIGUOUS"]
+
+
 def test_ease_is_a_candidate_beyond_the_dense_limit(tmp_path, monkeypatch):
     db = synthetic(tmp_path / "s.db", n_customers=300, n_items=30, seed=1, baskets=6, personal=True)
     monkeypatch.setattr(EASE, "MAX_ITEMS", 20)

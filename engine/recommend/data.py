@@ -23,8 +23,12 @@ from engine.products import load_product_groups, load_products
 
 from .ties import attribute_matrix, item_attributes
 
+LOAD_BLOCK = 10_000   # basket lines fetched and converted at a time
+
+# The day as a day number (days since 1970-01-01, as day_number), so every column is an integer.
 BASKET_SQL = """
-SELECT o.id, o.customer_id, substr(o.ordered_at, 1, 10) AS day, l.product_id
+SELECT o.id, o.customer_id, CAST(julianday(substr(o.ordered_at, 1, 10)) - 2440587.5 AS INTEGER) AS day,
+       l.product_id
 FROM orders o JOIN order_lines l ON l.order_id = o.id
 WHERE o.status = 'completed' AND o.customer_id IS NOT NULL
   AND l.is_return = 0 AND l.quantity > 0
@@ -86,17 +90,19 @@ def day_iso(day: int) -> str:
 
 def load(db) -> Interactions:
     """All baskets of known customers in the shop."""
-    rows = db.execute(BASKET_SQL).fetchall()
-    if not rows:
+    # A block of rows at a time: all of them at once as Python tuples, then columns, then date strings
+    # took the load to 250 MB (150 MB now) on the 346,000 lines of the synthetic shop.
+    cursor, blocks = db.execute(BASKET_SQL), []
+    while rows := cursor.fetchmany(LOAD_BLOCK):
+        blocks.append(np.array(rows, dtype=np.int64))
+    if not blocks:
         z = np.zeros(0, dtype=np.int64)
         return Interactions(z, z, z, z, sp.csr_matrix((0, 0)))
-    order, cust, day, prod = (np.array(c) for c in zip(*rows))
-    prod = as_products(db, prod.astype(np.int64))
-    user_ids, u = np.unique(cust.astype(np.int64), return_inverse=True)
-    item_ids, i = np.unique(prod.astype(np.int64), return_inverse=True)
-    order_ids, o = np.unique(order.astype(np.int64), return_inverse=True)
-    unique_days, day_code = np.unique(day, return_inverse=True)   # a few hundred dates, a million rows
-    days = np.array([day_number(d) for d in unique_days], dtype=np.int64)[day_code]
+    order, cust, days, prod = np.concatenate(blocks).T
+    prod = as_products(db, prod)
+    user_ids, u = np.unique(cust, return_inverse=True)
+    item_ids, i = np.unique(prod, return_inverse=True)
+    order_ids, o = np.unique(order, return_inverse=True)
     o_user = np.zeros(len(order_ids), dtype=np.int64)
     o_day = np.zeros(len(order_ids), dtype=np.int64)
     o_user[o], o_day[o] = u, days
