@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -41,7 +40,7 @@ from engine.recommend import data as D  # noqa: E402
 from engine.recommend.base import Model  # noqa: E402
 from engine.recommend.evaluate import (  # noqa: E402
     bootstrap_ci, completion_split, evaluate, evaluate_completion, list_diversity, paired_diff_ci)
-from engine.recommend.select import SELECTION_RULE, make, select  # noqa: E402
+from engine.recommend.select import make, select  # noqa: E402
 
 DATA = ROOT.parent.parent / "shared" / "data"
 if not DATA.exists():
@@ -231,21 +230,37 @@ def synthetic_shop(path: Path, n_customers=4400, n_items=4000, n_orders=18_500, 
     return len(out)
 
 
-def timed_run(path: str, model: str, params: str) -> dict:
-    """In a fresh process: fit `model` on the shop, recommend for all, store with evidence."""
-    import engine.recommend as R
-    db = open_shop(path)
-    choice = {"model": model, "params": json.loads(params), "min_repeat_share": 0.1,
-              "validation": [], "validation_users": 0, "fingerprint": R._fingerprint(db),
-              "rule": SELECTION_RULE}
-    with transaction(db):
-        R._save_selection(db, choice)
-    t = time.time()
-    R.run_recommendations(db, limit=10)
-    use = resource.getrusage(resource.RUSAGE_SELF)
-    return {"model": model, "load_avg": os.getloadavg()[0], "seconds": time.time() - t,
-            "cpu_s": use.ru_utime + use.ru_stime,
-            "peak_rss_mb": use.ru_maxrss / 1024}
+# A full run in a fresh process, by the code at argv[1] (this checkout's or another's: its own engine/).
+# Peak memory is Linux's VmHWM, the program's own since its exec. ru_maxrss is not: a child forked from this
+# benchmark starts with the benchmark's peak (about 410 MB after the four shops), so until session 15 every
+# run below that read 411 MB.
+TIMED_RUN = """
+import json, os, resource, sys, time
+sys.path.insert(0, sys.argv[1])
+import engine.recommend as R
+from engine.db import open_shop, transaction
+db = open_shop(sys.argv[2])
+choice = {"model": sys.argv[3], "params": json.loads(sys.argv[4]), "min_repeat_share": 0.1,
+          "validation": [], "validation_users": 0, "fingerprint": R._fingerprint(db)}
+try:
+    from engine.recommend.select import SELECTION_RULE
+    choice["rule"] = SELECTION_RULE
+except ImportError:
+    pass
+with transaction(db):
+    R._save_selection(db, choice)
+t = time.time()
+R.run_recommendations(db, limit=10)
+seconds = time.time() - t
+use = resource.getrusage(resource.RUSAGE_SELF)
+try:
+    with open("/proc/self/status") as f:
+        peak = next(int(line.split()[1]) for line in f if line.startswith("VmHWM")) / 1024
+except (OSError, StopIteration):
+    peak = use.ru_maxrss / 1024
+print(json.dumps({"load_avg": os.getloadavg()[0], "seconds": seconds, "cpu_s": use.ru_utime + use.ru_stime,
+                  "peak_rss_mb": peak}))
+"""
 
 
 # "before": another checkout's code on the same shop (--before), e.g. the commit a change started from
@@ -291,7 +306,8 @@ def bench_speed(tmp: Path, before: Path = BEFORE) -> dict:
         shutil.copyfile(path, own)
         choice = selected_in_process(script, own)
         out[f"select_s_{who}"], out[f"selected_{who}"] = choice.pop("seconds"), choice["model"]
-        picks.append((f"{who}: auto ({choice['model']})", script, own, choice["model"], choice["params"]))
+        picks.append((f"{who}: auto ({choice['model']})", script.parent.parent, own, choice["model"],
+                      choice["params"]))
     for label, model, params in [
             ("popularity", "popularity", {}), ("p-topfreq", "p-topfreq", {"half_life": None}),
             ("item-knn", "item-knn", {"k": 200}), ("ease", "ease", {"lam": 500.0}),
@@ -303,9 +319,9 @@ def bench_speed(tmp: Path, before: Path = BEFORE) -> dict:
              {"group_size": 3, "within": 0.9, "across": 0.7, "k": 300, "alpha": 0.1}),
             ("blend", "blend", {"base": "ease", "w": 0.3, "lam": 500.0}),
             ("repeat-explore", "repeat-explore", {"explore": ["item-knn", {"k": 200}]})]:
-        picks.append((label, Path(__file__), path, model, params))
-    for label, script, shop, model, params in picks:
-        res = subprocess.run([sys.executable, str(script), "--timed-run", str(shop), model, json.dumps(params)],
+        picks.append((label, ROOT, path, model, params))
+    for label, code, shop, model, params in picks:
+        res = subprocess.run([sys.executable, "-c", TIMED_RUN, str(code), str(shop), model, json.dumps(params)],
                              capture_output=True, text=True)
         if res.returncode:
             raise RuntimeError(f"the timed run of {label} failed:\n{res.stderr}")
@@ -393,9 +409,6 @@ def write_doc(text: str) -> None:
 
 
 def main():
-    if len(sys.argv) > 1 and sys.argv[1] == "--timed-run":
-        print(json.dumps(timed_run(*sys.argv[2:5])))
-        return
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="no ALS, no speed run")
     ap.add_argument("--no-doc", action="store_true")

@@ -129,7 +129,6 @@ def run_recommendations(db, limit: int = 10, progress=None, cancel=None) -> int:
     model = make(choice["model"], choice["params"]).fit(data)
     products = load_products(db)
     as_of = D.day_number(db.execute("SELECT max(ordered_at) FROM orders").fetchone()[0])
-    ev = EvidenceBuilder(data, products, as_of, choice["model"])
     user_of = {int(c): u for u, c in enumerate(data.user_ids)}
     customers = [r[0] for r in db.execute("SELECT id FROM customers ORDER BY id")]
     users = np.arange(data.n_users)
@@ -138,6 +137,7 @@ def run_recommendations(db, limit: int = 10, progress=None, cancel=None) -> int:
     items, scores = rank(model, data, users, limit, choice["min_repeat_share"], never=never)
     by_popularity = np.argsort(-model.popularity, kind="stable")
     pop_items = by_popularity[~np.isin(by_popularity, never)][:limit]
+    ev = EvidenceBuilder(data, products, as_of, choice["model"], np.concatenate([items.ravel(), pop_items]))
     counts = data.counts()
     rows = []
     for n, cid in enumerate(customers):
@@ -153,9 +153,9 @@ def run_recommendations(db, limit: int = 10, progress=None, cancel=None) -> int:
             recs = [(int(i), float(s)) for i, s in zip(items[u], scores[u]) if np.isfinite(s)]
             tags = interest_tags(data.item_ids[counts.indices[counts.indptr[u]:counts.indptr[u + 1]]].tolist(),
                                  products, labels_of=ev.labels, words_of=ev.words)
-        for r, e in enumerate(ev.for_user(u, recs, model, tags)):
-            rows.append({"customer_id": cid, "product_id": e["product"]["id"], "kind": e["kind"],
-                         "rank": r + 1, "score": e["score"], "evidence": evidence.encode(e)})
+        # tuples, not dicts: tens of thousands of rows wait here for the one transaction below
+        rows += [(cid, e["product"]["id"], e["kind"], r + 1, e["score"], evidence.encode(e))
+                 for r, e in enumerate(ev.for_user(u, recs, model, tags))]
     with transaction(db):
         run_id = db["recommendation_runs"].insert({
             "model": choice["model"], "created_at": now(),
@@ -168,9 +168,8 @@ def run_recommendations(db, limit: int = 10, progress=None, cancel=None) -> int:
         for a in range(0, len(rows), 5000):
             if cancel is not None:
                 cancel.check()
-            for r in rows[a:a + 5000]:
-                r["run_id"] = run_id
-            db["recommendations"].insert_all(rows[a:a + 5000], batch_size=1000)
+            db.conn.executemany("INSERT INTO recommendations (run_id, customer_id, product_id, kind, rank, score, "
+                                "evidence) VALUES (?, ?, ?, ?, ?, ?, ?)", [(run_id, *r) for r in rows[a:a + 5000]])
         carry_reviews(db, run_id)
         _save_selection(db, choice)
     progress(Progress(len(customers), len(customers), "Done"))

@@ -30,7 +30,7 @@ from .reorder import blocked_repeats, consumables, trips
 KS = (5, 10)
 # Scores are dense (customers x items) blocks: sized by cells, not customers, so that a big
 # catalogue does not make each block (and the model's temporaries) hundreds of MB.
-BLOCK_CELLS = 4_000_000
+BLOCK_CELLS = 1_000_000
 
 
 def rank(model, data: Interactions, users: np.ndarray, k: int, min_repeat_share: float = 0.1,

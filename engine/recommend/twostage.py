@@ -46,7 +46,7 @@ PARTS = ("repeat", "explore")
 # Scoring holds about ten customers x items temporaries (two rankers' scores, their sort orders and places,
 # the chances): customers are merged this many cells at a time. A block of evaluate.py's size (4 million
 # cells) took 340 MB at once on the 4,000-product synthetic shop, the run's peak.
-MERGE_CELLS = 1_000_000
+MERGE_CELLS = 250_000
 
 
 def _first_purchases(data):
