@@ -376,7 +376,8 @@ def markdown(results, speed) -> str:
                        f"NDCG@10 {pn[0]:+.4f} [{pn[1]:+.4f}, {pn[2]:+.4f}].")
         if d.get("repeat_signal"):
             parts = [f"{label}: {v['hits']} hits where {v['expected']:.0f} were expected, ratio {v['ratio']:.2f} "
-                     f"[{v['ci'][0]:.2f}, {v['ci'][1]:.2f}]" for label, v in d["repeat_signal"].items()]
+                     f"[{v['ci'][0]:.2f}, {v['ci'][1]:.2f}]" if v["expected"] > 0 else f"{label}: no such pairs"
+                     for label, v in d["repeat_signal"].items()]
             out.append("\nPersonal signal (`repeat_signal`: a test customer's products bought before, against the "
                        "hit rate of each product among the test customers who never bought it): " + "; ".join(parts)
                        + ".")

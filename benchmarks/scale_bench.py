@@ -65,7 +65,14 @@ else:
     out = generate_reasons(db, ids=ids)
     out["generation_s"] = out.pop("seconds")   # without loading the model
 db.conn.close()
-out.update(seconds=time.perf_counter() - t, peak_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+# VmHWM: the peak of this program since its exec; ru_maxrss of a forked child starts at its parent's
+# (this generator's) peak (recommend_bench.py, session 15).
+try:
+    with open("/proc/self/status") as f:
+        peak = next(int(line.split()[1]) for line in f if line.startswith("VmHWM")) / 1024
+except (OSError, StopIteration):
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+out.update(seconds=time.perf_counter() - t, peak_mb=peak)
 print(json.dumps(out))
 """
 
