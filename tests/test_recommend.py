@@ -577,7 +577,7 @@ def test_a_shared_attribute_ties_a_best_seller(tmp_path):
 @pytest.mark.parametrize("fill_rank", [None, 6])
 def test_the_fill_is_tied_exactly_when_the_evidence_names_a_tie(tmp_path, fill_rank):
     """The model's tie and the evidence's are one definition: among the never-bought products the fill
-    draws on (the FILL_RANK most popular, or the `fill_rank` most popular), those whose evidence names a co-purchase
+    draws on (the best sellers, or the `fill_rank` most popular), those whose evidence names a co-purchase
     or a content match come first, and an untied one is listed only when no tied one is left out."""
     from engine.recommend.evaluate import rank
     from engine.recommend.explain import EvidenceBuilder

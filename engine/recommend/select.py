@@ -51,9 +51,9 @@ MAX_USERS = 5000            # more: a seeded sample of them (NDCG@10 on 5,000 cu
 # Which rule made a saved selection: one saved by another rule (e.g. "popularity unless 1% better",
 # whose two-ranker candidate could explore by popularity) or of other candidates (P-TopFreq filled
 # with untied best sellers) is made again, not reused.
-SELECTION_RULE = ("most personal of the non-inferior over 2 validation folds; a fill of the tied among the 500 "
-                  "most popular, then best sellers; the same when too few to compare")
-# Too few returning customers to compare models: popular products, those tied to what the customer bought first
+SELECTION_RULE = ("most personal of the non-inferior over 2 validation folds; tied best sellers fill; "
+                  "a tied fill up to rank 500 among the candidates; tied best sellers when too few to compare")
+# Too few returning customers to compare models: best sellers, those tied to what the customer bought first
 # (topfreq.py's fill), and what they bought not suggested again unless its buyers rebuy it (the one-off rule). It
 # cannot be measured on such a shop; on the others, for the customers who had a single order before the one
 # they were scored on, it beat plain best sellers or tied, both with the one-off rule on as here (NDCG@10: Amazon
@@ -68,6 +68,7 @@ def candidates() -> list[tuple[str, dict]]:
     return [
         ("popularity", {}),
         ("p-topfreq", {"half_life": None}), ("p-topfreq", {"half_life": 60}),
+        ("p-topfreq", {"half_life": None, "fill_rank": 500}),
         ("item-knn", {"k": 50}), ("item-knn", {"k": 200}),
         ("ease", {"lam": 100.0}), ("ease", {"lam": 500.0}), ("ease", {"lam": 2000.0}),
         ("item-content", {"w": 0.3, "k": 200}), ("item-content", {"w": 0.7, "k": 200}),
@@ -184,8 +185,8 @@ def select(data: Interactions, progress=None, cancel=None) -> dict:
     choice = {"model": FALLBACK[0], "params": FALLBACK[1], "min_repeat_share": REPEAT_RULES[0],
               "validation_users": n_first, "validation_folds": 0, "validation": [], "rule": SELECTION_RULE}
     if n_first < MIN_USERS:
-        choice["note"] = (f"only {n_first} customers have 3 or more orders; too few to compare models, so popular "
-                          "products are used, those tied to what each customer bought first")
+        choice["note"] = (f"only {n_first} customers have 3 or more orders; too few to compare models, so best "
+                          "sellers are used, those tied to what each customer bought first")
         return choice
     steps, done = len(splits) * (len(candidates()) + 1), 0
 

@@ -2,35 +2,37 @@
 
 Each past basket counts 0.5 ** (age / half_life) (no decay when half_life is
 None). Products never bought fill the rest of the list by popularity, as in the
-paper, with one change (fill="tied", the default): of the shop's FILL_RANK most
-popular products, those tied to what the customer bought (ties.py: bought together,
-or the same category, vendor, tag or rare name word) come first, most popular first,
-then the best sellers that are not. A product the customer has no tie to can only be
-said to be popular; a tied one has a personal reason. fill="popularity" is the
+paper, with one change (fill="tied", the default): the shop's best sellers tied to
+what the customer bought (ties.py: bought together, or the same category, vendor,
+tag or rare name word) come before the best sellers that are not. A best seller
+the customer has no tie to can only be said to be popular; a tied one has a
+personal reason (measured in docs/recommendations.md: on Online Retail, 42% of all
+suggestions were untied best sellers, 18% with this fill). fill="popularity" is the
 paper's P-TopFreq, kept as the benchmark's baseline.
 
-Measured (docs/recommendations.md), as the share of Online Retail's 30,400 suggestions whose
-only evidence is popularity: 42.9% with the paper's fill, 18.8% with the tied fill drawn from
-the 50 best sellers only (session 11), 3.6% drawn from the 500 most popular (session 15). Its cost
-in next-order NDCG@10 against the 50, paired: Online Retail validation -0.0017 [-0.0041, +0.0002],
-test -0.0001 [-0.0018, +0.0016]; Amazon reviews validation +0.0026 [-0.0015, +0.0080], test
-+0.0022 [-0.0023, +0.0069], basket completion 0.107 -> 0.121.
+fill_rank: the tied fill draws on the products up to this popularity rank (default: the best
+sellers). A larger one puts a tied product beyond the best sellers (a reason names the tie, not
+its popularity) before an untied best seller; which one a shop gets is the selection's choice
+(select.py): on Amazon reviews 500 was better on both next-order splits and on basket completion
+(test NDCG@10 0.0885 -> 0.0907, completion 0.107 -> 0.121), on the Online Retail sample level on
+the test basket and 5% worse on validation (session 15).
 """
 
 import numpy as np
+
+from engine.evidence import BEST_SELLER_RANK
 
 from .ties import pair_links, tied
 from .base import Model, popularity_rank, value
 
 FILLS = ("tied", "popularity")
-FILL_RANK = 500   # the tied fill draws on the products up to this popularity rank
 BATCH = 2048   # customers whose ties are computed at once
 
 
 class PersonalTopFreq(Model):
     name = "p-topfreq"
 
-    def __init__(self, half_life: float | None = None, fill: str = "tied", fill_rank: int = FILL_RANK):
+    def __init__(self, half_life: float | None = None, fill: str = "tied", fill_rank: int = BEST_SELLER_RANK):
         if fill not in FILLS:
             raise ValueError(f"fill must be one of {FILLS}, not {fill!r}")
         super().__init__(half_life=half_life, fill=fill, fill_rank=fill_rank)
