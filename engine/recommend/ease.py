@@ -29,8 +29,8 @@ GRAM_BLOCK = 512    # columns of the dense Gram matrix computed together
 
 def dense_gram(x: sp.csr_matrix) -> np.ndarray:
     """X'X as a dense float64 matrix, a block of columns at a time. The whole sparse product first (6.8
-    million entries on the 4,000-product synthetic shop), its float64 copy and the dense matrix were alive
-    together: 270 MB at the fit's peak where the result is 128 MB."""
+    million entries on the 4,000-product synthetic shop, 81 MB), its float64 copy and the dense matrix were
+    alive together, about 290 MB where the result is 128 MB."""
     n = x.shape[1]
     xt, xc = x.T.tocsr(), x.tocsc()
     g = np.empty((n, n))
@@ -46,7 +46,7 @@ def dense_weights(g: np.ndarray, lam: float) -> np.ndarray:
     # 4,000-product synthetic shop); g is symmetric, so its transpose is that array, and the same matrix.
     c, info = lapack.dpotrf(g.T, lower=False, overwrite_a=True)   # g is positive definite:
     p, info = lapack.dpotri(c, lower=False, overwrite_c=True)   # Cholesky inverse, 2x faster
-    # The weights are kept as float32: the inverse is copied to float32 once, its upper triangle mirrored
+    # The weights are kept as float32: the inverse is copied to float32 once, one triangle mirrored
     # block by block in place. The float64 temporaries of `triu(p) + triu(p, 1).T` and `-p / diag(p)` made
     # the dense EASE the largest run of all (851 MB against 523 MB on the 4,000-product synthetic shop).
     # p is Fortran-ordered with its upper triangle computed; its transpose is C-ordered (scoring multiplies
