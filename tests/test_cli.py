@@ -47,3 +47,12 @@ def test_import_reads_and_hashes_each_file_once(tmp_path, monkeypatch):
     products = next((SHARED_DATA / "shopify-products-bilali").glob("*.csv"))
     assert cli.main(["import", "--db", str(tmp_path / "shop.db"), str(products)]) == 0
     assert read == [str(products)]
+
+
+@pytest.mark.parametrize("argv0, prog", [("/usr/bin/shopwise-cli", "shopwise-cli"), ("main.py", "python main.py"),
+                                         ("/opt/Shopwise/shopwise", "shopwise")])
+def test_usage_names_the_command_that_was_run(monkeypatch, capsys, argv0, prog):
+    monkeypatch.setattr("sys.argv", [argv0])
+    with pytest.raises(SystemExit):
+        cli.main(["stats", "--no-such-option"])
+    assert capsys.readouterr().err.startswith(f"usage: {prog} stats")

@@ -83,9 +83,15 @@ def cmd_backup(args) -> int:
     return OK
 
 
+def _prog() -> str:
+    """How Shopwise was started, for its usage lines: `python main.py`, `shopwise-cli`, `shopwise`."""
+    name = Path(sys.argv[0]).name
+    return "python main.py" if name in ("main.py", "") else name
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python main.py",
+        prog=_prog(),
         description="Shopwise: product recommendations with personal reasons for small shops. "
                     "Without a command, the desktop app opens.")
     parser.add_argument("--self-test", action="store_true",
