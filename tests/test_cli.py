@@ -55,4 +55,4 @@ def test_usage_names_the_command_that_was_run(monkeypatch, capsys, argv0, prog):
     monkeypatch.setattr("sys.argv", [argv0])
     with pytest.raises(SystemExit):
         cli.main(["stats", "--no-such-option"])
-    assert capsys.readouterr().err.startswith(f"usage: {prog} stats")
+    assert capsys.readouterr().err.startswith(f"usage: {prog} [-h]")
