@@ -176,3 +176,15 @@ def test_a_shop_too_small_to_compare_gives_one_order_customers_lists_that_follow
     ids = dict(db.execute("SELECT external_key, id FROM customers").fetchall())
     firsts = [customer_recommendations(db, ids[c])[0]["evidence"]["product"]["name"] for c in ("x", "y")]
     assert firsts == ["Goat cheese", "Tulip bulbs"]
+
+
+def test_a_blend_reuses_its_fitted_base_only_when_it_is_the_same_model(tmp_path):
+    from engine.recommend.blend import Blend
+    data = D.load(synthetic(tmp_path / "s.db", n_customers=300, n_items=30, seed=1, baskets=6, personal=True))
+    users = np.arange(data.n_users)
+    ease = EASE(lam=500.0).fit(data)
+    alone = Blend(base="ease", w=0.3, lam=500.0).fit(data)
+    reused = Blend(base="ease", w=0.3, lam=500.0).reusing(ease).fit(data)
+    assert reused.base is ease and np.array_equal(reused.score(users), alone.score(users))
+    other = Blend(base="ease", w=0.3, lam=100.0).reusing(ease).fit(data)      # another lambda: its own fit
+    assert other.base is not ease and other.base.params == {"lam": 100.0}

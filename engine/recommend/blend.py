@@ -23,8 +23,18 @@ class Blend(Model):
         super().__init__(base=base, w=w, **base_params)
         self.base_params = base_params
 
+    def reusing(self, base: Model | None) -> "Blend":
+        """Blend over `base` if it is this blend's base model, already fitted (on the data `fit` gets):
+        the selection fits EASE once for itself and its blends (a sparse EASE fit took 34 s on a shop of
+        21,000 products)."""
+        self.given = base if base is not None and base.name == self.params["base"] \
+            and base.params == self.base_params else None
+        return self
+
     def _fit(self, data):
-        self.base = BASES[self.params["base"]](**self.base_params).fit(data)
+        given = getattr(self, "given", None)
+        self.base = given if given is not None and given.data is data \
+            else BASES[self.params["base"]](**self.base_params).fit(data)
         self.pop = (self.popularity / max(self.popularity.max(), 1.0)).astype(np.float32)
 
     def _parts(self, users):

@@ -127,18 +127,28 @@ def folds(data: Interactions) -> list[tuple[Interactions, dict]]:
 
 
 def _fold_entries(train: Interactions, targets: dict, report, cancel) -> list[tuple[dict, np.ndarray]]:
-    """Every candidate's validation entry and per-customer NDCG@10 on one fold."""
-    out, explorers = [], {}   # fitted explore candidates, for the two-ranker model
+    """Every candidate's validation entry and per-customer NDCG@10 on one fold. The explore candidates
+    are tuned for the two-ranker model as they come, so that only the best one stays in memory (all of
+    them were kept until the end: three dense EASE weight matrices at once)."""
+    out, explorer = [], None
+    new_targets = part_targets(train, targets, owned=False)
+    bases = {blend_base(p) for n, p in candidates() if n == Blend.name}   # fitted once, kept for the blends
+    fitted = {}
     for name, params in candidates():
         if cancel is not None:
             cancel.check()
         report()
-        model = make(name, params).fit(train)
-        if name in EXPLORERS:
-            explorers[(name, tuple(sorted(params.items())))] = (name, params, model)
+        model = make(name, params)
+        if name == Blend.name:
+            model.reusing(fitted.get(blend_base(params)))
+        model.fit(train)
+        if (name, repr(params)) in bases:
+            fitted[(name, repr(params))] = model
+        if name in EXPLORERS and new_targets:
+            explorer = better(explorer, [name, params], ExploreOnly(model).fit(train), train, new_targets)
         out += [scored(model, train, targets, name, params, rule) for rule in REPEAT_RULES]
     report("Trying repeat and explore rankers together on your past orders")
-    return out + two_stage_candidates(train, targets, list(explorers.values()), cancel)
+    return out + two_stage_candidates(train, targets, explorer, cancel)
 
 
 def _key(entry: dict) -> tuple:
@@ -206,35 +216,44 @@ def select(data: Interactions, progress=None, cancel=None) -> dict:
     return choice
 
 
-def two_stage_candidates(train: Interactions, targets: dict, explorers: list, cancel=None
-                         ) -> list[tuple[dict, np.ndarray]]:
-    """The repeat ranker tuned on the customers' repeat items, the explore ranker on their
-    never-bought items (NDCG@10 of each part: recall@10 of repeat items saturates when customers
-    own fewer than 10 products), then the merged list with its lifts learned (twostage.py)."""
-    history = train.counts()
-    def part(owned: bool) -> dict:
-        out = {}
-        for u, t in targets.items():
-            mine = history.indices[history.indptr[u]:history.indptr[u + 1]]
-            t = t[np.isin(t, mine) == owned]
-            if len(t):
-                out[u] = t
-        return out
+def blend_base(params: dict) -> tuple[str, str]:
+    """(name, repr of params) of the base model of a blend candidate, as candidates() writes them."""
+    return params["base"], repr({k: v for k, v in params.items() if k not in ("base", "w")})
 
-    def tuned(models, part_targets):
-        best = None
-        for params, model in models:
-            if cancel is not None:
-                cancel.check()
-            r = evaluate(model, train, part_targets, ks=(10,), min_repeat_share=0.0, fitted=True).get(METRIC) or 0.0
-            if best is None or r > best[0] * MARGIN:
-                best = (r, params, model)
-        return best
-    repeat_targets, new_targets = part(True), part(False)
-    if not repeat_targets or not new_targets:
+
+def part_targets(train: Interactions, targets: dict, owned: bool) -> dict:
+    """Each customer's validation items they bought before (owned) or never bought (not owned)."""
+    history, out = train.counts(), {}
+    for u, t in targets.items():
+        mine = history.indices[history.indptr[u]:history.indptr[u + 1]]
+        t = t[np.isin(t, mine) == owned]
+        if len(t):
+            out[u] = t
+    return out
+
+
+def better(best: tuple | None, params, model, train: Interactions, part: dict) -> tuple:
+    """(NDCG@10, params, model) of the better of `best` and `model` on one part's targets; a later
+    setting must be MARGIN better (NDCG@10 of each part: recall@10 of repeat items saturates when
+    customers own fewer than 10 products)."""
+    r = evaluate(model, train, part, ks=(10,), min_repeat_share=0.0, fitted=True).get(METRIC) or 0.0
+    return (r, params, model) if best is None or r > best[0] * MARGIN else best
+
+
+def two_stage_candidates(train: Interactions, targets: dict, explorer: tuple | None, cancel=None
+                         ) -> list[tuple[dict, np.ndarray]]:
+    """The repeat ranker tuned on the customers' repeat items, `explorer` (the explore ranker tuned on
+    their never-bought items: `better`), then the merged list with its lifts learned (twostage.py)."""
+    repeat_targets = part_targets(train, targets, owned=True)
+    if not repeat_targets or explorer is None:
         return []
-    _, rep_params, repeat = tuned([(p, RepeatOnly(Repeat(**p)).fit(train)) for p in REPEAT_GRID], repeat_targets)
-    _, exp_params, explore = tuned([([n, p], ExploreOnly(m).fit(train)) for n, p, m in explorers], new_targets)
+    best = None
+    for p in REPEAT_GRID:
+        if cancel is not None:
+            cancel.check()
+        best = better(best, p, RepeatOnly(Repeat(**p)).fit(train), train, repeat_targets)
+    _, rep_params, repeat = best
+    _, exp_params, explore = explorer
     lifts = learn_lifts(train, targets, repeat.base, explore.base)
     params = {"repeat": rep_params, "explore": exp_params, "lifts": lifts}
     model = TwoStage(**params).assemble(train, repeat.base, explore.base)
