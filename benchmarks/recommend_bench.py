@@ -114,10 +114,9 @@ def repeat_signal(train, test, n: int = 1000, seed: int = 0) -> dict:
         hit[r, test[int(u)]] = True
     never = counts == 0
     rate = (hit & never).sum(axis=0) / np.maximum(never.sum(axis=0), 1)
-    out = {}
+    out, pick = {}, np.random.default_rng(seed).integers(0, len(users), size=(n, len(users)))
     for label, owned in (("bought before", counts >= 1), ("bought on 2+ baskets", counts >= 2)):
         hits, expected = (hit & owned).sum(axis=1), (owned * rate[None, :]).sum(axis=1)
-        pick = np.random.default_rng(seed).integers(0, len(users), size=(n, len(users)))
         ratios = hits[pick].sum(axis=1) / np.maximum(expected[pick].sum(axis=1), 1e-12)
         out[label] = {"pairs": int(owned.sum()), "hits": int(hits.sum()), "expected": float(expected.sum()),
                       "ratio": float(hits.sum() / max(expected.sum(), 1e-12)),

@@ -131,7 +131,7 @@ def _fold_entries(train: Interactions, targets: dict, report, cancel) -> list[tu
     are tuned for the two-ranker model as they come, so that only the best one stays in memory (all of
     them were kept until the end: three dense EASE weight matrices at once)."""
     out, explorer = [], None
-    new_targets = part_targets(train, targets, owned=False)
+    repeat_targets, new_targets = split_targets(train, targets)
     bases = {blend_base(p) for n, p in candidates() if n == Blend.name}   # fitted once, kept for the blends
     fitted = {}
     for name, params in candidates():
@@ -148,7 +148,7 @@ def _fold_entries(train: Interactions, targets: dict, report, cancel) -> list[tu
             explorer = better(explorer, [name, params], ExploreOnly(model).fit(train), train, new_targets)
         out += [scored(model, train, targets, name, params, rule) for rule in REPEAT_RULES]
     report("Trying repeat and explore rankers together on your past orders")
-    return out + two_stage_candidates(train, targets, explorer, cancel)
+    return out + two_stage_candidates(train, targets, repeat_targets, explorer, cancel)
 
 
 def _key(entry: dict) -> tuple:
@@ -221,15 +221,16 @@ def blend_base(params: dict) -> tuple[str, str]:
     return params["base"], repr({k: v for k, v in params.items() if k not in ("base", "w")})
 
 
-def part_targets(train: Interactions, targets: dict, owned: bool) -> dict:
-    """Each customer's validation items they bought before (owned) or never bought (not owned)."""
-    history, out = train.counts(), {}
+def split_targets(train: Interactions, targets: dict) -> tuple[dict, dict]:
+    """({customer: validation items they bought before}, {customer: those they never bought}), each
+    without customers who have none."""
+    history, repeat, new = train.counts(), {}, {}
     for u, t in targets.items():
-        mine = history.indices[history.indptr[u]:history.indptr[u + 1]]
-        t = t[np.isin(t, mine) == owned]
-        if len(t):
-            out[u] = t
-    return out
+        owned = np.isin(t, history.indices[history.indptr[u]:history.indptr[u + 1]])
+        for part, items in ((repeat, t[owned]), (new, t[~owned])):
+            if len(items):
+                part[u] = items
+    return repeat, new
 
 
 def better(best: tuple | None, params, model, train: Interactions, part: dict) -> tuple:
@@ -240,11 +241,11 @@ def better(best: tuple | None, params, model, train: Interactions, part: dict) -
     return (r, params, model) if best is None or r > best[0] * MARGIN else best
 
 
-def two_stage_candidates(train: Interactions, targets: dict, explorer: tuple | None, cancel=None
-                         ) -> list[tuple[dict, np.ndarray]]:
-    """The repeat ranker tuned on the customers' repeat items, `explorer` (the explore ranker tuned on
-    their never-bought items: `better`), then the merged list with its lifts learned (twostage.py)."""
-    repeat_targets = part_targets(train, targets, owned=True)
+def two_stage_candidates(train: Interactions, targets: dict, repeat_targets: dict, explorer: tuple | None,
+                         cancel=None) -> list[tuple[dict, np.ndarray]]:
+    """The repeat ranker tuned on the customers' repeat items (`repeat_targets`), `explorer` (the explore
+    ranker tuned on their never-bought items: `better`), then the merged list with its lifts learned
+    (twostage.py)."""
     if not repeat_targets or explorer is None:
         return []
     best = None
