@@ -57,6 +57,9 @@ SODA_LAPSED["reorder"].update(expected_days_between=30.0, timing="bought_before"
 MILK_LAPSED = ev("whole milk", kind="reorder", last="2014-09-18", times=2, every=92.0, since=468)
 MILK_LAPSED["reorder"].update(expected_days_between=153.3, due_in_days=-314.7, timing="bought_before")
 ROLLS = ev("rolls/buns", partner="pot plants", customers_with=50, share=0.46)
+# 3 of 71: a share that argues against the pick; said as "some of" the partner's buyers (session 16).
+PARTY_PAIR = ev("REGENCY CAKESTAND 3 TIER", partner="PARTY BUNTING", customers_with=71, share=0.042, buyers=56, rank=3,
+                partner_last="2011-10-26")
 WEAK = ev("FELTCRAFT PRINCESS CHARLOTTE DOLL", partner="SET OF 4 PANTRY JELLY MOULDS", customers_with=31, share=0.06)
 PARTY = ev("PARTY BUNTING", match=("PAPER BUNTING VINTAGE PAISLEY", "Bunting"), buyers=71, rank=1)
 PARTY_CATEGORY = ev("PARTY BUNTING", match=("PAPER BUNTING VINTAGE PAISLEY", "Bunting"), match_attribute="category")
@@ -357,6 +360,21 @@ WRONG = [
     (ev("JUMBO BAG DOILEY PATTERNS", partner="CHARLOTTE BAG SUKI DESIGN", customers_with=45, share=0.09,
         partner_last="2011-09-18"),
      "To go with the Charlotte Bag Suki Design you bought on 18 September 2011: Jumbo Bag Doiley Patterns."),
+    # A weak pair said without its share: "some" is true of any pair, a bare or a bigger group is not (session 16).
+    (PARTY_PAIR, "Customers who bought Party Bunting also picked up Regency Cakestand 3 Tier."),
+    (PARTY_PAIR, "Some customers who bought Party Bunting often pick up Regency Cakestand 3 Tier."),
+    (PARTY_PAIR, "Some of the 71 customers who bought Party Bunting often pick up Regency Cakestand 3 Tier."),
+    (PARTY_PAIR, "71 customers who bought Party Bunting also bought Regency Cakestand 3 Tier."),
+    (PARTY_PAIR, "Some customers who bought Regency Cakestand 3 Tier also picked up Party Bunting."),
+    (PARTY_PAIR, "Some customers also picked up Regency Cakestand 3 Tier."),
+    (PARTY_PAIR, "Try some Regency Cakestand 3 Tier: customers who bought Party Bunting also got it."),
+    (PARTY_PAIR, "Plenty of customers who bought Party Bunting also picked up Regency Cakestand 3 Tier."),
+    (PARTY_PAIR, "You bought Party Bunting on 26 October 2011; its buyers also got Regency Cakestand 3 Tier."),
+    # One other customer, with no figures (Online Retail Quick, session 16).
+    (ev("LUNCH BAG SPACEBOY DESIGN", match=("MEMO BOARD RETROSPOT DESIGN", "Design"), buyers=44, rank=20),
+     "Memo Board Retrospot Design: A typical customer will buy Lunch Bag Spaceboy Design."),
+    (PARTY, "A customer like you would love Party Bunting."),
+    (ev("SPOTTY BUNTING", buyers=45, rank=30), "45 customers have bought Spotty Bunting so far, and it is yours."),
     # Numbers not in the evidence at all.
     (MILK, "45% of customers who bought sugar also bought whole milk."),
     (STRINGS, "These strings cost only 9.99 this week: Elixir Nanoweb Strings 10-46."),
@@ -385,6 +403,14 @@ TRUE = [
     (TOADSTOOL, "Toadstool Money Box: 18% of Jingle Bell Heart Decoration buyers added it too."),
     (WEAK, "Out of 31 customers who bought Set Of 4 Pantry Jelly Moulds, 6% also bought Feltcraft Princess "
            "Charlotte Doll."),
+    (PARTY_PAIR, "Some customers who bought Party Bunting also picked up Regency Cakestand 3 Tier."),
+    (PARTY_PAIR, "Some of the 71 customers who bought Party Bunting also bought Regency Cakestand 3 Tier."),
+    (PARTY_PAIR, "You bought Party Bunting on 26 October 2011; some of its other buyers also got Regency Cakestand "
+                 "3 Tier."),
+    (PARTY_PAIR, "Some shoppers who bought Party Bunting, as you did on 26 October 2011, also chose Regency "
+                 "Cakestand 3 Tier."),
+    (WEAK, "Some customers who bought Set Of 4 Pantry Jelly Moulds also chose Feltcraft Princess Charlotte Doll."),
+    (ROLLS, "Some customers who bought pot plants also picked up rolls/buns."),
     (SODA, "Your usual soda is due in 102 days."),
     (SODA, "You reorder soda roughly every 162 days, so we saved you a reminder."),
     (SODA, "You have ordered soda 3 times so far, about every 162 days."),

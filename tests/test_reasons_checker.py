@@ -178,6 +178,22 @@ def test_a_weak_pair_gives_way_to_another_personal_feature():
                                     **weak)) == "co_purchase"
 
 
+def test_a_pair_too_weak_for_its_share_is_asked_and_taught_as_some_of_its_buyers():
+    """"4% of the 71 customers who bought Party Bunting also got it" argues against the pick: the prompt asks for
+    "some of" the partner's buyers, and every silver reason of such a pair says "some" (and is true); a pair of
+    10% or more keeps its share."""
+    from tests.reason_corpus import PARTY_PAIR, TOADSTOOL
+    assert "some of {partner_buyers} who bought {partner}" in prompt.build(PARTY_PAIR)
+    assert "{share}" not in prompt.build(PARTY_PAIR)
+    assert "{share} of {partner_buyers}" in prompt.build(TOADSTOOL)
+    rng = random.Random(2)
+    written = {silver.silver_template(PARTY_PAIR, "co_purchase", rng) for _ in range(40)}
+    assert written == set(silver.LOW_SHARE_PHRASES)
+    assert all(check(slots.fill(t, PARTY_PAIR), PARTY_PAIR).ok for t in written)
+    assert not any("some" in silver.silver_template(TOADSTOOL, "co_purchase", rng).casefold() for _ in range(40))
+    assert silver.is_template(slots.fill(silver.LOW_SHARE_PHRASES[0], PARTY_PAIR), PARTY_PAIR)
+
+
 def test_the_prompt_says_whether_a_content_match_is_a_shared_word_or_a_shared_category():
     from tests.reason_corpus import HOLDER, PARTY_CATEGORY
     assert "(shared word)" in prompt.build(HOLDER, "content")
@@ -187,6 +203,18 @@ def test_the_prompt_says_whether_a_content_match_is_a_shared_word_or_a_shared_ca
         texts = {slots.fill(silver.silver_template(ev, "content", rng), ev) for _ in range(40)}
         assert all(check(t, ev).ok for t in texts)
         assert any("range" in t for t in texts) == ranges
+
+
+def test_a_list_of_past_orders_is_no_reason_even_when_true():
+    """They bought both, and the sentence says only that (Online Retail Quick, session 16); the silver reorder
+    line "From your past orders: {product}, {due}." names one product and says when it is due."""
+    from tests.reason_corpus import SODA_DUE, ev
+    basket = ev("CREAM FELT EASTER EGG BASKET", last="2011-02-14", since=298,
+                match=("CREAM SWEETHEART MINI CHEST", "Cream"))
+    listed = check("From your past orders: Cream Sweetheart Mini Chest, Cream Felt Easter Egg Basket.", basket)
+    assert listed.problems == ["a list of their past orders, not a reason"]
+    assert check("Since you bought Cream Sweetheart Mini Chest, you might like Cream Felt Easter Egg Basket.", basket).ok
+    assert check(slots.fill("From your past orders: {product}, {due}.", SODA_DUE), SODA_DUE).ok
 
 
 def test_contributor_is_never_the_product_itself():
@@ -294,6 +322,10 @@ def test_model_written_means_unlike_every_silver_phrasing():
     assert silver.is_template("You bought Fender Stratocaster on 20 November 2023; 42% of its buyers also got "
                               "Elixir Nanoweb Strings 10-46.", EV)
     assert not silver.is_template("Fender Stratocaster players pick Elixir Nanoweb Strings 10-46 too.", EV)
+    # Bought on one trip with the partner, the template's partner date reads as the product's own.
+    one_trip = {**EV, "co_purchase": {**EV["co_purchase"], "with_last_bought": EV["reorder"]["last_bought"]}}
+    assert silver.is_template(f"You bought Fender Stratocaster on {slots.human_date(EV['reorder']['last_bought'])}; "
+                              "42% of its buyers also got Elixir Nanoweb Strings 10-46.", one_trip)
 
 
 def test_a_thin_suggestion_quotes_its_catalogue_description_and_numbers_in_it_are_not_claims():

@@ -75,7 +75,8 @@ HISTORY = re.compile(r"\b(you have|you've|you had|have it|has it|again|another|y
                      r"you bought|you ordered|you purchased|you picked|you got|you tried|"
                      r"you (?:usually |often |always )?buy|you (?:usually |often |always )?order|you tend to|"
                      r"you enjoyed|you liked|picked (it|one) up|last time|last one|"
-                     r"your (?:favou?rite |usual |regular |go-to |beloved )?\{\w+\})", re.IGNORECASE)
+                     r"your (?:favou?rite |usual |regular |go-to |beloved )?\{\w+\}|"
+                     r"(?:it|this|that|they|one)(?:'s| is| are| was| were) (?:already |all )?yours)", re.IGNORECASE)
 PURCHASED = r"(?:bought|ordered|purchased|picked up|got)"
 YOU_BOUGHT = re.compile(r"\byou(?: have|'ve)? " + PURCHASED + r"\b", re.IGNORECASE)
 ALSO = re.compile(r"\b(too|also|as well)\b", re.IGNORECASE)
@@ -111,6 +112,10 @@ STRONG_PAIR = re.compile(r"\b(often|many|most|usually|typically|popular pairing|
                          r"pairs? (nicely|well|perfectly)|goes? (well|nicely|perfectly)|natural)\b", re.IGNORECASE)
 # "Some customers who buy X also choose Y": not all of them.
 SOME = re.compile(r"\b(?:some|someone|a few|several|plenty|lots|a lot|one in)\b", re.IGNORECASE)
+# "Some customers who bought X also chose Y", "some of its buyers": true of every pair (at least two customers bought
+# both), so said of any pair, a weak one too, without its share (prompt.WEAK_PAIR_SHARE).
+SOME_BUYERS = re.compile(r"\bsome (?:of (?:the |its |their )?)?(?:other )?(?:\{partner_buyers\}|(?:customers|shoppers|buyers|"
+                         r"people)\b)", re.IGNORECASE)
 # "Most customers who buy X also choose Y": more than half of them.
 MOST = re.compile(r"\b(?:most|the majority|nearly all|almost all|nearly every|almost every)\b(?! popular)", re.IGNORECASE)
 STRONG_SHARE = 0.25
@@ -123,7 +128,9 @@ PAIRING = re.compile(r"\b(go(es)? (well |nicely |great )?with|pairs?( \w+)? with
                      r"companion|to go with|alongside)\b", re.IGNORECASE)
 WITH_PRODUCT = re.compile(r"(\b(go(es)?|going|pairs?|paired|works?|fits?|match(es)?)\b(\s+\w+){0,2}\s+with|together with|"
                           r"alongside|next to|to go with)\s+(your |the |a |an )?\{product\}", re.IGNORECASE)
-GROUP = r"\b(customers|people|shoppers|buyers|those|others|fans|owners|everyone)\b"
+# Other customers, one or many: "A typical customer will buy {product}." is a claim about them too (Online Retail
+# Quick, session 16).
+GROUP = r"\b(customers?|people|person|shoppers?|buyers?|those|others|fans|owners|everyone)\b"
 SPELLED_COUNT = re.compile(r"\b(once|twice|thrice|(two|three|four|five|six|seven|eight|nine|ten|a few|several|many|"
                            r"multiple|numerous) (times|days|weeks|months|orders))\b", re.IGNORECASE)
 PROMPT_ECHO = re.compile(r"\b(discover|reorder|feature|interests|bought|before|likes|facts|kind|co_purchase|"
@@ -185,6 +192,10 @@ YOUR_HISTORY = re.compile(r"\b(?:based on|from|given|because of|after|looking at
 # "From your past orders: {match}, {product}.": a list of what they bought, with the pick in it.
 HISTORY_LIST = re.compile(r"\b(?:from|in|among|out of) your (?:past|previous|earlier|recent|last) (?:orders?|purchases?)"
                           r"\s*:\s*(?:\{\w+\}\s*(?:,|and|&)\s*)*\{product\}", re.IGNORECASE)
+# "From your past orders: Cream Sweetheart Mini Chest, Cream Felt Easter Egg Basket.": true of a product they
+# bought, and no reason (Online Retail Quick, session 16).
+ORDERS_LISTED = re.compile(r"\b(?:from|in|among) your (?:past|previous|earlier|recent|last) (?:orders?|purchases?)\s*:\s*"
+                           + NAME + r"\s*(?:,|and|&)\s*(?:the |your |a |an )?" + NAME + r"\s*[.!?]?\s*$", re.IGNORECASE)
 # "{match}; You bought {product}": the name after the verb is what they bought, however near another name is.
 YOU_BOUGHT_PRODUCT = re.compile(YOU_BOUGHT.pattern + r"\s+(?:the |your |a |an |one )?\{product\}|"
                                 r"\{product\}[^.!?{]{0,15}\b(?:in|from) your (?:past |previous |earlier |recent )?"
@@ -265,7 +276,7 @@ def group_of(slot: str, sentence: str) -> bool:
     if slot == "partner" and re.search(s + r".*\{partner_buyers\} (who|that) (\w+ ){0,2}(it|them|one)\b", sentence):
         return True
     # "You bought {partner} on {partner_last}; {share} of its buyers...": "its" is the partner, with no other name between.
-    if slot == "partner" and re.search(s + r"(?:[^.!?{]|\{(?:partner_last|last|share)\})*?\bits (?:buyers|customers|shoppers)\b",
+    if slot == "partner" and re.search(s + r"(?:[^.!?{]|\{(?:partner_last|last|share)\})*?\bits (?:other )?(?:buyers|customers|shoppers)\b",
                                        sentence, re.IGNORECASE):
         return True
     return bool(re.search(GROUP + r"(?:(?!\balso\b)[^.;!?{])*?" + s, sentence, re.IGNORECASE)
@@ -294,8 +305,7 @@ def claim_problems(t: str, ev: dict) -> list[str]:
     if m := SPELLED_COUNT.search(bare):
         out.append(f"number not tied to a fact: {m.group(0)}")
     bought, cycle = slots.owned(ev), slots.has_cycle(ev)
-    same_day = bool(ev.get("co_purchase") and ev.get("reorder")
-                    and ev["co_purchase"].get("with_last_bought") == ev["reorder"].get("last_bought"))
+    same_day = slots.same_trip(ev)
     for sentence in SENTENCE.findall(t):
         if not bought:
             for m in HISTORY.finditer(sentence):
@@ -349,12 +359,14 @@ def claim_problems(t: str, ev: dict) -> list[str]:
                            f"{'the partner' if m.group(1) == 'partner_last' else 'the product'}")
         if re.search(r"\bout of (?:the |your |our )?" + NAME, sentence, re.I):
             out.append("'out of' a product: a share of buyers, not of a product")
+        some = bool(SOME_BUYERS.search(sentence)) and group_of("partner", sentence)
         if re.search(r"\bout of\b", sentence, re.I) and "{partner}" in sentence and "{share}" not in sentence:
             out.append("'out of' the partner's buyers without the share that took it")
-        elif "{partner_buyers}" in sentence and "{share}" not in sentence:
+        elif "{partner_buyers}" in sentence and "{share}" not in sentence and not some:
             # "1,103 customers who bought yogurt also bought other vegetables": 43% of them did (session 13 audit).
             out.append("the partner's buyers without the share of them that took it: it says all of them did")
-        if "{partner}" in sentence and "{share}" not in sentence and ev["co_purchase"]["confidence"] < STRONG_SHARE:
+        if ("{partner}" in sentence and "{share}" not in sentence and ev["co_purchase"]["confidence"] < STRONG_SHARE
+                and not some):
             out.append(f"a weak pair ({numbers.pct(ev['co_purchase']['confidence'])}) stated without its share")
         elif ("{partner}" in sentence and "{share}" not in sentence and group_of("partner", sentence)
               and not (STRONG_PAIR.search(sentence) or SOME.search(sentence))):
@@ -434,6 +446,8 @@ def style_problems(text: str, t: str) -> list[str]:
                 or re.match(r"\s*\{\w+\}\s*[-(]", sentence)):
             out.append("a list of facts, not a sentence")
             break
+    if ORDERS_LISTED.search(t):
+        out.append("a list of their past orders, not a reason")
     if re.search(r"\b(on|at|in) \{ago\}", t):
         out.append("garbled: a date and a count of days in one")
     named = r"\{(?:" + "|".join(slots.NAME_SLOTS + slots.LABEL_SLOTS) + r")\}"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import random
 
-from . import slots
+from . import prompt, slots
 from .checker import check
 
 # The product is rarely the subject of a verb: many names are plural ("rolls/buns", "other vegetables"), and
@@ -101,6 +101,17 @@ FEATURE_PHRASES = {
     ],
 }
 
+# A pair whose share argues against the pick (prompt.WEAK_PAIR_SHARE: "4% of the 71 customers who bought Party
+# Bunting also got ...") is said without it: some of the partner's buyers took the pick too, which is true of every
+# pair (at least two customers bought both, engine/recommend/ties.py). These replace the co-purchase phrasings
+# for such a pair, so that the model learns them from the prompt's "some of" line.
+LOW_SHARE_PHRASES = [
+    "Some customers who bought {partner} also picked up {product}.",
+    "Some of the {partner_buyers} who bought {partner} also bought {product}.",
+    "You bought {partner} on {partner_last}; some of its other buyers also got {product}.",
+    "Some shoppers who bought {partner}, as you did on {partner_last}, also chose {product}.",
+]
+
 FACT_PHRASES = {
     "category": ["It's part of our {category} range.", "Find it with our {category}."],
     "vendor": ["Made by {vendor}.", "A {vendor} product."],
@@ -110,44 +121,58 @@ FACT_PHRASES = {
 }
 
 
-def _phrasings(vals: dict, feature: str, rng: random.Random) -> list[str]:
+def _phrasings(ev: dict, vals: dict, feature: str, rng: random.Random) -> list[str]:
     """The feature's phrasings in random order, half of them with a product fact added."""
     out = []
-    for phrase in rng.sample(FEATURE_PHRASES[feature], len(FEATURE_PHRASES[feature])):
+    phrases = LOW_SHARE_PHRASES if feature == "co_purchase" and prompt.low_share_pair(ev) else FEATURE_PHRASES[feature]
+    for phrase in rng.sample(phrases, len(phrases)):
         facts = [k for k in FACT_PHRASES if k in vals]
         out.append(phrase + " " + rng.choice(FACT_PHRASES[rng.choice(facts)]) if facts and rng.random() < 0.5
                    else phrase)
     return out
 
 
-def silver_template(ev: dict, feature: str, rng: random.Random) -> str | None:
-    """A true reason in slots for the feature, in a random phrasing (None: no phrasing holds here)."""
+def _true_phrasings(ev: dict, feature: str, rng: random.Random):
+    """The feature's phrasings (in slots) that the checker passes for this evidence, in random order."""
     vals = slots.values(ev)
-    for t in _phrasings(vals, feature, rng):
+    for t in _phrasings(ev, vals, feature, rng):
         text = slots.fill(t, ev, vals)
         if text is not None and check(text, ev).ok:
-            return t
-    return None
+            yield t
 
 
-def template_reason(ev: dict, feature: str, seed: int = 0) -> str:
+def silver_template(ev: dict, feature: str, rng: random.Random) -> str | None:
+    """A true reason in slots for the feature, in a random phrasing (None: no phrasing holds here)."""
+    return next(_true_phrasings(ev, feature, rng), None)
+
+
+def template_reason(ev: dict, feature: str, seed: int = 0, taken=lambda text: False) -> str:
     """The fallback reason when no generated candidate passes the checker.
 
     The phrasing follows `seed` (the recommendation id), so one shop's fallbacks are not one sentence;
-    the product's plainest line when no phrasing of the feature holds.
+    a sentence `taken` refuses (one at the run's sentence cap) is passed over while another phrasing of the
+    feature holds (else the first is kept: a product line says nothing personal); the product's plainest
+    line when no phrasing of the feature holds.
     """
-    t = silver_template(ev, feature, random.Random(seed)) or silver_template(ev, "product", random.Random(seed))
-    return slots.fill(t, ev)
+    first = None
+    for t in _true_phrasings(ev, feature, random.Random(seed)):
+        text = slots.fill(t, ev)
+        if not taken(text):
+            return text
+        first = first or text
+    return first or slots.fill(silver_template(ev, "product", random.Random(seed)), ev)
 
 
 _TEMPLATE_FORMS = frozenset(
-    form.casefold() for b in (p for ps in FEATURE_PHRASES.values() for p in ps)
+    form.casefold() for b in [p for ps in FEATURE_PHRASES.values() for p in ps] + LOW_SHARE_PHRASES
     for form in [b] + [f"{b} {f}" for fs in FACT_PHRASES.values() for f in fs])
 
 
 def is_template(text: str, ev: dict) -> bool:
-    """Is the text a silver phrasing (of any feature, with or without a fact) word for word?"""
-    return slots.delexicalise(text, ev).casefold().strip() in _TEMPLATE_FORMS
+    """Is the text a silver phrasing (of any feature, with or without a fact) word for word? Bought on one trip
+    with its partner, the product's date is the partner's too: read either way."""
+    t = slots.delexicalise(text, ev).casefold().strip()
+    return t in _TEMPLATE_FORMS or slots.same_trip(ev) and t.replace("{last}", "{partner_last}") in _TEMPLATE_FORMS
 
 
 def variety(texts: list[str]) -> dict:

@@ -84,6 +84,13 @@ def owned(ev: dict) -> bool:
     return ev.get("kind") == "reorder" or bool(ev.get("reorder"))
 
 
+def same_trip(ev: dict) -> bool:
+    """Did the customer last buy the product and its co-purchase partner on one trip? Then one date is both
+    `{last}` and `{partner_last}`, and a text is read with `{last}` (`surfaces`)."""
+    pair, cycle = ev.get("co_purchase"), ev.get("reorder")
+    return bool(pair and cycle and pair.get("with_last_bought") == cycle.get("last_bought"))
+
+
 def contributors(ev: dict) -> list[dict]:
     """The customer's purchases behind the pick, other than the product itself."""
     own = ev.get("product", {}).get("name")
