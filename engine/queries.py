@@ -16,6 +16,7 @@ import sqlite_utils
 
 from engine import evidence
 from engine.evidence import title_of
+from engine.reasons.adapters import asks_as_now
 
 Database = sqlite_utils.Database
 
@@ -451,6 +452,8 @@ def dashboard(db: Database) -> dict:
     adapter = _rows(db, "SELECT id, created_at, base_model FROM adapters WHERE is_active = 1 "
                         "ORDER BY id DESC LIMIT 1")
     data["active_adapter"] = adapter[0] if adapter else None
+    if adapter:
+        data["active_adapter"]["asks_as_now"] = asks_as_now(db, adapter[0]["id"])
     data["training_runs"] = one("SELECT count(*) FROM training_runs")
     return data
 

@@ -195,6 +195,9 @@ class DashboardView(QWidget):
                  f"{d['reasons_approved']:,} approved. ")
         if adapter:
             words += f"Uses the version trained on {local_time(adapter['created_at'])}."
+            if not adapter["asks_as_now"]:
+                words += (" This version of Shopwise asks for some reasons differently: train it again"
+                          " (Reason writer) for fewer stock sentences.")
         else:
             words += "Uses the built-in writer (not trained on your shop yet)."
         self.reason_label.setText(words)

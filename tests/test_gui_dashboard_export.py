@@ -35,6 +35,29 @@ def test_overview_counts_status_and_charts(make_window, tmp_path, qtbot):
     assert not image.isNull()
 
 
+def test_overview_asks_to_train_again_when_the_prompts_changed_since(make_window, tmp_path, qtbot):
+    import json
+    from engine.reasons import prompt
+    shop = fill_shop(tmp_path / "s.shopwise", customers=10)
+    run = shop["training_runs"].insert({"started_at": "2026-01-01T00:00:00", "status": "done",
+                                        "params": json.dumps({"preset": "quick"})}).last_pk
+    shop["adapters"].insert({"path": "/tmp/a", "created_at": "2026-01-01T00:00:00", "training_run_id": run,
+                             "is_active": 1})
+    shop.conn.close()
+    w, dash = open_view(make_window, tmp_path / "s.shopwise", "dashboard")
+    qtbot.waitUntil(lambda: dash.data is not None, timeout=10000)
+    assert "Uses the version trained on" in dash.reason_label.text()
+    assert "train it again" in dash.reason_label.text()
+    from engine.db import transaction
+    with transaction(w.shop.db):
+        w.shop.db.execute("UPDATE training_runs SET params = ?", [json.dumps({"prompt_format": prompt.FORMAT})])
+    dash.data = None
+    dash.reload()
+    qtbot.waitUntil(lambda: dash.data is not None, timeout=10000)
+    assert "Uses the version trained on" in dash.reason_label.text()
+    assert "train it again" not in dash.reason_label.text()
+
+
 def test_overview_of_an_empty_shop_says_step_one(make_window, tmp_path, qtbot):
     w, dash = open_view(make_window, tmp_path / "new.shopwise", "dashboard")
     qtbot.waitUntil(lambda: dash.data is not None, timeout=10000)

@@ -383,3 +383,17 @@ def test_a_product_they_stopped_buying_is_a_reason_about_when_not_a_habit():
                   "Your usual whole milk: 315 days overdue."):
         assert not check(false, lapsed).ok, false
     assert check("You have ordered whole milk twice so far, about every 92 days.", lapsed).ok
+
+
+def test_the_prompt_format_is_raised_when_the_prompts_change():
+    """An adapter learns the prompts it was trained on, and the app asks for training again when they differ
+    (prompt.FORMAT, adapters.asks_as_now). This fingerprint of what writes a prompt changes with any edit there:
+    if what a prompt says changed, raise prompt.FORMAT; then record the new fingerprint."""
+    import hashlib
+    import inspect
+    import json
+    parts = [prompt.SYSTEM, prompt.PREFIX, prompt.SUFFIX, json.dumps(prompt.FEATURE_LINES, sort_keys=True),
+             repr(prompt.FACTS), repr(prompt.WEAK_PAIR_SHARE)] + [
+        inspect.getsource(f) for f in (prompt.features, prompt.low_share_pair, prompt.cue, prompt.user_part)]
+    fingerprint = hashlib.sha256("\n".join(parts).encode()).hexdigest()[:12]
+    assert (prompt.FORMAT, fingerprint) == (2, "aa83c466c2bb")

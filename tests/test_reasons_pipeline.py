@@ -12,7 +12,8 @@ from engine.jobs import Cancelled, CancelToken
 from engine.reasons import (activate_adapter, active_adapter, check, evaluate, generate_reasons, list_adapters,
                             rollback_adapter, set_reason, train)
 from engine import reasons_commands as commands
-from engine.reasons import data, model, store
+from engine.reasons import data, model, prompt, store
+from engine.reasons.adapters import asks_as_now
 from tests.reasons_demo import build_demo_shop
 from engine.reasons.lora import Collator, tokenize
 from tests.conftest import SHARED_DATA
@@ -154,6 +155,18 @@ def test_the_engine_choice():
     assert decide("cpu", False, set()) == EngineChoice(False, None, "fast engine not installed")
 
 
+def test_an_adapter_trained_before_the_prompts_changed_is_known(demo):
+    """A run that recorded no prompt format trained on format 1 (before session 16)."""
+    run = demo["training_runs"].insert({"started_at": "2026-01-01T00:00:00", "status": "done",
+                                        "params": json.dumps({"preset": "quick"})}).last_pk
+    old = demo["adapters"].insert({"path": "/tmp/old", "created_at": "2026-01-01T00:00:00", "training_run_id": run,
+                                   "is_active": 0}).last_pk
+    assert not asks_as_now(demo, old)
+    demo.execute("UPDATE training_runs SET params = ? WHERE id = ?",
+                 [json.dumps({"preset": "quick", "prompt_format": prompt.FORMAT}), run])
+    assert asks_as_now(demo, old)
+
+
 def test_train_cancel_resume_generate_store_evaluate_rollback(demo, tmp_path):
     # 1. a first adapter
     seen = []
@@ -167,6 +180,7 @@ def test_train_cancel_resume_generate_store_evaluate_rollback(demo, tmp_path):
         [run1]).fetchone()))
     assert row["status"] == "done" and row["device"].startswith("CPU") and row["adapter_id"] == first["id"]
     assert json.loads(row["params"])["steps"] == 3 and json.loads(row["data_sizes"])["weighted"] > 0
+    assert json.loads(row["params"])["prompt_format"] == prompt.FORMAT and asks_as_now(demo, first["id"])
     assert json.loads(row["losses"]) and json.loads(row["metrics"])["tokens_per_second"] > 0
     assert seen[-1].done == seen[-1].total == 3
     losses = [step for _, step in json.loads(row["losses"])]

@@ -7,6 +7,8 @@ from pathlib import Path
 from engine.clock import now
 from engine.db import transaction
 
+from . import prompt
+
 COLUMNS = ["id", "path", "base_model", "created_at", "training_run_id", "is_active"]
 
 
@@ -17,6 +19,14 @@ def list_adapters(db) -> list[dict]:
 
 def active_adapter(db) -> dict | None:
     return next((a for a in list_adapters(db) if a["is_active"]), None)
+
+
+def asks_as_now(db, adapter_id: int) -> bool:
+    """Was the adapter trained on the prompts this version asks with (prompt.FORMAT)? A run that recorded no
+    format trained on format 1."""
+    row = db.execute("SELECT coalesce(json_extract(t.params, '$.prompt_format'), 1) FROM adapters a"
+                     " LEFT JOIN training_runs t ON t.id = a.training_run_id WHERE a.id = ?", [adapter_id]).fetchone()
+    return row is not None and row[0] == prompt.FORMAT
 
 
 def activate_adapter(db, adapter_id: int | None) -> None:

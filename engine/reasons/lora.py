@@ -26,7 +26,7 @@ from engine.db import transaction
 from engine.jobs import CancelToken, Cancelled, Progress, no_progress
 
 from . import data as training_data
-from . import fast
+from . import fast, prompt
 from .adapters import register_adapter
 from .device import detect_device
 from .presets import PRESETS
@@ -158,7 +158,8 @@ def train(db, preset: str = "quick", steps: int | None = None, progress=no_progr
         if cancel is not None:
             cancel.check()
         params = {"preset": preset, **p, "steps": steps or p["steps"], "base_model": str(base),
-                  "seed": seed, "run_dir": str(root / "runs" / uuid.uuid4().hex[:12]), "max_len": MAX_LEN}
+                  "seed": seed, "run_dir": str(root / "runs" / uuid.uuid4().hex[:12]), "max_len": MAX_LEN,
+                  "prompt_format": prompt.FORMAT}
         run_dir = Path(params["run_dir"])
         run_dir.mkdir(parents=True)
         (run_dir / "data.json").write_text(json.dumps([e.__dict__ for e in examples]))

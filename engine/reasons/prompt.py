@@ -23,6 +23,12 @@ from engine.evidence import BEST_SELLER_RANK, reorder_timing
 from . import checker, slots
 
 SYSTEM = "Write one short, true reason for this shop recommendation, with the {slots} given."
+# Which prompts an adapter learnt: recorded with each training run, and raised whenever the system line, a facts
+# line or a cue changes. An adapter trained on other prompts still writes true reasons (the checker sees to it) but
+# falls back to templates more often: session 14's Online Retail Standard adapter, asked with format 2's weak-pair
+# line, 158 templates in 1,000 against 48 after training again (benchmarks/reason_results.md, session 16).
+# 1: everything before session 16 (runs that recorded no format); 2: weak pairs asked as "some of" their buyers.
+FORMAT = 2
 PREFIX = f"<|im_start|>system\n{SYSTEM}<|im_end|>\n<|im_start|>user\n"
 SUFFIX = "<|im_end|>\n<|im_start|>assistant\n"
 FEATURES = ("reorder", "co_purchase", "contributor", "content", "affinity", "bought_before", "popularity",
