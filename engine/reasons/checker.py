@@ -114,8 +114,8 @@ STRONG_PAIR = re.compile(r"\b(often|many|most|usually|typically|popular pairing|
 SOME = re.compile(r"\b(?:some|someone|a few|several|plenty|lots|a lot|one in)\b", re.IGNORECASE)
 # "Some customers who bought X also chose Y", "some of its buyers": true of every pair (at least two customers bought
 # both), so said of any pair, a weak one too, without its share (prompt.WEAK_PAIR_SHARE).
-SOME_BUYERS = re.compile(r"\bsome (?:of (?:the |its |their )?)?(?:other )?(?:\{partner_buyers\}|(?:customers|shoppers|buyers|"
-                         r"people)\b)", re.IGNORECASE)
+SOME_BUYERS = re.compile(r"\bsome (?:of (?:the |its |their )?)?(?:other )?"
+                         r"(?:\{partner_buyers\}|(?:customers|shoppers|buyers|people)\b)", re.IGNORECASE)
 # "Most customers who buy X also choose Y": more than half of them.
 MOST = re.compile(r"\b(?:most|the majority|nearly all|almost all|nearly every|almost every)\b(?! popular)", re.IGNORECASE)
 STRONG_SHARE = 0.25
@@ -194,8 +194,8 @@ HISTORY_LIST = re.compile(r"\b(?:from|in|among|out of) your (?:past|previous|ear
                           r"\s*:\s*(?:\{\w+\}\s*(?:,|and|&)\s*)*\{product\}", re.IGNORECASE)
 # "From your past orders: Cream Sweetheart Mini Chest, Cream Felt Easter Egg Basket.": true of a product they
 # bought, and no reason (Online Retail Quick, session 16).
-ORDERS_LISTED = re.compile(r"\b(?:from|in|among) your (?:past|previous|earlier|recent|last) (?:orders?|purchases?)\s*:\s*"
-                           + NAME + r"\s*(?:,|and|&)\s*(?:the |your |a |an )?" + NAME + r"\s*[.!?]?\s*$", re.IGNORECASE)
+ORDERS_LISTED = re.compile(r"\b(?:from|in|among) your (?:past|previous|earlier|recent|last) (?:orders?|purchases?)"
+                           r"\s*:\s*" + NAME + r"\s*(?:,|and|&)\s*(?:the |your |a |an )?" + NAME + r"\s*[.!?]?\s*$", re.IGNORECASE)
 # "{match}; You bought {product}": the name after the verb is what they bought, however near another name is.
 YOU_BOUGHT_PRODUCT = re.compile(YOU_BOUGHT.pattern + r"\s+(?:the |your |a |an |one )?\{product\}|"
                                 r"\{product\}[^.!?{]{0,15}\b(?:in|from) your (?:past |previous |earlier |recent )?"
@@ -276,8 +276,8 @@ def group_of(slot: str, sentence: str) -> bool:
     if slot == "partner" and re.search(s + r".*\{partner_buyers\} (who|that) (\w+ ){0,2}(it|them|one)\b", sentence):
         return True
     # "You bought {partner} on {partner_last}; {share} of its buyers...": "its" is the partner, with no other name between.
-    if slot == "partner" and re.search(s + r"(?:[^.!?{]|\{(?:partner_last|last|share)\})*?\bits (?:other )?(?:buyers|customers|shoppers)\b",
-                                       sentence, re.IGNORECASE):
+    if slot == "partner" and re.search(s + r"(?:[^.!?{]|\{(?:partner_last|last|share)\})*?"
+                                       r"\bits (?:other )?(?:buyers|customers|shoppers)\b", sentence, re.IGNORECASE):
         return True
     return bool(re.search(GROUP + r"(?:(?!\balso\b)[^.;!?{])*?" + s, sentence, re.IGNORECASE)
                 or re.search(r"\{partner_buyers\}(?:(?!\balso\b)[^.;!?{])*?" + s, sentence, re.IGNORECASE)

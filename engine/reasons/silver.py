@@ -124,7 +124,8 @@ FACT_PHRASES = {
 def _phrasings(ev: dict, vals: dict, feature: str, rng: random.Random) -> list[str]:
     """The feature's phrasings in random order, half of them with a product fact added."""
     out = []
-    phrases = LOW_SHARE_PHRASES if feature == "co_purchase" and prompt.low_share_pair(ev) else FEATURE_PHRASES[feature]
+    low_share = feature == "co_purchase" and prompt.low_share_pair(ev)
+    phrases = LOW_SHARE_PHRASES if low_share else FEATURE_PHRASES[feature]
     for phrase in rng.sample(phrases, len(phrases)):
         facts = [k for k in FACT_PHRASES if k in vals]
         out.append(phrase + " " + rng.choice(FACT_PHRASES[rng.choice(facts)]) if facts and rng.random() < 0.5
