@@ -22,18 +22,21 @@ class Blend(Model):
     def __init__(self, base: str = "ease", w: float = 0.3, **base_params):
         super().__init__(base=base, w=w, **base_params)
         self.base_params = base_params
+        self.given = None
+
+    def builds_on(self, model: Model) -> bool:
+        """Is `model` this blend's base model, with its parameters?"""
+        return model.name == self.params["base"] and model.params == self.base_params
 
     def reusing(self, base: Model | None) -> "Blend":
         """Blend over `base` if it is this blend's base model, already fitted (on the data `fit` gets):
         the selection fits EASE once for itself and its blends (a sparse EASE fit took 34 s on a shop of
         21,000 products)."""
-        self.given = base if base is not None and base.name == self.params["base"] \
-            and base.params == self.base_params else None
+        self.given = base if base is not None and self.builds_on(base) else None
         return self
 
     def _fit(self, data):
-        given = getattr(self, "given", None)
-        self.base = given if given is not None and given.data is data \
+        self.base = self.given if self.given is not None and self.given.data is data \
             else BASES[self.params["base"]](**self.base_params).fit(data)
         self.pop = (self.popularity / max(self.popularity.max(), 1.0)).astype(np.float32)
 

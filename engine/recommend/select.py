@@ -132,18 +132,18 @@ def _fold_entries(train: Interactions, targets: dict, report, cancel) -> list[tu
     them were kept until the end: three dense EASE weight matrices at once)."""
     out, explorer = [], None
     repeat_targets, new_targets = split_targets(train, targets)
-    bases = {blend_base(p) for n, p in candidates() if n == Blend.name}   # fitted once, kept for the blends
-    fitted = {}
+    blends = [make(n, p) for n, p in candidates() if n == Blend.name]
+    fitted = []   # the blends' base models, fitted once and kept for them
     for name, params in candidates():
         if cancel is not None:
             cancel.check()
         report()
         model = make(name, params)
         if name == Blend.name:
-            model.reusing(fitted.get(blend_base(params)))
+            model.reusing(next((m for m in fitted if model.builds_on(m)), None))
         model.fit(train)
-        if (name, repr(params)) in bases:
-            fitted[(name, repr(params))] = model
+        if any(blend.builds_on(model) for blend in blends):
+            fitted.append(model)
         if name in EXPLORERS and new_targets:
             explorer = better(explorer, [name, params], ExploreOnly(model).fit(train), train, new_targets)
         out += [scored(model, train, targets, name, params, rule) for rule in REPEAT_RULES]
@@ -214,11 +214,6 @@ def select(data: Interactions, progress=None, cancel=None) -> dict:
                   validation=entries, validation_users=users, validation_folds=len(splits))
     choice[METRIC] = chosen[METRIC]
     return choice
-
-
-def blend_base(params: dict) -> tuple[str, str]:
-    """(name, repr of params) of the base model of a blend candidate, as candidates() writes them."""
-    return params["base"], repr({k: v for k, v in params.items() if k not in ("base", "w")})
 
 
 def split_targets(train: Interactions, targets: dict) -> tuple[dict, dict]:
