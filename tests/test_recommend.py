@@ -557,6 +557,34 @@ def test_best_sellers_tied_to_the_customer_fill_first(tmp_path):
     assert top("popularity") == ["C", "B", "A"]    # the paper's P-TopFreq: best sellers in order
 
 
+def test_a_few_untied_best_sellers_come_before_the_tied_products_beyond_them(tmp_path, monkeypatch):
+    """With a fill beyond the best sellers (here the top 3: B1, B2, B3), `untied` of the best sellers with no tie
+    to the customer, the most popular first, come after the tied best seller (B3, bought with the C they bought)
+    and before the tied product that is not a best seller (L); the others after it."""
+    import engine.recommend.topfreq as topfreq
+    monkeypatch.setattr(topfreq, "BEST_SELLER_RANK", 3)
+    orders = [(f"b1{n}", day(n), [("B1", 1)], "completed") for n in range(10)]
+    orders += [(f"b2{n}", day(n), [("B2", 1)], "completed") for n in range(9)]
+    orders += [(f"b3{n}", day(n), [("B3", 1)], "completed") for n in range(5)]
+    orders += [(f"bc{n}", day(n), [("B3", 1), ("C", 1)], "completed") for n in range(3)]
+    orders += [(f"lc{n}", day(n), [("L", 1), ("C", 1)], "completed") for n in range(2)]
+    orders += [("l", day(3), [("L", 1)], "completed")] + [(f"m{n}", day(n), [("M", 1)], "completed") for n in range(2)]
+    orders += [("t", day(20), [("C", 1)], "completed")]
+    db = make_shop(tmp_path / "s.db", orders)
+    data = D.load(db)
+    names = {int(r[0]): r[1] for r in db.execute("SELECT id, name FROM products")}
+    key = {int(r[0]): r[1] for r in db.execute("SELECT id, external_key FROM customers")}
+    t = [u for u, c in enumerate(data.user_ids.tolist()) if key[c] == "t"][0]
+
+    def order(**params):
+        s = topfreq.PersonalTopFreq(**params).fit(data).score(np.array([t]))[0]
+        return [names[int(data.item_ids[i])] for i in np.argsort(-s, kind="stable")]
+    assert order(fill_rank=3) == ["C", "B3", "B1", "B2", "L", "M"]          # best sellers, the tied one first
+    assert order(fill_rank=500) == ["C", "B3", "L", "B1", "B2", "M"]        # everything tied first
+    assert order(fill_rank=500, untied=1) == ["C", "B3", "B1", "L", "B2", "M"]
+    assert order(fill_rank=500, untied=2) == ["C", "B3", "B1", "B2", "L", "M"]
+
+
 def test_a_shared_attribute_ties_a_best_seller(tmp_path):
     products = {"Mug": {"category": "Kitchen"}, "Hose": {"category": "Garden"},
                 "Rake": {"category": "Garden"}, "Spade": {"category": "Garden"}}

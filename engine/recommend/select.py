@@ -52,7 +52,8 @@ MAX_USERS = 5000            # more: a seeded sample of them (NDCG@10 on 5,000 cu
 # whose two-ranker candidate could explore by popularity) or of other candidates (P-TopFreq filled
 # with untied best sellers) is made again, not reused.
 SELECTION_RULE = ("most personal of the non-inferior over 2 validation folds; tied best sellers fill; "
-                  "a tied fill up to rank 500 among the candidates; tied best sellers when too few to compare")
+                  "a tied fill up to rank 500 among the candidates, with or without 3 untied best sellers first; "
+                  "tied best sellers when too few to compare")
 # Too few returning customers to compare models: best sellers, those tied to what the customer bought first
 # (topfreq.py's fill), and what they bought not suggested again unless its buyers rebuy it (the one-off rule). It
 # cannot be measured on such a shop; on the others, for the customers who had a single order before the one
@@ -69,6 +70,7 @@ def candidates() -> list[tuple[str, dict]]:
         ("popularity", {}),
         ("p-topfreq", {"half_life": None}), ("p-topfreq", {"half_life": 60}),
         ("p-topfreq", {"half_life": None, "fill_rank": 500}),
+        ("p-topfreq", {"half_life": None, "fill_rank": 500, "untied": 3}),
         ("item-knn", {"k": 50}), ("item-knn", {"k": 200}),
         ("ease", {"lam": 100.0}), ("ease", {"lam": 500.0}), ("ease", {"lam": 2000.0}),
         ("item-content", {"w": 0.3, "k": 200}), ("item-content", {"w": 0.7, "k": 200}),
