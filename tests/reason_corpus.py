@@ -374,6 +374,16 @@ WRONG = [
     (ev("LUNCH BAG SPACEBOY DESIGN", match=("MEMO BOARD RETROSPOT DESIGN", "Design"), buyers=44, rank=20),
      "Memo Board Retrospot Design: A typical customer will buy Lunch Bag Spaceboy Design."),
     (PARTY, "A customer like you would love Party Bunting."),
+    # A popular pairing of two names that share a word; garbled: present perfect with "ago", a share with no verb
+    # (Online Retail Quick, session 17).
+    (ev("LUNCH BAG RED RETROSPOT", match=("MEMO BOARD RETROSPOT DESIGN", "Retrospot"), buyers=44, rank=20),
+     "Lunch Bag Red Retrospot: a popular pairing with Memo Board Retrospot Design."),
+    (ev("TEA TIME TEAPOT IN GIFT BOX", last="2011-10-21", since=49, buyers=2, rank=900),
+     "Tea Time Teapot In Gift Box again? You have ordered it 49 days ago."),
+    (ev("ROUND CAKE TIN VINTAGE RED", partner="PACK OF 72 SKULL CAKE CASES", customers_with=19, share=0.11,
+        partner_last="2011-06-05"),
+     "Out of 19 customers who bought Pack Of 72 Skull Cake Cases, as you did on 5 June 2011, 11%, Round Cake Tin "
+     "Vintage Red."),
     (ev("SPOTTY BUNTING", buyers=45, rank=30), "45 customers have bought Spotty Bunting so far, and it is yours."),
     # Numbers not in the evidence at all.
     (MILK, "45% of customers who bought sugar also bought whole milk."),
