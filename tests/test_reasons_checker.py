@@ -129,8 +129,8 @@ def test_feature_mention():
 
 
 def test_silver_reasons_are_true_and_varied():
-    """Varied by their phrasing within one evidence; a pair's reasons also by when the customer bought the partner,
-    which they always say where a phrasing can (silver.DATED): the pair is the same for every customer given it."""
+    """Varied by their phrasing within one evidence; a strong pair's reasons also by when the customer bought the
+    partner, which they always say (silver.DATED): the pair is the same for every customer given it."""
     rng = random.Random(0)
     texts = {f: [slots.fill(silver.silver_template(EV, f, rng), EV) for _ in range(30)] for f in prompt.features(EV)}
     assert all(check(t, EV, CATALOGUE).ok for ts in texts.values() for t in ts)
@@ -139,11 +139,10 @@ def test_silver_reasons_are_true_and_varied():
     assert metrics.distinct(others, 2) > 0.1  # one evidence, 120 texts
     assert all("20 November 2023" in t for t in texts["co_purchase"])
     assert len(set(texts["co_purchase"])) >= 8
-    # the longest dated phrasing only for a pair whose share needs its count (2 of 3 buyers)
-    assert not any(t.startswith("Out of") for t in texts["co_purchase"])
-    small = {**EV, "co_purchase": {**EV["co_purchase"], "customers_with": 3, "customers_both": 2, "confidence": 2 / 3}}
-    assert slots.fill(silver.silver_template(small, "co_purchase", rng), small).startswith(
-        "Out of 3 customers who bought Fender Stratocaster, as you did on 20 November 2023, 67% also bought")
+    # a weaker pair (15% of its 50 buyers) in all its phrasings, dated or not
+    weak = {**EV, "co_purchase": {**EV["co_purchase"], "customers_both": 8, "confidence": 0.16}}
+    written = [slots.fill(silver.silver_template(weak, "co_purchase", rng), weak) for _ in range(30)]
+    assert 0 < sum("20 November 2023" in t for t in written) < 30
     customers = [{**EV, "co_purchase": {**EV["co_purchase"], "with_last_bought": f"2023-{m:02d}-{d:02d}"}}
                  for m in range(1, 11) for d in (3, 17)]
     pair = [slots.fill(silver.silver_template(ev, "co_purchase", rng), ev) for ev in customers]
@@ -202,7 +201,7 @@ def test_a_pair_too_weak_for_its_share_is_asked_and_taught_as_some_of_its_buyers
     assert "{share} of {partner_buyers}" in prompt.build(TOADSTOOL)
     rng = random.Random(2)
     written = {silver.silver_template(PARTY_PAIR, "co_purchase", rng) for _ in range(40)}
-    assert written == {p for p in silver.LOW_SHARE_PHRASES if silver.DATED in p}   # bought on a known day
+    assert written == set(silver.LOW_SHARE_PHRASES)
     assert all(check(slots.fill(t, PARTY_PAIR), PARTY_PAIR).ok for t in written)
     assert not any("some" in silver.silver_template(TOADSTOOL, "co_purchase", rng).casefold() for _ in range(40))
     assert silver.is_template(slots.fill(silver.LOW_SHARE_PHRASES[0], PARTY_PAIR), PARTY_PAIR)

@@ -37,8 +37,7 @@ FEATURE_PHRASES = {
     # The dated ones are about as long as the rest: a reason's tokens are most of its cost. A short "To go with the
     # {partner} you bought on {partner_last}: {product}." was tried (session 14): the Online Retail Standard adapter
     # wrote it for weak pairs (about 60 in 1,000 first drafts failed), as session 10's "{product}, to go with ...".
-    # "Out of {partner_buyers}..." is the one phrasing that holds for a pair of few buyers, whose share needs its count
-    # (its dated twin: DATED_FALLBACK).
+    # "Out of {partner_buyers}..." is the one phrasing that holds for a pair of few buyers, whose share needs its count.
     "co_purchase": [
         "{share} of customers who bought {partner} also picked up {product}.",
         "Out of {partner_buyers} who bought {partner}, {share} also bought {product}.",
@@ -113,16 +112,21 @@ LOW_SHARE_PHRASES = [
     "Some shoppers who bought {partner}, as you did on {partner_last}, also chose {product}.",
 ]
 
-# A pair reason says when this customer bought the partner wherever a true phrasing can: the pair and its share are
-# the same for every customer it goes to, the date is theirs. Groceries' 1,353 pairs carry 37,400 of its 38,980
-# suggestions, so a shop's pair sentences were mostly the same few (distinct-sentence ratio over the shop about 0.4
-# after either preset, session 16); the adapters wrote a dated phrasing for 26-37% of pair reasons when taught one
-# in three.
+# A strong pair's reason says when this customer bought the partner (its dated phrasings come first): the pair and
+# its share are the same for every customer it goes to, the date is theirs. Groceries' 1,353 pairs carry 37,400 of
+# its 38,980 suggestions, so its pair sentences were mostly the same few (distinct-sentence ratio over the shop about
+# 0.4 after either preset, session 16); taught a dated phrasing one time in three, the adapters wrote one for 26-37%
+# of pair reasons. Not a weaker pair: its one dated phrasing with a share ("You bought {partner} on {partner_last};
+# {share} of its buyers also got {product}."), taught alone, left the Quick adapter writing "a popular pairing" and
+# "often" of weak pairs (23% second rounds on Groceries, 6.1 reasons a second against 8.9-9.9); with a long dated twin of
+# "Out of {partner_buyers}..." for every pair, it wrote that one for 46% of reasons (26.7 tokens a reason against
+# 19.6, 0.79x the reasons a second; session 17, benchmarks/reason_results.md).
 DATED = "{partner_last}"
-# The dated twin of "Out of {partner_buyers}...", for a pair whose share needs its count: taught only where no other
-# dated phrasing holds. It is the longest; as one of four for every pair, the Quick adapter wrote it for 46% of
-# Groceries' reasons (26.7 tokens a reason against 19.6, 0.79x the reasons a second, session 17).
-DATED_FALLBACK = "Out of {partner_buyers} who bought {partner}, as you did on {partner_last}, {share} also bought {product}."
+
+
+def _dated_first(ev: dict, feature: str) -> bool:
+    return feature == "co_purchase" and prompt.cue(ev, feature) == "strong pair"
+
 
 FACT_PHRASES = {
     "category": ["It's part of our {category} range.", "Find it with our {category}."],
@@ -137,8 +141,7 @@ def _phrasings(ev: dict, vals: dict, feature: str, rng: random.Random) -> list[s
     """The feature's phrasings in random order, half of them with a product fact added."""
     out = []
     low_share = feature == "co_purchase" and prompt.low_share_pair(ev)
-    phrases = (LOW_SHARE_PHRASES if low_share else FEATURE_PHRASES[feature]
-               + ([DATED_FALLBACK] if feature == "co_purchase" else []))
+    phrases = LOW_SHARE_PHRASES if low_share else FEATURE_PHRASES[feature]
     for phrase in rng.sample(phrases, len(phrases)):
         facts = [k for k in FACT_PHRASES if k in vals]
         out.append(phrase + " " + rng.choice(FACT_PHRASES[rng.choice(facts)]) if facts and rng.random() < 0.5
@@ -147,10 +150,11 @@ def _phrasings(ev: dict, vals: dict, feature: str, rng: random.Random) -> list[s
 
 
 def _true_phrasings(ev: dict, feature: str, rng: random.Random):
-    """The feature's phrasings (in slots) that the checker passes for this evidence, in random order, those that
-    say when the customer bought the pair's partner first (DATED), the longest of them last (DATED_FALLBACK)."""
+    """The feature's phrasings (in slots) that the checker passes for this evidence, in random order; for a strong
+    pair, those that say when the customer bought the partner first (DATED)."""
     vals = slots.values(ev)
-    for t in sorted(_phrasings(ev, vals, feature, rng), key=lambda t: (DATED not in t, t.startswith(DATED_FALLBACK))):
+    phrasings = _phrasings(ev, vals, feature, rng)
+    for t in sorted(phrasings, key=lambda t: DATED not in t) if _dated_first(ev, feature) else phrasings:
         text = slots.fill(t, ev, vals)
         if text is not None and check(text, ev).ok:
             yield t
@@ -179,7 +183,7 @@ def template_reason(ev: dict, feature: str, seed: int = 0, taken=lambda text: Fa
 
 
 _TEMPLATE_FORMS = frozenset(
-    form.casefold() for b in [p for ps in FEATURE_PHRASES.values() for p in ps] + LOW_SHARE_PHRASES + [DATED_FALLBACK]
+    form.casefold() for b in [p for ps in FEATURE_PHRASES.values() for p in ps] + LOW_SHARE_PHRASES
     for form in [b] + [f"{b} {f}" for fs in FACT_PHRASES.values() for f in fs])
 
 
