@@ -139,7 +139,7 @@ def test_silver_reasons_are_true_and_varied():
     assert metrics.distinct(others, 2) > 0.1  # one evidence, 120 texts
     assert all("20 November 2023" in t for t in texts["co_purchase"])
     assert len(set(texts["co_purchase"])) >= 8
-    # a weaker pair (15% of its 50 buyers) in all its phrasings, dated or not
+    # a weaker pair (16% of its 50 buyers) in all its phrasings, dated or not
     weak = {**EV, "co_purchase": {**EV["co_purchase"], "customers_both": 8, "confidence": 0.16}}
     written = [slots.fill(silver.silver_template(weak, "co_purchase", rng), weak) for _ in range(30)]
     assert 0 < sum("20 November 2023" in t for t in written) < 30
