@@ -190,12 +190,13 @@ YOUR_HISTORY = re.compile(r"\b(?:based on|from|given|because of|after|looking at
                           r"\b(?:orders?|purchases?|shopping|history|taste|bought|buy)\b|"
                           r"\byour (?:past|previous|recent|earlier) (?:orders?|purchases?|shopping|visits?)\b", re.IGNORECASE)
 # "From your past orders: {match}, {product}.": a list of what they bought, with the pick in it.
-HISTORY_LIST = re.compile(r"\b(?:from|in|among|out of) your (?:past|previous|earlier|recent|last) (?:orders?|purchases?)"
-                          r"\s*:\s*(?:\{\w+\}\s*(?:,|and|&)\s*)*\{product\}", re.IGNORECASE)
+YOUR_ORDERS = r" your (?:past|previous|earlier|recent|last) (?:orders?|purchases?)\s*:\s*"
+HISTORY_LIST = re.compile(r"\b(?:from|in|among|out of)" + YOUR_ORDERS + r"(?:\{\w+\}\s*(?:,|and|&)\s*)*\{product\}",
+                          re.IGNORECASE)
 # "From your past orders: Cream Sweetheart Mini Chest, Cream Felt Easter Egg Basket.": true of a product they
 # bought, and no reason (Online Retail Quick, session 16).
-ORDERS_LISTED = re.compile(r"\b(?:from|in|among) your (?:past|previous|earlier|recent|last) (?:orders?|purchases?)"
-                           r"\s*:\s*" + NAME + r"\s*(?:,|and|&)\s*(?:the |your |a |an )?" + NAME + r"\s*[.!?]?\s*$", re.IGNORECASE)
+ORDERS_LISTED = re.compile(r"\b(?:from|in|among)" + YOUR_ORDERS + NAME + r"\s*(?:,|and|&)\s*(?:the |your |a |an )?" + NAME
+                           + r"\s*[.!?]?\s*$", re.IGNORECASE)
 # "{match}; You bought {product}": the name after the verb is what they bought, however near another name is.
 YOU_BOUGHT_PRODUCT = re.compile(YOU_BOUGHT.pattern + r"\s+(?:the |your |a |an |one )?\{product\}|"
                                 r"\{product\}[^.!?{]{0,15}\b(?:in|from) your (?:past |previous |earlier |recent )?"

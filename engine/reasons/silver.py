@@ -150,19 +150,19 @@ def _phrasings(ev: dict, vals: dict, feature: str, rng: random.Random) -> list[s
 
 
 def _true_phrasings(ev: dict, feature: str, rng: random.Random):
-    """The feature's phrasings (in slots) that the checker passes for this evidence, in random order; for a strong
-    pair, those that say when the customer bought the partner first (DATED)."""
+    """(phrasing in slots, filled text) of the feature's phrasings that the checker passes for this evidence, in
+    random order; for a strong pair, those that say when the customer bought the partner first (DATED)."""
     vals = slots.values(ev)
     phrasings = _phrasings(ev, vals, feature, rng)
     for t in sorted(phrasings, key=lambda t: DATED not in t) if _dated_first(ev, feature) else phrasings:
         text = slots.fill(t, ev, vals)
         if text is not None and check(text, ev).ok:
-            yield t
+            yield t, text
 
 
 def silver_template(ev: dict, feature: str, rng: random.Random) -> str | None:
     """A true reason in slots for the feature, in a random phrasing (None: no phrasing holds here)."""
-    return next(_true_phrasings(ev, feature, rng), None)
+    return next((t for t, _ in _true_phrasings(ev, feature, rng)), None)
 
 
 def template_reason(ev: dict, feature: str, seed: int = 0, taken=lambda text: False) -> str:
@@ -174,8 +174,7 @@ def template_reason(ev: dict, feature: str, seed: int = 0, taken=lambda text: Fa
     line when no phrasing of the feature holds.
     """
     first = None
-    for t in _true_phrasings(ev, feature, random.Random(seed)):
-        text = slots.fill(t, ev)
+    for _, text in _true_phrasings(ev, feature, random.Random(seed)):
         if not taken(text):
             return text
         first = first or text
