@@ -32,7 +32,7 @@ FEATURE_PHRASES = {
         "You have ordered {product} {times} so far, about {every}.",
         "{product} again? You buy it about {every}, and it is {due}.",
     ],
-    # Three say when they bought the partner: what differs between the many customers who get the same pair
+    # Four say when they bought the partner: what differs between the many customers who get the same pair
     # (Groceries: 943 of 1,000 reasons on 385 pairs, and 845 of 943 bought the partner on one trip, session 12).
     # The dated ones are about as long as the rest: a reason's tokens are most of its cost. A short "To go with the
     # {partner} you bought on {partner_last}: {product}." was tried (session 14): the Online Retail Standard adapter
@@ -42,6 +42,7 @@ FEATURE_PHRASES = {
         "{share} of customers who bought {partner} also picked up {product}.",
         "Out of {partner_buyers} who bought {partner}, {share} also bought {product}.",
         "You bought {partner} on {partner_last}; {share} of its buyers also got {product}.",
+        "{share} of customers who bought {partner}, as you did on {partner_last}, also picked up {product}.",
         "{product}: a popular pairing with the {partner} you bought on {partner_last}.",
         "Many customers who buy {partner} also choose {product}.",
         "People who buy {partner}, as you did on {partner_last}, often add {product} too.",
@@ -112,20 +113,18 @@ LOW_SHARE_PHRASES = [
     "Some shoppers who bought {partner}, as you did on {partner_last}, also chose {product}.",
 ]
 
-# A strong pair's reason says when this customer bought the partner (its dated phrasings come first): the pair and
-# its share are the same for every customer it goes to, the date is theirs. Groceries' 1,353 pairs carry 37,400 of
-# its 38,980 suggestions, so its pair sentences were mostly the same few (distinct-sentence ratio over the shop about
-# 0.4 after either preset, session 16); taught a dated phrasing one time in three, the adapters wrote one for 26-37%
-# of pair reasons. Not a weaker pair: its one dated phrasing with a share ("You bought {partner} on {partner_last};
-# {share} of its buyers also got {product}."), taught alone, left the Quick adapter writing "a popular pairing" and
-# "often" of weak pairs (23% second rounds on Groceries, 6.1 reasons a second against 8.9-9.9); with a long dated twin of
-# "Out of {partner_buyers}..." for every pair, it wrote that one for 46% of reasons (26.7 tokens a reason against
-# 19.6, 0.79x the reasons a second; session 17, benchmarks/reason_results.md).
+# A pair's reason says when this customer bought the partner wherever a dated phrasing holds (those come first): the
+# pair and its share are the same for every customer it goes to, the date is theirs. Groceries' 1,353 pairs carry
+# 37,400 of its 38,980 suggestions, Online Retail's weak pairs 14,000 of its 30,400, so their pair sentences were
+# mostly the same few (distinct-sentence ratio over the shop about 0.4 on Groceries, session 16). Strong pairs first
+# (session 17); then weaker pairs too (session 18), once they had two dated phrasings that hold without "often" or
+# "popular": taught only one ("You bought {partner} on {partner_last}; {share} of its buyers also got {product}."),
+# the Quick adapter wrote "a popular pairing" and "often" of weak pairs (23% second rounds on Groceries, 6.1 reasons a
+# second against 8.9-9.9). A pair of few buyers, whose share needs its count, keeps "Out of {partner_buyers}...": its
+# long dated twin ("..., as you did on {partner_last}, {share} also bought ..."), taught for every pair, cost 0.79x
+# (session 17) and, taught besides the others, 0.78x the reasons a second on Online Retail (session 18,
+# benchmarks/reason_results.md).
 DATED = "{partner_last}"
-
-
-def _dated_first(ev: dict, feature: str) -> bool:
-    return feature == "co_purchase" and prompt.cue(ev, feature) == "strong pair"
 
 
 FACT_PHRASES = {
@@ -151,10 +150,10 @@ def _phrasings(ev: dict, vals: dict, feature: str, rng: random.Random) -> list[s
 
 def _true_phrasings(ev: dict, feature: str, rng: random.Random):
     """(phrasing in slots, filled text) of the feature's phrasings that the checker passes for this evidence, in
-    random order; for a strong pair, those that say when the customer bought the partner first (DATED)."""
+    random order; for a pair, those that say when the customer bought the partner first (DATED)."""
     vals = slots.values(ev)
     phrasings = _phrasings(ev, vals, feature, rng)
-    for t in sorted(phrasings, key=lambda t: DATED not in t) if _dated_first(ev, feature) else phrasings:
+    for t in sorted(phrasings, key=lambda t: DATED not in t) if feature == "co_purchase" else phrasings:
         text = slots.fill(t, ev, vals)
         if text is not None and check(text, ev).ok:
             yield t, text
