@@ -385,6 +385,9 @@ WRONG = [
      "Out of 19 customers who bought Pack Of 72 Skull Cake Cases, as you did on 5 June 2011, 11%, Round Cake Tin "
      "Vintage Red."),
     (ev("SPOTTY BUNTING", buyers=45, rank=30), "45 customers have bought Spotty Bunting so far, and it is yours."),
+    # Garbled: its buyers named twice, "Out of ..." and "... of its buyers" run together (Groceries Quick, session 18).
+    (ev("whole milk", partner="rolls/buns", customers_with=1363, share=0.51, partner_last="2014-09-18"),
+     "Out of 1,363 customers who bought rolls/buns, 51% of its buyers also got whole milk."),
     # Numbers not in the evidence at all.
     (MILK, "45% of customers who bought sugar also bought whole milk."),
     (STRINGS, "These strings cost only 9.99 this week: Elixir Nanoweb Strings 10-46."),

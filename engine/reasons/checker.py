@@ -225,7 +225,7 @@ SHOP_BOUGHT = re.compile(r"\b(?:the (?:store|shop)|we) (?:has |have |had )?(?:bo
 SOMEONES_WORD = re.compile(r"\b(?:recommend(?:ed|ation)s? (?:by|from)|loyal customers?|reviews?|reviewers?|rated|ratings?|"
                            r"stars?)\b", re.IGNORECASE)
 # Sentences the Quick model garbles past every claim: "You bought {match} about {product}", "so it was {ago}",
-# "you buy {product} before", "again before", "{ago} before", "bought it {product}".
+# "you buy {product} before", "again before", "{ago} before", "bought it {product}", a group named twice.
 GARBLED = re.compile(NAME + r"\s+about\s+(?:the |your |a |an )?" + NAME + r"|\bso (?:it|that) (?:was|is)\s+\{(?:ago|last)\}|"
                      r"^\s*\{product\}\s+(?:was|were)\s+\{(?:ago|last)\}|"
                      r"\b(?:has|have) (?:also )?been (?:a |an |the |your )?" + NAME + r"|"
@@ -239,7 +239,9 @@ GARBLED = re.compile(NAME + r"\s+about\s+(?:the |your |a |an )?" + NAME + r"|\bs
                      r"\{ago\} (?:before|again)\b|\b(?:bought|ordered|picked|got) it\s+" + NAME + r"|"
                      r"\b(?:buy|buys|bought|order|orders|ordered|get|gets) (?:it|them|" + NAME + r") about " + NAME + r"|"
                      # "You have ordered it 49 days ago.", "..., 11%, Round Cake Tin Vintage Red." (session 17)
-                     r"\bhave (?:\w+ )?(?:bought|ordered|picked up|got|purchased)\b[^.;:,?!]*\{ago\}|\{share\}\s*,\s*\{product\}",
+                     r"\bhave (?:\w+ )?(?:bought|ordered|picked up|got|purchased)\b[^.;:,?!]*\{ago\}|\{share\}\s*,\s*\{product\}|"
+                     # "Out of 1,363 customers who bought rolls/buns, 51% of its buyers also got ..." (session 18)
+                     r"\bout of \{partner_buyers\}[^.;!?]*\{share\} of (?:its|their|the|these|those) buyers\b",
                      re.IGNORECASE)
 # "The highest in the market", "number one": the evidence counts this shop's customers, nothing beyond it.
 BEYOND_THE_SHOP = re.compile(r"\b(?:in the (?:market|world|country|town|area|industry)|the highest|number one|no\. ?1|"
