@@ -34,7 +34,9 @@ FEATURE_PHRASES = {
     ],
     # Four say when they bought the partner: what differs between the many customers who get the same pair
     # (Groceries: 943 of 1,000 reasons on 385 pairs, and 845 of 943 bought the partner on one trip, session 12).
-    # The dated ones are about as long as the rest: a reason's tokens are most of its cost. A short "To go with the
+    # A reason's tokens are most of its cost, and a dated one is longer: with every pair dated, Online Retail's
+    # Standard adapter wrote 17.8 tokens a reason (in slots) against 16.4, 0.92x the reasons a second (session 18),
+    # for 0.71 -> 0.79 distinct sentences over the whole shop. A short "To go with the
     # {partner} you bought on {partner_last}: {product}." was tried (session 14): the Online Retail Standard adapter
     # wrote it for weak pairs (about 60 in 1,000 first drafts failed), as session 10's "{product}, to go with ...".
     # "Out of {partner_buyers}..." is the one phrasing that holds for a pair of few buyers, whose share needs its count.
