@@ -66,24 +66,25 @@ class PersonalTopFreq(Model):
         if self.params["fill"] == "tied" and len(self.fill_items):
             lift = tiebreak.max()
             for a in range(0, len(users), BATCH):
-                part = users[a:a + BATCH]
-                links = tied(self.history[part], self.links, self.attributes, self.fill_items)
-                out[a:a + len(part), self.fill_items] += lift * self._fill_bands(links, part)
+                owned = self.history[users[a:a + BATCH]]
+                links = tied(owned, self.links, self.attributes, self.fill_items)
+                out[a:a + owned.shape[0], self.fill_items] += lift * self._fill_bands(links, owned)
         return out
 
-    def _fill_bands(self, links: np.ndarray, users: np.ndarray) -> np.ndarray:
+    def _fill_bands(self, links: np.ndarray, owned) -> np.ndarray:
         """How many lifts each fill item gets (customers x fill items): one when tied; with `untied`, tied
         best sellers two, and the customer's `untied` most popular untied best sellers one, so that they
-        come before the tied products beyond the best sellers (whose popularity is lower)."""
+        come before the tied products beyond the best sellers (whose popularity is lower). `owned`: the
+        customers' rows of the history, as `tied` read them."""
         bands = links.astype(np.float32)
         k = self.params.get("untied", 0)
         if not k:
             return bands
         bands += links & self.best_sellers
-        free = ~links & self.best_sellers & (self.history[users][:, self.fill_items].toarray() == 0)
+        free = ~links & self.best_sellers & (owned[:, self.fill_items].toarray() == 0)
         by_popularity = np.argsort(-np.where(free, self.popularity[self.fill_items], -1), axis=1, kind="stable")
         first = by_popularity[:, :k]
-        rows = np.arange(len(users))[:, None]
+        rows = np.arange(owned.shape[0])[:, None]
         bands[rows, first] += free[rows, first]
         return bands
 
