@@ -91,6 +91,19 @@ class ContentMatch(TypedDict):
     title: str
     attribute: Literal["category", "vendor", "tag", "word"]   # word: a rare word of both names
     value: str                # the shared category, vendor, tag or word (title-cased)
+    # ISO date of this customer's last trip with it: what differs between the many customers whose purchase shares
+    # a word with the product ("the Sweetheart Cakestand you bought on 3 May 2011"). Stored before it existed: absent.
+    last_bought: NotRequired[str]
+
+
+class Popularity(TypedDict):
+    customers: int            # customers who bought the product
+    rank: int                 # 1 = bought by most customers
+    # For a product this customer never bought: the day of their last order (ISO) and how many customers bought the
+    # product on a later day ("48 customers have bought it since your last order on 3 May 2011"), what differs between
+    # the customers a best seller goes to. Absent for a customer with no orders, and in evidence stored before.
+    last_order: NotRequired[str]
+    customers_since: NotRequired[int]
 
 
 class Evidence(TypedDict, total=False):
@@ -105,7 +118,7 @@ class Evidence(TypedDict, total=False):
     affinity: Affinity | None
     content_match: ContentMatch | None
     customer_tags: list[str]  # the customer's interest tags
-    popularity: dict          # {"customers": int, "rank": int}: how many customers bought it
+    popularity: Popularity
     # Added by the recommender (engine/recommend/explain.py documents how each number is counted):
     kind_reason: str          # "bought before" / "never bought by this customer"
     note: str                 # only when it applies, e.g. "no purchases by this customer yet: best sellers"

@@ -421,11 +421,15 @@ def evidence_in_words(evidence: dict) -> list[str]:
         lines.append(f"Because they bought {', '.join(names[:3])}.")
     match = evidence.get("content_match") or {}
     if match.get("name") and match.get("value"):
-        lines.append(f"They bought {title_of(match)}, which shares the {match.get('attribute', 'word')} "
-                     f"\"{match['value']}\" with it.")
+        lines.append(f"They bought {title_of(match)}" + (f" (last on {match['last_bought']})" if match.get("last_bought")
+                                                          else "")
+                     + f", which shares the {match.get('attribute', 'word')} \"{match['value']}\" with it.")
     pop = evidence.get("popularity") or {}
     if isinstance(pop, dict) and _num(pop.get("customers")):
-        lines.append(f"Bought by {int(pop['customers']):,} customers in the shop.")
+        since = _num(pop.get("customers_since"))
+        lines.append(f"Bought by {int(pop['customers']):,} customers in the shop"
+                     + (f", {int(since):,} of them since this customer's last order on {pop['last_order']}."
+                        if since is not None and pop.get("last_order") else "."))
     return lines
 
 

@@ -9,7 +9,7 @@ phrasings, the models' own drafts and hand-written ones. Labels are by hand, not
 
 def ev(name, kind="discover", partner=None, customers_with=None, share=None, times=None, every=None,
        last=None, since=None, contributors=(), match=None, match_attribute="word", affinity=None, buyers=None,
-       rank=None, partner_last=None, **facts):
+       rank=None, partner_last=None, match_last=None, last_order=None, buyers_since=None, **facts):
     """Evidence as the recommender writes it (engine/evidence.py), from the few facts a case needs."""
     out = {"kind": kind, "as_of": "2011-12-09", "product": {"id": 1, "name": name, **facts},
            "contributors": [{"product_id": 10 + i, "name": c, "weight": 0.5} for i, c in enumerate(contributors)],
@@ -26,10 +26,14 @@ def ev(name, kind="discover", partner=None, customers_with=None, share=None, tim
         out["kind"] = "reorder"
     if match:
         out["content_match"] = {"product_id": 3, "name": match[0], "attribute": match_attribute, "value": match[1]}
+        if match_last:
+            out["content_match"]["last_bought"] = match_last
     if affinity:
         out["affinity"] = {"label": affinity[0], "share": affinity[1]}
     if buyers:
         out["popularity"] = {"customers": buyers, "rank": rank or 100}
+        if last_order:
+            out["popularity"].update(last_order=last_order, customers_since=buyers_since)
     return out
 
 
@@ -94,6 +98,14 @@ CHEESE_DATED = ev("yogurt", kind="reorder", partner="sliced cheese", customers_w
 # Bought on one trip with the pick: the partner's date is the pick's (a Standard adapter's drafts, session 14).
 ROOTS_ONE_TRIP = ev("root vegetables", kind="reorder", partner="frozen potato products", customers_with=80, share=0.4,
                     last="2015-08-25", since=60, partner_last="2015-08-25")
+# The day they bought the product that shares a word, and how many bought a best seller since their last order
+# (session 19).
+HOLDER_DATED = ev("WHITE HANGING HEART T-LIGHT HOLDER", match=("WHITE WIRE EGG HOLDER", "Holder"), match_last="2011-06-14",
+                  buyers=56, rank=3, last_order="2011-09-20", buyers_since=21)
+JUMBO_SINCE = ev("JUMBO BAG RED RETROSPOT", buyers=300, rank=1, last_order="2011-05-03", buyers_since=48)
+# The match bought on the day of the customer's last order: one date, read as the match's after its name.
+REGENCY_ONE_DAY = ev("REGENCY CAKESTAND 3 TIER", match=("SWEETHEART CAKESTAND 3 TIER", "Cakestand"),
+                     match_last="2011-11-02", buyers=180, rank=2, last_order="2011-11-02", buyers_since=30)
 POT_PLANTS = ev("other vegetables", partner="pot plants", customers_with=116, share=0.51, buyers=1468, rank=2)
 
 WRONG = [
@@ -388,6 +400,24 @@ WRONG = [
     # Garbled: its buyers named twice, "Out of ..." and "... of its buyers" run together (Groceries Quick, session 18).
     (ev("whole milk", partner="rolls/buns", customers_with=1363, share=0.51, partner_last="2014-09-18"),
      "Out of 1,363 customers who bought rolls/buns, 51% of its buyers also got whole milk."),
+    # A shared word's date said of the pick, a wrong day; all its buyers as those since their last order, those since
+    # as all its buyers, the day of their last order as a purchase of the pick (session 19).
+    (HOLDER_DATED, "You bought White Hanging Heart T-Light Holder on 14 June 2011."),
+    (HOLDER_DATED, "You bought White Wire Egg Holder on 15 June 2011, so White Hanging Heart T-Light Holder may catch "
+                   "your eye."),
+    (HOLDER_DATED, "White Hanging Heart T-Light Holder, which you bought on 14 June 2011, goes with your White Wire Egg "
+                   "Holder."),
+    (HOLDER_DATED, "56 customers have bought White Hanging Heart T-Light Holder since your last order on 20 September "
+                   "2011."),
+    (JUMBO_SINCE, "300 customers have bought Jumbo Bag Red Retrospot since your last order on 3 May 2011."),
+    (JUMBO_SINCE, "48 customers have bought Jumbo Bag Red Retrospot so far."),
+    (JUMBO_SINCE, "You bought Jumbo Bag Red Retrospot on 3 May 2011."),
+    (JUMBO_SINCE, "Your last order on 3 May 2011 had Jumbo Bag Red Retrospot in it."),
+    (JUMBO_SINCE, "Since your last order on 4 May 2011, 48 customers have picked up Jumbo Bag Red Retrospot."),
+    (JUMBO_SINCE, "Since your last order on 3 May 2011, you have bought Jumbo Bag Red Retrospot."),
+    (JUMBO_SINCE, "48 customers have bought Jumbo Bag Red Retrospot since your last order, as you did on 3 May 2011."),
+    (REGENCY_ONE_DAY, "Since your last order on 2 November 2011, 30 customers have picked up Regency Cakestand 3 Tier."
+                      " You bought it."),
     # Numbers not in the evidence at all.
     (MILK, "45% of customers who bought sugar also bought whole milk."),
     (STRINGS, "These strings cost only 9.99 this week: Elixir Nanoweb Strings 10-46."),
@@ -477,4 +507,20 @@ TRUE = [
     (CHEESE_DATED, "Your last yogurt was on 8 October 2014, and 36% of customers who bought sliced cheese also bought it."),
     (ROOTS_ONE_TRIP, "Root vegetables: a popular pairing with the frozen potato products you bought on 25 August 2015."),
     (ROOTS_ONE_TRIP, "You bought frozen potato products on 25 August 2015; 40% of its buyers also got root vegetables."),
+    # The day they bought the product that shares a word; how many bought a best seller since their last order
+    # (session 19).
+    (HOLDER_DATED, "You bought White Wire Egg Holder on 14 June 2011, so White Hanging Heart T-Light Holder may catch "
+                   "your eye."),
+    (HOLDER_DATED, "Since you picked up White Wire Egg Holder on 14 June 2011, you might like White Hanging Heart "
+                   "T-Light Holder."),
+    (HOLDER_DATED, "Picked for you after the White Wire Egg Holder you bought on 2011-06-14: White Hanging Heart "
+                   "T-Light Holder."),
+    (REGENCY_ONE_DAY, "You bought Sweetheart Cakestand 3 Tier on 2 November 2011, so Regency Cakestand 3 Tier may "
+                      "catch your eye."),
+    (JUMBO_SINCE, "48 customers have bought Jumbo Bag Red Retrospot since your last order on 3 May 2011."),
+    (JUMBO_SINCE, "Since your last order on 3 May 2011, 48 customers have picked up Jumbo Bag Red Retrospot."),
+    (JUMBO_SINCE, "Since your last order on 2011-05-03, Jumbo Bag Red Retrospot has been bought by 48 customers."),
+    (JUMBO_SINCE, "Our best seller: 48 customers have bought Jumbo Bag Red Retrospot since your last order on "
+                  "3 May 2011."),
+    (REGENCY_ONE_DAY, "Since your last order on 2 November 2011, 30 customers have picked up Regency Cakestand 3 Tier."),
 ]

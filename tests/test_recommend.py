@@ -201,6 +201,27 @@ def test_evidence_numbers_recomputed_by_sql(tmp_path):
             last_with = db.execute("SELECT julianday(?)", [c["with_last_bought"]]).fetchone()[0]
             assert last_with == trip_days(db, cid, a)[-1]   # their last trip with the partner
             assert f"They last bought {c['with_title']} on {c['with_last_bought']}." in " ".join(evidence_in_words(e))
+        # content match: the day they last bought the product that shares an attribute
+        if m := e["content_match"]:
+            assert db.execute("SELECT julianday(?)", [m["last_bought"]]).fetchone()[0] == \
+                trip_days(db, cid, m["product_id"])[-1]
+            assert f"They bought {m['title']} (last on {m['last_bought']})" in " ".join(evidence_in_words(e))
+            seen_kinds.add("content")
+        # a product never bought: the day of their last order, and the customers who bought it on a later day
+        last_order = db.execute("""SELECT max(julianday(date(o.ordered_at))) FROM orders o JOIN order_lines l
+            ON l.order_id = o.id WHERE o.customer_id = ? AND o.status = 'completed' AND l.is_return = 0
+            AND l.quantity > 0""", [cid]).fetchone()[0]
+        if kind == "discover" and last_order is not None:
+            later = db.execute("""SELECT count(DISTINCT o.customer_id) FROM orders o JOIN order_lines l
+                ON l.order_id = o.id WHERE l.product_id = ? AND o.status = 'completed' AND o.customer_id IS NOT NULL
+                AND l.is_return = 0 AND l.quantity > 0 AND julianday(date(o.ordered_at)) > ?""",
+                               [pid, last_order]).fetchone()[0]
+            pop = e["popularity"]
+            assert db.execute("SELECT julianday(?)", [pop["last_order"]]).fetchone()[0] == last_order
+            assert pop["customers_since"] == later
+            seen_kinds.add("since")
+        else:
+            assert "last_order" not in e["popularity"]
         # reorder cycle: trips are distinct days; the expected gap shrinks the customer's median
         # gap toward the median of every customer's gaps for the product
         days = trip_days(db, cid, pid)
@@ -245,7 +266,7 @@ def test_evidence_numbers_recomputed_by_sql(tmp_path):
         for ctb in e["contributors"]:
             assert cid in buyers[ctb["product_id"]] and 0 <= ctb["weight"] <= 1 + 1e-9
         assert sum(ctb["weight"] for ctb in e["contributors"]) <= 1 + 1e-6
-    assert seen_kinds == {"reorder", "discover"}
+    assert seen_kinds == {"reorder", "discover", "since", "content"}
 
 
 # ---------- odd customers and tiny shops ----------

@@ -85,6 +85,10 @@ JOINED = re.compile(r"\{(?:partner|contributor|match)\}\s+(?:and|&|with|plus)\s+
                     re.IGNORECASE)
 AGAIN = re.compile(r"\b(?:bought|ordered|picked(?: it| one| them)? up|purchased|got|reordered)\b[^.?!]{0,40}\bagain\b",
                    re.IGNORECASE)
+# "Since your last order on {last_order}": the day of their last order is in the evidence, not what it held; the
+# checks of purchase history read the sentence without it.
+SINCE_LAST_ORDER = re.compile(r"\bsince your (?:last|latest|most recent) (?:order|visit|purchase),? on \{last_order\}",
+                              re.IGNORECASE)
 LAST_ORDER = re.compile(r"\b(?:your|the) last (?:order|purchase|basket|visit|shop|trip|post)\b|"
                         r"\blast (?:one|order|purchase) (?:was|is) (?:a |an |the )?" + NAME, re.IGNORECASE)
 # "You buy {match} with {product}": bought in one order, which no evidence says.
@@ -147,6 +151,7 @@ PRODUCT_BUYS = re.compile(NAME + r"\s+(?:(?:also|again|too|often|then|just|usual
 # a date after "on", a count of orders after ordering, a cycle after buying, buyers as the ones who bought.
 TOKEN = r"(?:[\s,]+[\w{}'’-]+)"
 BOUGHT = r"\b(?:bought|ordered|purchased|picked|got|was|were|last)\b"
+BOUGHT_SINCE = r"(?:have |has |had )?(?:already |also )?(?:bought|picked(?: it)? up|ordered|purchased|chosen|chose|got)\b"
 FIGURE_CONTEXT = {
     "ago": re.compile(BOUGHT + TOKEN + r"{0,3}\s+\{ago\}", re.IGNORECASE),
     "last": re.compile(BOUGHT + r"[^.!?;]*\b(?:on|since)\s+\{last\}", re.IGNORECASE),
@@ -160,6 +165,16 @@ FIGURE_CONTEXT = {
     "partner_last": re.compile(r"\{partner\},? (?:(?:that |which )?you (?:bought|ordered|picked up|got)|as you did) on "
                                r"\{partner_last\}|\byou (?:bought|ordered|picked up|got) (?:the |your |some )?\{partner\} on "
                                r"\{partner_last\}", re.IGNORECASE),
+    "match_last": re.compile(r"\{match\},? (?:(?:that |which )?you (?:bought|ordered|picked up|got)|as you did) on "
+                             r"\{match_last\}|\byou (?:bought|ordered|picked up|got) (?:the |your |some )?\{match\} on "
+                             r"\{match_last\}", re.IGNORECASE),
+    # How many bought it after their last order, bound to that order: "{buyers_since} have bought {product} since
+    # your last order on {last_order}", "Since your last order on {last_order}, {buyers_since} have picked up ...".
+    "buyers_since": re.compile(r"(?:\{buyers_since\} " + BOUGHT_SINCE + r"|\bby \{buyers_since\})[^.!?;]*"
+                               + SINCE_LAST_ORDER.pattern + r"|" + SINCE_LAST_ORDER.pattern
+                               + r",? (?:\{buyers_since\} " + BOUGHT_SINCE + r"|[^.!?;]*\bby \{buyers_since\})",
+                               re.IGNORECASE),
+    "last_order": SINCE_LAST_ORDER,
     "partner_buyers": re.compile(r"\bof (?:the |these |those )?\{partner_buyers\}|\{partner_buyers\} (?:who|that)\b",
                                  re.IGNORECASE),
 }
@@ -272,6 +287,10 @@ FALSE_WORDING = [
 ]
 
 
+DATE_OWNER = {"partner_last": "{partner}", "match_last": "{match}"}   # else the product's own
+OWNER_WORDS = {"{product}": "the product", "{partner}": "the partner", "{match}": "the product they bought"}
+
+
 def group_of(slot: str, sentence: str) -> bool:
     """Does the sentence make `slot` the group of buyers ("customers who bought {x}", "{x} buyers")?
 
@@ -312,8 +331,9 @@ def claim_problems(t: str, ev: dict) -> list[str]:
     bought, cycle = slots.owned(ev), slots.has_cycle(ev)
     same_day = slots.same_trip(ev)
     for sentence in SENTENCE.findall(t):
+        history = SINCE_LAST_ORDER.sub("since {last_order}", sentence)
         if not bought:
-            for m in HISTORY.finditer(sentence):
+            for m in HISTORY.finditer(history):
                 if _nearest_name(sentence, m.start()) == "{product}" or "{product}" in m.group(0):
                     out.append(f"'{m.group(0)}': the customer never bought the product")
             # "You have bought {partner} about {product} too", "Your last post was a {partner} and {product} pair":
@@ -334,10 +354,11 @@ def claim_problems(t: str, ev: dict) -> list[str]:
             out.append(f"'{m.group(0)}': the customer bought it once")
         if not personal(ev) and (m := YOUR_HISTORY.search(sentence)):
             out.append(f"'{m.group(0)}': nothing in the evidence comes from the customer's own purchases")
-        if m := LAST_ORDER.search(sentence):
+        if m := LAST_ORDER.search(history):
             out.append(f"'{m.group(0)}': the evidence does not say what their last order held")
         if (m := re.search(GROUP, sentence, re.I)) and not any(
-                f in sentence for f in ("{partner}", "{buyers}", "{contributor}", "{share}", "{partner_buyers}")):
+                f in sentence for f in ("{partner}", "{buyers}", "{buyers_since}", "{contributor}", "{share}",
+                                        "{partner_buyers}")):
             out.append(f"'{m.group(0)}': a claim about other customers without their figures")
         if m := TOGETHER.search(sentence):
             out.append(f"'{m.group(0)}': bought together, which the evidence does not say")
@@ -353,15 +374,17 @@ def claim_problems(t: str, ev: dict) -> list[str]:
                                                                   or "{due}" in sentence):
             # "{due}" reads "315 days overdue": said of a product they stopped buying (session 13 audit).
             out.append(f"'{m.group(0) if m else '{due}'}': overdue by more than a whole gap, they stopped buying it")
-        for m in re.finditer(r"\{(last|ago|partner_last)\}", sentence):
-            # Each date is one product's: the product's own purchase, or the partner's ("the {partner} you bought
-            # on {last}" dates the partner with the product's purchase); the name it follows says whose. Bought on
-            # one trip, both have the one date, which reads as the product's.
+        for m in re.finditer(r"\{(last|ago|partner_last|match_last)\}", sentence):
+            # Each date is one product's: the product's own purchase, the partner's or the match's ("the {partner} you
+            # bought on {last}" dates the partner with the product's purchase); the name it follows says whose. Bought
+            # on one trip, the product and its partner have the one date, which reads as the product's.
             whose = re.findall(NAME, sentence[:m.start()])
-            if whose and whose[-1] != ("{partner}" if m.group(1) == "partner_last" else "{product}") and not (
-                    m.group(1) == "last" and whose[-1] == "{partner}" and same_day):
-                out.append(f"{{{m.group(1)}}} said of {whose[-1]}, not of "
-                           f"{'the partner' if m.group(1) == 'partner_last' else 'the product'}")
+            owner = DATE_OWNER.get(m.group(1), "{product}")
+            if whose and whose[-1] != owner and not (m.group(1) == "last" and whose[-1] == "{partner}" and same_day):
+                out.append(f"{{{m.group(1)}}} said of {whose[-1]}, not of {OWNER_WORDS[owner]}")
+        if "{last_order}" in sentence and "{buyers_since}" not in sentence:
+            # "{buyers} have bought it since your last order": all its buyers, not those since.
+            out.append("their last order's date without how many customers bought it since")
         if re.search(r"\bout of (?:the |your |our )?" + NAME, sentence, re.I):
             out.append("'out of' a product: a share of buyers, not of a product")
         some = bool(SOME_BUYERS.search(sentence)) and group_of("partner", sentence)
@@ -515,7 +538,7 @@ FEATURE_SLOTS = {
     "content": ("match", "match_on"),
     "affinity": ("label",),
     "bought_before": ("last", "ago"),
-    "popularity": ("buyers",),
+    "popularity": ("buyers", "buyers_since"),
     "product": ("category", "vendor", "tag", "price", "phrase"),
 }
 

@@ -27,8 +27,9 @@ SYSTEM = "Write one short, true reason for this shop recommendation, with the {s
 # line or a cue changes. An adapter trained on other prompts still writes true reasons (the checker sees to it) but
 # falls back to templates more often: session 14's Online Retail Standard adapter, asked with format 2's weak-pair
 # line, 158 templates in 1,000 against 48 after training again (benchmarks/reason_results.md, session 16).
-# 1: everything before session 16 (runs that recorded no format); 2: weak pairs asked as "some of" their buyers.
-FORMAT = 2
+# 1: everything before session 16 (runs that recorded no format); 2: weak pairs asked as "some of" their buyers;
+# 3: the day they bought the product that shares a word, and how many bought a best seller since their last order.
+FORMAT = 3
 PREFIX = f"<|im_start|>system\n{SYSTEM}<|im_end|>\n<|im_start|>user\n"
 SUFFIX = "<|im_end|>\n<|im_start|>assistant\n"
 FEATURES = ("reorder", "co_purchase", "contributor", "content", "affinity", "bought_before", "popularity",
@@ -40,10 +41,10 @@ FEATURE_LINES = {
     # a co-purchase pair under WEAK_PAIR_SHARE: its share argues against the pick (below)
     "low_share_pair": "some of {partner_buyers} who bought {partner} ({partner_last}) also bought {product}",
     "contributor": "picked because they bought {contributor}",
-    "content": "they bought {match}; it shares {match_on} with {product}",
+    "content": "they bought {match} ({match_last}); it shares {match_on} with {product}",
     "affinity": "{label_share} of their items are {label}",
     "bought_before": "bought {product} before, last on {last}, {ago}",
-    "popularity": "bought by {buyers}",
+    "popularity": "bought by {buyers} ({buyers_since} since their last order, {last_order})",
     "product": "",
 }
 OPTIONAL = re.compile(r" \([^()]*\)")
@@ -72,6 +73,12 @@ def features(ev: dict, vals: dict | None = None) -> list[str]:
     lapsed = cycle and reorder_timing(ev) == "bought_before"
     found = [f for f in FEATURES[:-1] if REQUIRED[f] in vals
              and not (f == "bought_before" and cycle and not lapsed) and not (f == "reorder" and lapsed)]
+    pair, match = ev.get("co_purchase"), ev.get("content_match")
+    if "content" in found and pair and match and match.get("product_id") == pair.get("with_product_id"):
+        # The product that shares a word is the pair's partner: its name reads back as the partner's
+        # (slots.surfaces), and the pair says more of the same purchase (1% of Online Retail's suggestions had no
+        # true shared-word sentence, session 19).
+        found.remove("content")
     if "co_purchase" in found and low_share_pair(ev) and any(f in found for f in PERSONAL):
         found.remove("co_purchase")
         found.append("co_purchase")

@@ -74,6 +74,11 @@ FEATURE_PHRASES = {
         "Since you bought {match}, you might like {product}.",
         "You bought {match}, so {product} may catch your eye.",
         "Picked for you after your {match}: {product}.",
+        # Dated, as a pair's (DATED): Online Retail's 7,300 suggestions tied by a word of two names went out as the
+        # same sentence to every customer with those two names (session 18: a twentieth of the shop lost to repeats).
+        "You bought {match} on {match_last}, so {product} may catch your eye.",
+        "Since you picked up {match} on {match_last}, you might like {product}.",
+        "You bought {match} on {match_last}; here is {product}, from the same {match_on} range.",
     ],
     "affinity": [
         "You often shop for {label}; here is one more: {product}.",
@@ -95,6 +100,11 @@ FEATURE_PHRASES = {
         "{buyers} have already picked up {product}.",
         "A shop favourite: {buyers} have bought {product}.",
         "Popular with our customers: {product}, bought by {buyers}.",
+        # A best seller with no tie to the customer went to hundreds of them in one sentence each ("56 customers have
+        # bought Jumbo Bag Red Retrospot so far.": Online Retail's 3,320 in 46 sentences, session 18); how many bought
+        # it since their last order is theirs.
+        "{buyers_since} have bought {product} since your last order on {last_order}.",
+        "Since your last order on {last_order}, {buyers_since} have picked up {product}.",
     ],
     "product": [
         "{product} could be a good fit for you.",
@@ -116,7 +126,8 @@ LOW_SHARE_PHRASES = [
 ]
 
 # A pair's reason says when this customer bought the partner wherever a dated phrasing holds (those come first): the
-# pair and its share are the same for every customer it goes to, the date is theirs. Groceries' 1,353 pairs carry
+# pair and its share are the same for every customer it goes to, the date is theirs. So do a shared word's (the day
+# they bought the product that shares it) and a best seller's (how many bought it since their last order), session 19. Groceries' 1,353 pairs carry
 # 37,400 of its 38,980 suggestions, Online Retail's weak pairs 14,000 of its 30,400, so their pair sentences were
 # mostly the same few (distinct-sentence ratio over the shop about 0.4 on Groceries, session 16). Strong pairs first
 # (session 17); then weaker pairs too (session 18), once they had two dated phrasings that hold without "often" or
@@ -126,7 +137,7 @@ LOW_SHARE_PHRASES = [
 # long dated twin ("..., as you did on {partner_last}, {share} also bought ..."), taught for every pair, cost 0.79x
 # (session 17) and, taught besides the others, 0.78x the reasons a second on Online Retail (session 18,
 # benchmarks/reason_results.md).
-DATED = "{partner_last}"
+DATED = {"co_purchase": "{partner_last}", "content": "{match_last}", "popularity": "{last_order}"}
 
 
 FACT_PHRASES = {
@@ -152,10 +163,10 @@ def _phrasings(ev: dict, vals: dict, feature: str, rng: random.Random) -> list[s
 
 def _true_phrasings(ev: dict, feature: str, rng: random.Random):
     """(phrasing in slots, filled text) of the feature's phrasings that the checker passes for this evidence, in
-    random order; for a pair, those that say when the customer bought the partner first (DATED)."""
+    random order; those with the customer's own date first (DATED)."""
     vals = slots.values(ev)
     phrasings = _phrasings(ev, vals, feature, rng)
-    for t in sorted(phrasings, key=lambda t: DATED not in t) if feature == "co_purchase" else phrasings:
+    for t in sorted(phrasings, key=lambda t: DATED[feature] not in t) if feature in DATED else phrasings:
         text = slots.fill(t, ev, vals)
         if text is not None and check(text, ev).ok:
             yield t, text

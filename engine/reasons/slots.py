@@ -24,8 +24,8 @@ from .numbers import days, pct, price
 SLOT = re.compile(r"\{([a-z_]+)\}")
 NAME_SLOTS = ("product", "partner", "contributor", "match")
 LABEL_SLOTS = ("phrase", "label", "match_on", "category", "vendor", "tag")
-FIGURES = ("share", "partner_buyers", "partner_last", "times", "every", "due", "last", "ago", "buyers", "label_share",
-           "price")
+FIGURES = ("share", "partner_buyers", "partner_last", "match_last", "times", "every", "due", "last", "ago", "buyers",
+           "buyers_since", "last_order", "label_share", "price")
 
 
 def display_name(title: str) -> str:
@@ -130,8 +130,14 @@ def values(ev: dict) -> dict[str, str]:
         out.update(label=a["label"], label_share=pct(a["share"]))
     if m := ev.get("content_match"):
         out.update(match=display_name(title_of(m)), match_on=m["value"])
+        if m.get("last_bought"):
+            out["match_last"] = human_date(m["last_bought"])
     if (pop := ev.get("popularity")) and pop.get("customers", 0) >= 2:
         out["buyers"] = f"{pop['customers']:,} customers"
+        # Since their last order only when that is news: fewer than all its buyers (else "so far" says the same), and
+        # at least two (one "customers" is not a crowd).
+        if pop.get("last_order") and 2 <= pop.get("customers_since", 0) < pop["customers"]:
+            out.update(buyers_since=f"{pop['customers_since']:,} customers", last_order=human_date(pop["last_order"]))
     return out
 
 
@@ -179,6 +185,10 @@ def surfaces(ev: dict, vals: dict[str, str]) -> list[tuple[str, str]]:
     if "partner_last" in vals:   # after the product's own date: one day for both reads as the product's
         out += [("partner_last", word(vals["partner_last"])),
                 ("partner_last", word(ev["co_purchase"]["with_last_bought"]))]
+    if "match_last" in vals:   # after the partner's: one day for both is read by the name it follows (`delexicalise`)
+        out += [("match_last", word(vals["match_last"])), ("match_last", word(ev["content_match"]["last_bought"]))]
+    if "last_order" in vals:
+        out += [("last_order", word(vals["last_order"])), ("last_order", word(ev["popularity"]["last_order"]))]
     if has_cycle(ev):
         r = ev["reorder"]
         d, n = days(r["due_in_days"]), r["times_bought"]
@@ -193,6 +203,9 @@ def surfaces(ev: dict, vals: dict[str, str]) -> list[tuple[str, str]]:
         out.append(("partner_buyers", rf"(?<![\w.,])(?:{n:,}|{n}) (?:customers|buyers|people|shoppers)\b"))
     if pop := ev.get("popularity"):
         out.append(("buyers", rf"(?<![\w.,])(?:{pop['customers']:,}|{pop['customers']}) (?:customers|shoppers|people)\b"))
+    if "buyers_since" in vals:
+        n = ev["popularity"]["customers_since"]
+        out.append(("buyers_since", rf"(?<![\w.,])(?:{n:,}|{n}) (?:customers|shoppers|people)\b"))
     if "price" in vals:
         out.append(("price", r"(?<![\w.])[£$€]?" + re.escape(vals["price"]) + r"(?!\d)"))
     labels = [(s, vals[s]) for s in LABEL_SLOTS if s in vals]
@@ -214,6 +227,18 @@ def delexicalise(text: str, ev: dict) -> str:
     vals = values(ev)
     for slot, pattern in surfaces(ev, vals):
         out = re.sub(pattern, "{" + slot + "}", out, flags=re.IGNORECASE)
+    # One day may be two facts' (the product's date is read first, then the partner's, the match's, the last
+    # order's): after {match} it is the match's, after "since your last order on" the order's.
+    if "match_last" in vals:
+        def owner(m: re.Match) -> str:
+            names = re.findall(r"\{(?:product|partner|contributor|match)\}", out[:m.start()])
+            same = vals[m.group(1)] == vals["match_last"]
+            return "{match_last}" if same and names and names[-1] == "{match}" else m.group(0)
+        out = re.sub(r"\{(last|partner_last)\}", owner, out)
+    if "last_order" in vals:
+        out = re.sub(r"(\bsince your (?:last|latest|most recent) (?:order|visit|purchase),? on )\{(last|partner_last|match_last)\}",
+                     lambda m: m.group(1) + ("{last_order}" if vals[m.group(2)] == vals["last_order"] else m.group(0)[len(m.group(1)):]),
+                     out, flags=re.IGNORECASE)
 
     def share(m: re.Match) -> str:
         written = numbers.canon(float(m.group(1)))

@@ -5,13 +5,14 @@ known customers, non-return lines) at the shop's reference date:
   - co-purchase: customer counts ("N% of customers who bought A also bought B"),
     support over all customers with a purchase; only a pair (ties.py: >= 2 customers, lift > 1);
   - popularity: customers who bought the product; rank 1 = bought by most
-    (1 + number of products bought by strictly more customers);
+    (1 + number of products bought by strictly more customers); for a product the customer
+    never bought, also their last order's day and how many customers bought it on a later day;
   - reorder: this customer's trips (distinct days) with the product, its expected gap
     shrunk toward the product's typical gap, due date and timing (reorder.py);
   - affinity: share of the customer's distinct purchased products with a label;
   - content match: one of the customer's products sharing the category, vendor,
     a tag or, without a catalogue, a rare word of the name (ties.py) with the
-    recommended one; the most specific attribute wins.
+    recommended one; the most specific attribute wins; the day they last bought it.
 Fields added to the contract: "kind_reason" (why reorder/discover), "note".
 """
 
@@ -62,6 +63,27 @@ class EvidenceBuilder:
         self.consumable = consumables(data, t=t)
         n_per = data.baskets_per_user()
         self.start = np.concatenate([[0], np.cumsum(n_per)])
+        self.item_index = {int(p): i for i, p in enumerate(data.item_ids)}
+        self.last_days, self.last_days_at = self._buyers_last_days()
+
+    def _buyers_last_days(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each item's buyers' last days with it, sorted (item i's in [at[i], at[i + 1])): how many customers
+        bought it after a given day is a binary search."""
+        b = self.data.baskets.tocoo()
+        item, user, day = b.col.astype(np.int64), self.data.b_user[b.row], self.data.b_day[b.row]
+        order = np.lexsort((day, user, item))
+        item, user, day = item[order], user[order], day[order]
+        last = np.ones(len(item), dtype=bool)   # the last line of each (item, customer): their last day with it
+        last[:-1] = (item[1:] != item[:-1]) | (user[1:] != user[:-1])
+        item, day = item[last], day[last]
+        order = np.lexsort((day, item))
+        at = np.concatenate([[0], np.cumsum(np.bincount(item, minlength=self.data.n_items))])
+        return day[order], at
+
+    def bought_after(self, item: int, day: int) -> int:
+        """Customers who bought the item on a day after `day`."""
+        days = self.last_days[self.last_days_at[item]:self.last_days_at[item + 1]]
+        return int(len(days) - np.searchsorted(days, day, side="right"))
 
     def both(self, cands: np.ndarray, b: int) -> np.ndarray:
         """Customers who bought each of `cands` and also b (b: one of the items evidence was built for)."""
@@ -125,6 +147,7 @@ class EvidenceBuilder:
         for p in sorted(owned):
             for key in self.attributes(p):
                 attributes.setdefault(key, []).append(p)
+        last_order = max((d for ds in days.values() for d in ds), default=None)
         out = []
         for item, score in recs:
             pid = int(self.data.item_ids[item])
@@ -139,10 +162,13 @@ class EvidenceBuilder:
                 "reorder": cycle(days.get(item, []), self.as_of, self.item_gap[item],
                                  bool(self.consumable[item])),
                 "affinity": self.affinity(label_counts, len(owned), self.labels.get(pid, [])),
-                "content_match": self.content_match(attributes, pid),
+                "content_match": self.content_match(attributes, pid, days),
                 "customer_tags": [t["label"] for t in tags],
                 "popularity": {"customers": int(self.buyers[item]), "rank": int(self.rank[item])},
             }
+            if last_order is not None and item not in days:
+                ev["popularity"].update(last_order=day_iso(last_order),
+                                        customers_since=self.bought_after(item, last_order))
             ev["kind_reason"] = (KIND_REASONS[ev["reorder"]["timing"]] if ev["kind"] == "reorder"
                                  else "never bought by this customer")
             if user is None:
@@ -158,14 +184,17 @@ class EvidenceBuilder:
         """The product's (attribute, value) pairs, most specific first (ties.py)."""
         return self.item_attributes.get(pid, [])
 
-    def content_match(self, owned_by_attribute: dict[tuple[str, str], list[int]], pid: int) -> dict | None:
-        """One of the customer's other products sharing the product's most specific attribute."""
+    def content_match(self, owned_by_attribute: dict[tuple[str, str], list[int]], pid: int,
+                      days: dict[int, list[int]]) -> dict | None:
+        """One of the customer's other products sharing the product's most specific attribute, and when they
+        last bought it (`days`: user_days)."""
         for key in self.attributes(pid):
             other = next((p for p in owned_by_attribute.get(key, ()) if p != pid), None)
             if other is not None:
                 return {"product_id": other, "name": self.products[other]["name"],
                         "title": self.products[other]["title"], "attribute": key[0],
-                        "value": key[1].title() if key[0] == "word" else key[1]}
+                        "value": key[1].title() if key[0] == "word" else key[1],
+                        "last_bought": day_iso(max(days[self.item_index[other]]))}
         return None
 
     @staticmethod
