@@ -41,10 +41,10 @@ FEATURE_LINES = {
     # a co-purchase pair under WEAK_PAIR_SHARE: its share argues against the pick (below)
     "low_share_pair": "some of {partner_buyers} who bought {partner} ({partner_last}) also bought {product}",
     "contributor": "picked because they bought {contributor}",
-    "content": "they bought {match} ({match_last}); it shares {match_on} with {product}",
+    "content": "they bought {match} (on {match_last}); it shares {match_on} with {product}",
     "affinity": "{label_share} of their items are {label}",
     "bought_before": "bought {product} before, last on {last}, {ago}",
-    "popularity": "bought by {buyers} ({buyers_since} since their last order, {last_order})",
+    "popularity": "bought by {buyers} ({buyers_since} since their last order on {last_order})",
     "product": "",
 }
 OPTIONAL = re.compile(r" \([^()]*\)")

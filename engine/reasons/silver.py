@@ -78,7 +78,6 @@ FEATURE_PHRASES = {
         # same sentence to every customer with those two names (session 18: a twentieth of the shop lost to repeats).
         "You bought {match} on {match_last}, so {product} may catch your eye.",
         "Since you picked up {match} on {match_last}, you might like {product}.",
-        "You bought {match} on {match_last}; here is {product}, from the same {match_on} range.",
     ],
     "affinity": [
         "You often shop for {label}; here is one more: {product}.",
