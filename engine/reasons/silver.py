@@ -125,10 +125,11 @@ LOW_SHARE_PHRASES = [
 ]
 
 # A pair's reason says when this customer bought the partner wherever a dated phrasing holds (those come first): the
-# pair and its share are the same for every customer it goes to, the date is theirs. So do a shared word's (the day
-# they bought the product that shares it) and a best seller's (how many bought it since their last order), session 19. Groceries' 1,353 pairs carry
-# 37,400 of its 38,980 suggestions, Online Retail's weak pairs 14,000 of its 30,400, so their pair sentences were
-# mostly the same few (distinct-sentence ratio over the shop about 0.4 on Groceries, session 16). Strong pairs first
+# pair and its share are the same for every customer it goes to, the date is theirs (as for a shared word: the day they
+# bought the product that shares it; and a best seller: how many bought it since their last order; session 19).
+# Groceries' 1,353 pairs carry 37,400 of its 38,980 suggestions, Online Retail's weak pairs 14,000 of its 30,400, so
+# their pair sentences were mostly the same few (distinct-sentence ratio over the shop about 0.4 on Groceries, session
+# 16). Strong pairs first
 # (session 17); then weaker pairs too (session 18), once they had two dated phrasings that hold without "often" or
 # "popular": taught only one ("You bought {partner} on {partner_last}; {share} of its buyers also got {product}."),
 # the Quick adapter wrote "a popular pairing" and "often" of weak pairs (23% second rounds on Groceries, 6.1 reasons a

@@ -236,9 +236,10 @@ def delexicalise(text: str, ev: dict) -> str:
             return "{match_last}" if same and names and names[-1] == "{match}" else m.group(0)
         out = re.sub(r"\{(last|partner_last)\}", owner, out)
     if "last_order" in vals:
-        out = re.sub(r"(\bsince your (?:last|latest|most recent) (?:order|visit|purchase),? on )\{(last|partner_last|match_last)\}",
-                     lambda m: m.group(1) + ("{last_order}" if vals[m.group(2)] == vals["last_order"] else m.group(0)[len(m.group(1)):]),
-                     out, flags=re.IGNORECASE)
+        def order(m: re.Match) -> str:
+            return m.group(1) + ("{last_order}" if vals[m.group(2)] == vals["last_order"] else f"{{{m.group(2)}}}")
+        out = re.sub(r"(\bsince your (?:last|latest|most recent) (?:order|visit|purchase),? on )"
+                     r"\{(last|partner_last|match_last)\}", order, out, flags=re.IGNORECASE)
 
     def share(m: re.Match) -> str:
         written = numbers.canon(float(m.group(1)))
