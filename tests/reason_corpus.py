@@ -400,6 +400,13 @@ WRONG = [
     # Garbled: its buyers named twice, "Out of ..." and "... of its buyers" run together (Groceries Quick, session 18).
     (ev("whole milk", partner="rolls/buns", customers_with=1363, share=0.51, partner_last="2014-09-18"),
      "Out of 1,363 customers who bought rolls/buns, 51% of its buyers also got whole milk."),
+    # Garbled: their purchase as the cause of others' ("so 12% of its buyers"), a perfect tense with a date
+    # (Online Retail Quick audit, session 19).
+    (ev("JUMBO BAG RED RETROSPOT", partner="LUNCH BAG BLACK SKULL", customers_with=40, share=0.12,
+        partner_last="2011-08-07"),
+     "You bought Lunch Bag Black Skull, so 12% of its buyers also got Jumbo Bag Red Retrospot."),
+    (ev("DRAWER KNOB CERAMIC IVORY", last="2011-09-08", since=92),
+     "You have ordered Drawer Knob Ceramic Ivory on 8 September 2011, in case you would like one more."),
     # A shared word's date said of the pick, a wrong day; all its buyers as those since their last order, those since
     # as all its buyers, the day of their last order as a purchase of the pick (session 19).
     (HOLDER_DATED, "You bought White Hanging Heart T-Light Holder on 14 June 2011."),

@@ -256,7 +256,10 @@ GARBLED = re.compile(NAME + r"\s+about\s+(?:the |your |a |an )?" + NAME + r"|\bs
                      # "You have ordered it 49 days ago.", "..., 11%, Round Cake Tin Vintage Red." (session 17)
                      r"\bhave (?:\w+ )?(?:bought|ordered|picked up|got|purchased)\b[^.;:,?!]*\{ago\}|\{share\}\s*,\s*\{product\}|"
                      # "Out of 1,363 customers who bought rolls/buns, 51% of its buyers also got ..." (session 18)
-                     r"\bout of \{partner_buyers\}[^.;!?]*\{share\} of (?:its|their|the|these|those) buyers\b",
+                     r"\bout of \{partner_buyers\}[^.;!?]*\{share\} of (?:its|their|the|these|those) buyers\b|"
+                     # "You bought Lunch Bag Black Skull, so 12% of its buyers also got ...": their purchase as the
+                     # others' cause; "You have ordered Drawer Knob Ceramic Ivory on 8 September 2011" (session 19)
+                     r"\bso \{share\} of\b|\bhave (?:\w+ )?(?:bought|ordered|picked up|got|purchased)\b[^.;:,?!]*\bon \{last\}",
                      re.IGNORECASE)
 # "The highest in the market", "number one": the evidence counts this shop's customers, nothing beyond it.
 BEYOND_THE_SHOP = re.compile(r"\b(?:in the (?:market|world|country|town|area|industry)|the highest|number one|no\. ?1|"
