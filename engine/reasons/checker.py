@@ -151,6 +151,14 @@ PRODUCT_BUYS = re.compile(NAME + r"\s+(?:(?:also|again|too|often|then|just|usual
 # a date after "on", a count of orders after ordering, a cycle after buying, buyers as the ones who bought.
 TOKEN = r"(?:[\s,]+[\w{}'’-]+)"
 BOUGHT = r"\b(?:bought|ordered|purchased|picked|got|was|were|last)\b"
+def _bought_on(name: str, date: str) -> re.Pattern:
+    """The customer's purchase of `name` on `date`: "the {name} you bought on {date}", "{name}, as you did on {date}",
+    "you bought {name} on {date}"."""
+    return re.compile(rf"\{{{name}\}},? (?:(?:that |which )?you (?:bought|ordered|picked up|got)|as you did) on "
+                      rf"\{{{date}\}}|\byou (?:bought|ordered|picked up|got) (?:the |your |some )?\{{{name}\}} on "
+                      rf"\{{{date}\}}", re.IGNORECASE)
+
+
 BOUGHT_SINCE = r"(?:have |has |had )?(?:already |also )?(?:bought|picked(?: it)? up|ordered|purchased|chosen|chose|got)\b"
 FIGURE_CONTEXT = {
     "ago": re.compile(BOUGHT + TOKEN + r"{0,3}\s+\{ago\}", re.IGNORECASE),
@@ -162,12 +170,8 @@ FIGURE_CONTEXT = {
     "buyers": re.compile(r"\bby \{buyers\}|\{buyers\} (?:have |has |had )?(?:already |all )?"
                          r"(?:bought|picked|ordered|purchased|chose|got)\b", re.IGNORECASE),
     # The customer's own purchase of the partner: "the {partner} you bought on ...", "..., as you did on ...".
-    "partner_last": re.compile(r"\{partner\},? (?:(?:that |which )?you (?:bought|ordered|picked up|got)|as you did) on "
-                               r"\{partner_last\}|\byou (?:bought|ordered|picked up|got) (?:the |your |some )?\{partner\} on "
-                               r"\{partner_last\}", re.IGNORECASE),
-    "match_last": re.compile(r"\{match\},? (?:(?:that |which )?you (?:bought|ordered|picked up|got)|as you did) on "
-                             r"\{match_last\}|\byou (?:bought|ordered|picked up|got) (?:the |your |some )?\{match\} on "
-                             r"\{match_last\}", re.IGNORECASE),
+    "partner_last": _bought_on("partner", "partner_last"),
+    "match_last": _bought_on("match", "match_last"),
     # How many bought it after their last order, bound to that order: "{buyers_since} have bought {product} since
     # your last order on {last_order}", "Since your last order on {last_order}, {buyers_since} have picked up ...".
     "buyers_since": re.compile(r"(?:\{buyers_since\} " + BOUGHT_SINCE + r"|\bby \{buyers_since\})[^.!?;]*"
