@@ -408,6 +408,20 @@ def test_a_name_in_a_sentence_has_no_full_stop_of_its_own():
     assert display_name("Tea - Earl Grey") == "Tea - Earl Grey"
 
 
+def test_a_shouted_name_is_said_with_each_word_part_capitalised():
+    """"NURSERY A,B,C PAINTED LETTERS" read "Nursery A,b,c Painted Letters" (Online Retail audit, session 19)."""
+    from engine.reasons.slots import display_name
+    assert display_name("NURSERY A,B,C PAINTED LETTERS") == "Nursery A,B,C Painted Letters"
+    assert display_name("BLACK/BLUE POLKADOT UMBRELLA") == "Black/Blue Polkadot Umbrella"
+    assert display_name("WHITE HANGING HEART T-LIGHT HOLDER") == "White Hanging Heart T-Light Holder"
+    assert display_name("ASSTD FRUIT+FLOWERS FRIDGE MAGNETS") == "Asstd Fruit+Flowers Fridge Magnets"
+    assert display_name("BAG 125g SWIRLY MARBLES") == "Bag 125g Swirly Marbles"
+    assert display_name("JUMBO BAG 50'S CHRISTMAS") == "Jumbo Bag 50's Christmas"
+    assert display_name("DON'T FORGET ME SIGN") == "Don't Forget Me Sign"
+    assert display_name("SET/20 RED RETROSPOT PAPER NAPKINS") == "Set/20 Red Retrospot Paper Napkins"
+    assert display_name("whole milk") == "whole milk"   # not shouted: as the shop wrote it
+
+
 def test_one_day_is_said_in_the_singular():
     """An audit found "Your usual whole milk is due in 1 days." (Groceries, session 10)."""
     ev = evidence.decode(evidence.encode({

@@ -35,7 +35,11 @@ def display_name(title: str) -> str:
     out = title.rstrip(" .")
     letters = [c for c in out if c.isalpha()]
     if letters and sum(c.isupper() for c in letters) / len(letters) > 0.8:
-        out = " ".join(w[:1] + w[1:].lower() if w[:1].isalpha() else w.capitalize() for w in out.split())
+        # Each word part after a slash, hyphen, comma or plus starts a word too ("Black/Blue", "T-Light", "A,B,C":
+        # "Black/blue", "A,b,c" read wrong in session 19's audit); a unit after a number and a letter after an
+        # apostrophe do not ("125g", "50's", "Don't").
+        out = " ".join(re.sub(r"(?<![\w'])[^\W\d_][\w']*", lambda m: m.group(0)[:1].upper() + m.group(0)[1:].lower(),
+                              w.lower()) for w in out.split())
     return out
 
 
