@@ -87,8 +87,7 @@ AGAIN = re.compile(r"\b(?:bought|ordered|picked(?: it| one| them)? up|purchased|
                    re.IGNORECASE)
 # "Since your last order on {last_order}": the day of their last order is in the evidence, not what it held; the
 # checks of purchase history read the sentence without it.
-SINCE_LAST_ORDER = re.compile(r"\bsince your (?:last|latest|most recent) (?:order|visit|purchase),? on \{last_order\}",
-                              re.IGNORECASE)
+SINCE_LAST_ORDER = re.compile(slots.SINCE_LAST_ORDER_ON + r"\{last_order\}", re.IGNORECASE)
 LAST_ORDER = re.compile(r"\b(?:your|the) last (?:order|purchase|basket|visit|shop|trip|post)\b|"
                         r"\blast (?:one|order|purchase) (?:was|is) (?:a |an |the )?" + NAME, re.IGNORECASE)
 # "You buy {match} with {product}": bought in one order, which no evidence says.

@@ -129,14 +129,13 @@ LOW_SHARE_PHRASES = [
 # bought the product that shares it; and a best seller: how many bought it since their last order; session 19).
 # Groceries' 1,353 pairs carry 37,400 of its 38,980 suggestions, Online Retail's weak pairs 14,000 of its 30,400, so
 # their pair sentences were mostly the same few (distinct-sentence ratio over the shop about 0.4 on Groceries, session
-# 16). Strong pairs first
-# (session 17); then weaker pairs too (session 18), once they had two dated phrasings that hold without "often" or
-# "popular": taught only one ("You bought {partner} on {partner_last}; {share} of its buyers also got {product}."),
-# the Quick adapter wrote "a popular pairing" and "often" of weak pairs (23% second rounds on Groceries, 6.1 reasons a
-# second against 8.9-9.9). A pair of few buyers, whose share needs its count, keeps "Out of {partner_buyers}...": its
-# long dated twin ("..., as you did on {partner_last}, {share} also bought ..."), taught for every pair, cost 0.79x
-# (session 17) and, taught besides the others, 0.78x the reasons a second on Online Retail (session 18,
-# benchmarks/reason_results.md).
+# 16). Strong pairs first (session 17); then weaker pairs too (session 18), once they had two dated phrasings that
+# hold without "often" or "popular": taught only one ("You bought {partner} on {partner_last}; {share} of its buyers
+# also got {product}."), the Quick adapter wrote "a popular pairing" and "often" of weak pairs (23% second rounds on
+# Groceries, 6.1 reasons a second against 8.9-9.9). A pair of few buyers, whose share needs its count, keeps "Out of
+# {partner_buyers}...": its long dated twin ("..., as you did on {partner_last}, {share} also bought ..."), taught for
+# every pair, cost 0.79x (session 17) and, taught besides the others, 0.78x the reasons a second on Online Retail
+# (session 18, benchmarks/reason_results.md).
 DATED = {"co_purchase": "{partner_last}", "content": "{match_last}", "popularity": "{last_order}"}
 
 

@@ -22,6 +22,9 @@ from . import numbers
 from .numbers import days, pct, price
 
 SLOT = re.compile(r"\{([a-z_]+)\}")
+# The words before the day of the customer's last order, "since your last order on {last_order}": the one claim
+# that day may be in (checker.SINCE_LAST_ORDER), and how a day after them is read back (`delexicalise`).
+SINCE_LAST_ORDER_ON = r"\bsince your (?:last|latest|most recent) (?:order|visit|purchase),? on "
 NAME_SLOTS = ("product", "partner", "contributor", "match")
 LABEL_SLOTS = ("phrase", "label", "match_on", "category", "vendor", "tag")
 FIGURES = ("share", "partner_buyers", "partner_last", "match_last", "times", "every", "due", "last", "ago", "buyers",
@@ -235,15 +238,15 @@ def delexicalise(text: str, ev: dict) -> str:
     # order's): after {match} it is the match's, after "since your last order on" the order's.
     if "match_last" in vals:
         def owner(m: re.Match) -> str:
-            names = re.findall(r"\{(?:product|partner|contributor|match)\}", out[:m.start()])
+            names = re.findall(r"\{(?:" + "|".join(NAME_SLOTS) + r")\}", out[:m.start()])
             same = vals[m.group(1)] == vals["match_last"]
             return "{match_last}" if same and names and names[-1] == "{match}" else m.group(0)
         out = re.sub(r"\{(last|partner_last)\}", owner, out)
     if "last_order" in vals:
         def order(m: re.Match) -> str:
             return m.group(1) + ("{last_order}" if vals[m.group(2)] == vals["last_order"] else f"{{{m.group(2)}}}")
-        out = re.sub(r"(\bsince your (?:last|latest|most recent) (?:order|visit|purchase),? on )"
-                     r"\{(last|partner_last|match_last)\}", order, out, flags=re.IGNORECASE)
+        out = re.sub(f"({SINCE_LAST_ORDER_ON})" + r"\{(last|partner_last|match_last)\}", order, out,
+                     flags=re.IGNORECASE)
 
     def share(m: re.Match) -> str:
         written = numbers.canon(float(m.group(1)))

@@ -64,21 +64,11 @@ class EvidenceBuilder:
         n_per = data.baskets_per_user()
         self.start = np.concatenate([[0], np.cumsum(n_per)])
         self.item_index = {int(p): i for i, p in enumerate(data.item_ids)}
-        self.last_days, self.last_days_at = self._buyers_last_days()
-
-    def _buyers_last_days(self) -> tuple[np.ndarray, np.ndarray]:
-        """Each item's buyers' last days with it, sorted (item i's in [at[i], at[i + 1])): how many customers
-        bought it after a given day is a binary search."""
-        b = self.data.baskets.tocoo()
-        item, user, day = b.col.astype(np.int64), self.data.b_user[b.row], self.data.b_day[b.row]
-        order = np.lexsort((day, user, item))
-        item, user, day = item[order], user[order], day[order]
-        last = np.ones(len(item), dtype=bool)   # the last line of each (item, customer): their last day with it
-        last[:-1] = (item[1:] != item[:-1]) | (user[1:] != user[:-1])
-        item, day = item[last], day[last]
-        order = np.lexsort((day, item))
-        at = np.concatenate([[0], np.cumsum(np.bincount(item, minlength=self.data.n_items))])
-        return day[order], at
+        # Each item's buyers' last days with it, sorted (item i's in [at[i], at[i + 1])): how many customers bought
+        # it after a given day is a binary search.
+        order = np.lexsort((t.last_day, t.item))
+        self.last_days = t.last_day[order]
+        self.last_days_at = np.concatenate([[0], np.cumsum(np.bincount(t.item, minlength=data.n_items))])
 
     def bought_after(self, item: int, day: int) -> int:
         """Customers who bought the item on a day after `day`."""
@@ -147,7 +137,8 @@ class EvidenceBuilder:
         for p in sorted(owned):
             for key in self.attributes(p):
                 attributes.setdefault(key, []).append(p)
-        last_order = max((d for ds in days.values() for d in ds), default=None)
+        # Baskets are sorted by customer and day: their last order is their last basket.
+        last_order = int(self.data.b_day[self.start[user + 1] - 1]) if days else None
         out = []
         for item, score in recs:
             pid = int(self.data.item_ids[item])
